@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): style gates, every Rust test, then the editor tests.
+# Ends with one summary line: "tests: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+step() { echo; echo "==> $*"; }
+
+step "cargo fmt --check"
+if ! cargo fmt --check; then failed=$((failed + 1)); echo "cargo fmt --check: 1 failed"; else passed=$((passed + 1)); fi
+
+step "cargo clippy --all-targets -- -D warnings"
+if ! cargo clippy --all-targets --quiet -- -D warnings; then failed=$((failed + 1)); else passed=$((passed + 1)); fi
+
+step "cargo test"
+cargo test --all-targets 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+p=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i+1) ~ /^passed;/) s += $i } END { print s + 0 }' "$log")
+f=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i+1) ~ /^failed;/) s += $i } END { print s + 0 }' "$log")
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-0}))
+if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+
+if [ -x scripts/test-editors.sh ] || [ -f scripts/test-editors.sh ]; then
+  step "editor tests"
+  bash scripts/test-editors.sh 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  p=$(awk '/^[a-z-]+: [0-9]+ passed, [0-9]+ failed/ { s += $2 } END { print s + 0 }' "$log")
+  f=$(awk '/^[a-z-]+: [0-9]+ passed, [0-9]+ failed/ { s += $4 } END { print s + 0 }' "$log")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+fi
+
+echo
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

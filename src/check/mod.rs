@@ -1,0 +1,177 @@
+//! Checks: the model → diagnostics with stable rule ids (DESIGN §5, docs/RULES.md).
+//! `check_document` is the one function behind `jixiao check` and the server's diagnostics.
+
+mod dates;
+mod funding;
+mod rules;
+mod selfeval;
+mod settings;
+mod structure;
+mod taxonomy;
+mod values;
+
+pub use rules::{rule, Rule, RULES};
+pub use settings::{Settings, SettingsError};
+
+use crate::model::vocab::Profile;
+use crate::model::{Document, FormKind, Header, Project};
+use crate::syntax::Span;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// Byte range: relative to the segment from `check_project`, absolute from `check_document`.
+    pub span: Span,
+    pub message: String,
+    /// The project the diagnostic belongs to, if any.
+    pub project: Option<String>,
+}
+
+/// What every check may consult.
+pub struct Context<'a> {
+    pub header: &'a Header,
+    pub profile: &'a Profile,
+    pub settings: &'a Settings,
+}
+
+impl Context<'_> {
+    pub fn kind(&self) -> FormKind {
+        self.header.form_kind()
+    }
+}
+
+/// Collects findings; severity comes from the rule table and the settings, and disabled rules
+/// are dropped here, in one place.
+pub struct Sink<'a> {
+    settings: &'a Settings,
+    out: Vec<Diagnostic>,
+    project: Option<String>,
+}
+
+impl Sink<'_> {
+    pub fn push(&mut self, rule_id: &'static str, span: Span, message: impl Into<String>) {
+        let Some(severity) = self.settings.severity(rule_id) else {
+            return;
+        };
+        self.out.push(Diagnostic {
+            rule: rule_id,
+            severity,
+            span,
+            message: message.into(),
+            project: self.project.clone(),
+        });
+    }
+}
+
+/// The profile in force: the settings' override, else the header's 指标体系, else by 年度.
+pub fn active_profile<'a>(header: &Header, settings: &'a Settings) -> &'a Profile {
+    let vocab = &settings.vocab;
+    settings
+        .profile
+        .as_deref()
+        .and_then(|id| vocab.profile(id))
+        .or_else(|| {
+            header
+                .profile
+                .as_ref()
+                .and_then(|f| vocab.profile(&f.value))
+        })
+        .unwrap_or_else(|| vocab.profile_for_year(header.year()))
+}
+
+/// Diagnostics of one project, spans relative to its segment. Depends only on the project, the
+/// header and the settings, so the server caches it per segment.
+pub fn check_project(project: &Project, header: &Header, settings: &Settings) -> Vec<Diagnostic> {
+    let profile = active_profile(header, settings);
+    let cx = Context {
+        header,
+        profile,
+        settings,
+    };
+    let mut sink = Sink {
+        settings,
+        out: Vec::new(),
+        project: Some(project.name.clone()),
+    };
+    for issue in &project.issues {
+        sink.push(issue.rule, issue.span, issue.message.clone());
+    }
+    structure::check(project, &cx, &mut sink);
+    taxonomy::check(project, &cx, &mut sink);
+    values::check(project, &cx, &mut sink);
+    funding::check(project, &cx, &mut sink);
+    dates::check(project, &cx, &mut sink);
+    if cx.kind() == FormKind::SelfEval {
+        selfeval::check(project, &cx, &mut sink);
+    }
+    sink.out
+}
+
+/// Diagnostics of the header and of the file as a whole (absolute spans; the header segment
+/// starts at 0). `project_starts[i]` is the offset of project i.
+pub fn check_file(
+    doc: &Document,
+    project_starts: &[usize],
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut sink = Sink {
+        settings,
+        out: Vec::new(),
+        project: None,
+    };
+    for issue in &doc.header.issues {
+        sink.push(issue.rule, issue.span, issue.message.clone());
+    }
+    structure::check_header(&doc.header, settings, &mut sink);
+    structure::check_projects(doc, project_starts, &mut sink);
+    sink.out
+}
+
+/// Every diagnostic of a document, spans absolute, in source order.
+pub fn check_document(
+    doc: &Document,
+    project_starts: &[usize],
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut out = check_file(doc, project_starts, settings);
+    for (p, &base) in doc.projects.iter().zip(project_starts) {
+        out.extend(
+            check_project(p, &doc.header, settings)
+                .into_iter()
+                .map(|mut d| {
+                    d.span = d.span.shift(base);
+                    d
+                }),
+        );
+    }
+    out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
+    out
+}

@@ -1,0 +1,53 @@
+//! The rule catalogue. Ids are part of the interface: never rename one.
+
+use super::Severity::{self, *};
+
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+}
+
+macro_rules! rules {
+    ($($id:literal $sev:ident $summary:literal;)*) => {
+        pub const RULES: &[Rule] = &[$(Rule { id: $id, severity: $sev, summary: $summary }),*];
+    };
+}
+
+rules! {
+    "syntax" Error "无法识别的行";
+    "unknown-field" Error "未知或放错位置的字段";
+    "duplicate-field" Error "字段重复";
+    "missing-field" Error "缺少必填字段";
+    "duplicate-project" Warning "项目重名";
+    "duplicate-indicator" Warning "同一项目中三级指标重名";
+    "unknown-category" Error "不在指标体系中的类别";
+    "misplaced-category" Error "类别或指标放错了位置";
+    "missing-category" Warning "缺少必设的一级指标";
+    "empty-category" Warning "类别下没有指标";
+    "missing-value" Error "没有填写值";
+    "bad-value" Error "值无法解析";
+    "unit-mismatch" Warning "单位与指标名称不符";
+    "percent-range" Warning "百分比超出范围";
+    "zero-target" Error "达标率、合格率等目标为 0%";
+    "cost-operator" Warning "成本指标用了 ≥ 或 >";
+    "qualitative-rate" Warning "比率指标填了定性值";
+    "satisfaction-low" Warning "满意度目标低于 90%";
+    "ocr-remnant" Error "LaTeX 或 HTML 残留";
+    "funding-sum" Error "资金合计不符";
+    "money-format" Error "金额格式不对";
+    "cost-exceeds-funding" Error "成本指标合计超过申请总额";
+    "cost-funding-gap" Info "成本指标只覆盖部分申请总额";
+    "date-order" Error "计划完成日期早于开始日期";
+    "date-year" Warning "日期不在表的年度内";
+    "execution-rate" Error "执行率算错";
+    "execution-score" Error "执行率得分算错";
+    "score-exceeds-weight" Error "得分超过分值";
+    "weight-total" Error "分值合计不是 100";
+    "total-score" Error "总分与各项得分之和不符";
+    "deviation-reason" Warning "扣分的指标没有偏差原因";
+}
+
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}

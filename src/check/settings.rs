@@ -1,0 +1,235 @@
+//! Settings for the checks: the built-in vocabulary, extended and overridden by a workspace
+//! `jixiao.toml` (docs/CONFIG.md) and by the editor's settings.
+
+use super::{rule, Severity};
+use crate::model::vocab::{Profile, Vocab};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub vocab: Vocab,
+    /// Profile id forced for every file (else the header's, else by year).
+    pub profile: Option<String>,
+    /// Per-rule severity; `None` turns the rule off.
+    pub severities: BTreeMap<String, Option<Severity>>,
+    /// Tolerance in 元 for each cost cap written in 万元 with two decimals (rounding).
+    pub tolerance_per_cap: Decimal,
+    /// The file the settings came from, if any.
+    pub source: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            vocab: Vocab::builtin().clone(),
+            profile: None,
+            severities: BTreeMap::new(),
+            tolerance_per_cap: Decimal::from(50),
+            source: None,
+        }
+    }
+}
+
+/// A configuration error, in Chinese, naming the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingsError(pub String);
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The `jixiao.toml` schema. Unknown keys are errors, not silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub profile: Option<String>,
+    /// 元 per 万元 cap, as a string or a number.
+    pub tolerance: Option<toml::Value>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+    #[serde(default, rename = "profiles")]
+    pub extra_profiles: Vec<Profile>,
+    /// Extra 二级 per 一级, added to every profile that has that 一级.
+    #[serde(default)]
+    pub categories: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
+    #[serde(default)]
+    pub units: Vec<String>,
+    #[serde(default)]
+    pub qualitative: Vec<String>,
+}
+
+pub const CONFIG_FILE: &str = "jixiao.toml";
+
+pub fn parse_severity(s: &str) -> Result<Option<Severity>, String> {
+    match s {
+        "error" | "错误" => Ok(Some(Severity::Error)),
+        "warning" | "警告" => Ok(Some(Severity::Warning)),
+        "info" | "提示" => Ok(Some(Severity::Info)),
+        "off" | "关闭" => Ok(None),
+        _ => Err(format!(
+            "严重程度「{s}」无效，应为 error、warning、info 或 off"
+        )),
+    }
+}
+
+impl Settings {
+    pub fn severity(&self, rule_id: &str) -> Option<Severity> {
+        match self.severities.get(rule_id) {
+            Some(s) => *s,
+            None => rule(rule_id).map(|r| r.severity).or(Some(Severity::Error)),
+        }
+    }
+
+    /// Finds `jixiao.toml` in `dir` or the nearest parent.
+    pub fn find_config(dir: &Path) -> Option<PathBuf> {
+        let mut d = Some(dir);
+        while let Some(cur) = d {
+            let p = cur.join(CONFIG_FILE);
+            if p.is_file() {
+                return Some(p);
+            }
+            d = cur.parent();
+        }
+        None
+    }
+
+    /// Settings for a file: the nearest `jixiao.toml` above it applied to the defaults.
+    pub fn for_file(path: &Path) -> Result<Settings, SettingsError> {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        let dir = dir.canonicalize().unwrap_or(dir);
+        match Settings::find_config(&dir) {
+            Some(cfg) => Settings::from_file(&cfg),
+            None => Ok(Settings::default()),
+        }
+    }
+
+    pub fn from_file(path: &Path) -> Result<Settings, SettingsError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| SettingsError(format!("{}: 无法读取配置文件：{e}", path.display())))?;
+        let mut s = Settings::default();
+        s.apply_toml(&text)
+            .map_err(|e| SettingsError(format!("{}: {e}", path.display())))?;
+        s.source = Some(path.to_path_buf());
+        Ok(s)
+    }
+
+    /// Applies a `jixiao.toml` text. Errors name what is wrong, in Chinese.
+    pub fn apply_toml(&mut self, text: &str) -> Result<(), String> {
+        let cfg: ConfigFile = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| line_of(text, s.start))
+                .map(|l| format!("第 {l} 行："))
+                .unwrap_or_default();
+            format!("{at}配置文件格式错误：{}", e.message())
+        })?;
+        self.apply(cfg)
+    }
+
+    pub fn apply(&mut self, cfg: ConfigFile) -> Result<(), String> {
+        for p in cfg.extra_profiles {
+            self.vocab.profiles.retain(|q| q.id != p.id);
+            self.vocab.profiles.push(p);
+        }
+        for (l1, l2s) in cfg.categories {
+            let mut found = false;
+            for p in &mut self.vocab.profiles {
+                if let Some(d) = p.level1.iter_mut().find(|d| d.name == l1) {
+                    found = true;
+                    for n in &l2s {
+                        if !d.level2.contains(n) {
+                            d.level2.push(n.clone());
+                        }
+                    }
+                }
+            }
+            if !found {
+                return Err(format!(
+                    "[categories] 中的一级指标「{l1}」不在任何指标体系中"
+                ));
+            }
+        }
+        self.vocab.aliases.extend(cfg.aliases);
+        self.vocab.vocabulary.units.extend(cfg.units);
+        self.vocab.vocabulary.qualitative.extend(cfg.qualitative);
+        if let Some(p) = cfg.profile {
+            if self.vocab.profile(&p).is_none() {
+                let ids: Vec<&str> = self.vocab.profiles.iter().map(|p| p.id.as_str()).collect();
+                return Err(format!("指标体系「{p}」不存在，可选：{}", ids.join("、")));
+            }
+            self.profile = Some(p);
+        }
+        if let Some(t) = cfg.tolerance {
+            let d = match &t {
+                toml::Value::String(s) => s.parse::<Decimal>().ok(),
+                toml::Value::Integer(i) => Some(Decimal::from(*i)),
+                toml::Value::Float(f) => Decimal::try_from(*f).ok(),
+                _ => None,
+            };
+            match d {
+                Some(d) if !d.is_sign_negative() => self.tolerance_per_cap = d,
+                _ => return Err(format!("tolerance 应为不小于 0 的金额（元），而不是 {t}")),
+            }
+        }
+        for (id, sev) in cfg.rules {
+            if rule(&id).is_none() {
+                return Err(format!(
+                    "[rules] 中的规则「{id}」不存在（规则列表见 docs/RULES.md）"
+                ));
+            }
+            let sev = parse_severity(&sev).map_err(|e| format!("[rules] {id}: {e}"))?;
+            self.severities.insert(id, sev);
+        }
+        Ok(())
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_applies_and_rejects() {
+        let mut s = Settings::default();
+        s.apply_toml("profile = \"finance-2021\"\n[rules]\nsatisfaction-low = \"off\"\n[categories]\n\"效益指标\" = [\"双盲指标\"]\n")
+            .unwrap();
+        assert_eq!(s.severity("satisfaction-low"), None);
+        assert_eq!(s.profile.as_deref(), Some("finance-2021"));
+        assert!(s
+            .vocab
+            .profile("finance-2021")
+            .unwrap()
+            .level1("效益指标")
+            .unwrap()
+            .level2
+            .contains(&"双盲指标".into()));
+        assert!(Settings::default()
+            .apply_toml("[rules]\nno-such = \"off\"")
+            .unwrap_err()
+            .contains("no-such"));
+        assert!(Settings::default()
+            .apply_toml("profil = 1")
+            .unwrap_err()
+            .contains("第 1 行"));
+        assert!(Settings::default()
+            .apply_toml("profile = \"x\"")
+            .unwrap_err()
+            .contains("finance-2020"));
+    }
+}

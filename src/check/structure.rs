@@ -1,0 +1,140 @@
+//! missing-field, missing-value (fields), duplicate-indicator, duplicate-project, header checks.
+
+use super::{Context, Settings, Sink};
+use crate::model::*;
+use std::collections::HashMap;
+
+const TARGET_FIELDS: &[&str] = &[
+    NATURE,
+    CATEGORY,
+    AUTHORITY,
+    IMPLEMENTER,
+    START_DATE,
+    END_DATE,
+];
+const SELF_EVAL_FIELDS: &[&str] = &[AUTHORITY, IMPLEMENTER];
+
+pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
+    let at = if p.name_span.is_empty() {
+        p.key_span
+    } else {
+        p.name_span
+    };
+    let (fields, text_fields): (&[&str], &[&str]) = match cx.kind() {
+        FormKind::Target => (TARGET_FIELDS, &[GOAL]),
+        FormKind::SelfEval => (SELF_EVAL_FIELDS, &[]),
+    };
+    for key in fields {
+        match p.field(key) {
+            None => sink.push(
+                "missing-field",
+                at,
+                format!("项目「{}」缺少「{key}」", p.name),
+            ),
+            Some(f) if f.value.is_empty() => {
+                sink.push("missing-value", f.key_span, format!("「{key}」没有填写"))
+            }
+            _ => {}
+        }
+    }
+    for key in text_fields {
+        match p.text(key) {
+            None => sink.push(
+                "missing-field",
+                at,
+                format!("项目「{}」缺少「{key}」", p.name),
+            ),
+            Some(t) if t.lines.iter().all(|l| l.0.trim().is_empty()) => {
+                sink.push("missing-value", t.key_span, format!("「{key}」没有填写"))
+            }
+            _ => {}
+        }
+    }
+    if p.funding.is_none() {
+        sink.push(
+            "missing-field",
+            at,
+            format!("项目「{}」缺少「资金:」", p.name),
+        );
+    }
+    if cx.kind() == FormKind::SelfEval && p.total.is_none() && !p.level1.is_empty() {
+        sink.push(
+            "missing-field",
+            at,
+            format!("项目「{}」缺少「总分:」", p.name),
+        );
+    }
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for (_, _, ind) in p.indicators() {
+        if seen.insert(ind.name.as_str(), ()).is_some() {
+            sink.push(
+                "duplicate-indicator",
+                ind.name_span,
+                format!("三级指标「{}」在本项目中重复", ind.name),
+            );
+        }
+    }
+}
+
+pub fn check_header(h: &Header, _settings: &Settings, sink: &mut Sink) {
+    let at = crate::syntax::Span::default();
+    if h.fields.iter().all(|f| f.key != HEADER_KIND) {
+        sink.push(
+            "missing-field",
+            at,
+            "文件头缺少「表: 绩效目标申报表」或「表: 绩效自评表」",
+        );
+    }
+    if h.fields.iter().all(|f| f.key != HEADER_YEAR) {
+        sink.push("missing-field", at, "文件头缺少「年度: 2025」这样的年度");
+    }
+    if let Some(p) = &h.profile {
+        if _settings.vocab.profile(&p.value).is_none() {
+            let ids: Vec<&str> = _settings
+                .vocab
+                .profiles
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect();
+            sink.push(
+                "bad-value",
+                p.value_span,
+                format!("指标体系「{}」不存在，可选：{}", p.value, ids.join("、")),
+            );
+        }
+    }
+}
+
+pub fn check_projects(doc: &Document, starts: &[usize], sink: &mut Sink) {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in doc.projects.iter().enumerate() {
+        if p.name.is_empty() {
+            continue;
+        }
+        if let Some(&j) = first.get(p.name.as_str()) {
+            let prev = &doc.projects[j];
+            sink.project = Some(p.name.clone());
+            sink.push(
+                "duplicate-project",
+                p.name_span.shift(starts[i]),
+                format!(
+                    "项目「{}」与前面第 {} 个项目同名（申请总额 {}）",
+                    p.name,
+                    j + 1,
+                    total_text(prev)
+                ),
+            );
+        } else {
+            first.insert(&p.name, i);
+        }
+    }
+    sink.project = None;
+}
+
+fn total_text(p: &Project) -> String {
+    p.funding
+        .as_ref()
+        .and_then(|f| f.budget().total.as_ref())
+        .map(|t| t.text.clone())
+        .unwrap_or_else(|| "未填".into())
+}

@@ -1,0 +1,183 @@
+//! Indicator values: missing-value, bad-value, unit-mismatch, percent-range, zero-target,
+//! cost-operator, qualitative-rate, satisfaction-low, ocr-remnant.
+
+use super::taxonomy::is_satisfaction_name;
+use super::{Context, Sink};
+use crate::model::value::{IndicatorValue, Op};
+use crate::model::{Indicator, Level1, Level2, Project};
+use rust_decimal::Decimal;
+
+/// Marks of text that came through a PDF/OCR conversion unrendered.
+const REMNANTS: &[&str] = &[
+    "$", "\\geq", "\\leq", "\\%", "\\ge ", "\\le ", "<p>", "</p>", "<br", "&nbsp;", "&gt;", "&lt;",
+    "</",
+];
+
+pub fn remnant(text: &str) -> Option<&'static str> {
+    REMNANTS.iter().copied().find(|r| text.contains(r))
+}
+
+pub fn is_cost(l1: &Level1, l2: Option<&Level2>) -> bool {
+    l1.canonical == "成本指标" || l2.is_some_and(|l| l.canonical.contains("成本指标"))
+}
+
+/// A rate-like name: its target is a percentage.
+fn is_rate(name: &str) -> bool {
+    name.ends_with('率') || name.ends_with("率情况")
+}
+
+fn is_headcount(name: &str) -> bool {
+    name.ends_with("人数") || name.ends_with("人次")
+}
+
+const HEADCOUNT_UNITS: &[&str] = &["人", "人次", "万人", "万人次", "万", "户", "名"];
+const ZERO_IS_WRONG: &[&str] = &[
+    "达标率",
+    "合格率",
+    "完成率",
+    "覆盖率",
+    "准确率",
+    "及时率",
+    "知晓率",
+    "满意度",
+    "满意率",
+    "通过率",
+    "到位率",
+    "使用率",
+];
+
+pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
+    for t in &p.texts {
+        for (line, span) in &t.lines {
+            if let Some(r) = remnant(line) {
+                sink.push(
+                    "ocr-remnant",
+                    *span,
+                    format!(
+                        "「{}」中有转换残留「{r}」（LaTeX 或 HTML 标记），请删去",
+                        t.key
+                    ),
+                );
+            }
+        }
+    }
+    for (l1, l2, ind) in p.indicators() {
+        check_indicator(l1, l2, ind, cx, sink);
+    }
+}
+
+fn check_indicator(
+    l1: &Level1,
+    l2: Option<&Level2>,
+    ind: &Indicator,
+    cx: &Context,
+    sink: &mut Sink,
+) {
+    let name = ind.name.as_str();
+    let at = ind.value_span;
+    if let Some(r) = remnant(&ind.value_text) {
+        let fix = crate::model::value::fix_remnant(&ind.value_text)
+            .map(|f| format!("，应为「{f}」"))
+            .unwrap_or_default();
+        sink.push(
+            "ocr-remnant",
+            at,
+            format!("指标值「{}」中有转换残留「{r}」{fix}", ind.value_text),
+        );
+        return;
+    }
+    match &ind.value {
+        IndicatorValue::Empty => sink.push(
+            "missing-value",
+            ind.name_span,
+            format!("三级指标「{name}」没有填写指标值"),
+        ),
+        IndicatorValue::Malformed => sink.push(
+            "bad-value",
+            at,
+            format!(
+                "指标值「{}」无法解析：应为比较符 + 数值 + 单位，如 ≥90.00(%)",
+                ind.value_text
+            ),
+        ),
+        IndicatorValue::BareNumber { .. } => sink.push(
+            "bad-value",
+            at,
+            format!(
+                "指标值「{}」缺少比较符（≥ ≤ = > <），如 ={}",
+                ind.value_text, ind.value_text
+            ),
+        ),
+        IndicatorValue::Qualitative => {
+            if is_rate(name) && !name.ends_with("效率") {
+                sink.push(
+                    "qualitative-rate",
+                    at,
+                    format!(
+                        "「{name}」是比率，指标值应为定量的百分比（如 =100.00(%)），而不是「{}」",
+                        ind.value_text
+                    ),
+                );
+            }
+        }
+        IndicatorValue::Quantitative { op, number, unit } => {
+            let unit = unit.as_deref();
+            let pct = unit == Some("%");
+            if let Some(u) = unit {
+                if is_rate(name) && !pct && !u.contains('/') {
+                    sink.push(
+                        "unit-mismatch",
+                        at,
+                        format!("「{name}」是比率，单位应为 %，而不是「{u}」"),
+                    );
+                } else if is_headcount(name) && !HEADCOUNT_UNITS.contains(&u) {
+                    sink.push(
+                        "unit-mismatch",
+                        at,
+                        format!("「{name}」是人数，单位应为人或人次，而不是「{u}」"),
+                    );
+                } else if !cx.settings.vocab.is_unit(u) {
+                    sink.push("unit-mismatch", at, format!("单位「{u}」不在常用单位表中；如确实需要，请在 jixiao.toml 的 units 中加入"));
+                }
+            }
+            let hundred = Decimal::from(100);
+            if pct && (*number > hundred || (*number == hundred && matches!(op, Op::Ge | Op::Gt))) {
+                let msg = if *number > hundred {
+                    format!("百分比 {} 超过 100%", ind.value_text)
+                } else {
+                    format!("「{}」无法超过 100%，应写 =100.00(%)", ind.value_text)
+                };
+                sink.push("percent-range", at, msg);
+            }
+            if pct
+                && number.is_zero()
+                && matches!(op, Op::Eq | Op::Le)
+                && ZERO_IS_WRONG.iter().any(|z| name.ends_with(z))
+            {
+                sink.push(
+                    "zero-target",
+                    at,
+                    format!(
+                        "「{name}」的目标为 {}：达标率、合格率、完成率类指标的目标不应为 0%",
+                        ind.value_text
+                    ),
+                );
+            }
+            if is_cost(l1, l2) && matches!(op, Op::Ge | Op::Gt) {
+                sink.push(
+                    "cost-operator",
+                    at,
+                    format!("成本指标「{name}」应设上限（≤），而不是「{}」", op.symbol()),
+                );
+            }
+            if pct && is_satisfaction_name(name) && op.is_positive() && *number < Decimal::from(90)
+            {
+                sink.push(
+                    "satisfaction-low",
+                    at,
+                    format!("满意度目标 {} 低于 90%", ind.value_text),
+                );
+            }
+        }
+    }
+}

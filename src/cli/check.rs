@@ -1,0 +1,109 @@
+//! `jixiao check`: the same diagnostics as the server, printed for people or as JSON.
+
+use super::files::{display, expand, read};
+use super::OutputFormat;
+use crate::analysis::analyze;
+use crate::check::{Diagnostic, Settings, Severity};
+use crate::position::{Encoding, LineIndex};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+pub fn settings_for(path: &Path, profile: Option<&str>) -> Result<Settings, String> {
+    let mut s = if path.as_os_str() == "-" {
+        Settings::for_file(Path::new("./-")).map_err(|e| e.0)?
+    } else {
+        Settings::for_file(path).map_err(|e| e.0)?
+    };
+    if let Some(p) = profile {
+        if s.vocab.profile(p).is_none() {
+            let ids: Vec<&str> = s.vocab.profiles.iter().map(|p| p.id.as_str()).collect();
+            return Err(format!("指标体系「{p}」不存在，可选：{}", ids.join("、")));
+        }
+        s.profile = Some(p.to_string());
+    }
+    Ok(s)
+}
+
+/// One diagnostic as the JSON record of `check --format json` (1-based lines and character
+/// columns).
+pub fn record(file: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> serde_json::Value {
+    let (l, c) = index.position(text, d.span.start as usize, Encoding::Chars);
+    let (el, ec) = index.position(text, d.span.end as usize, Encoding::Chars);
+    json!({
+        "file": file,
+        "line": l + 1,
+        "column": c + 1,
+        "end_line": el + 1,
+        "end_column": ec + 1,
+        "rule": d.rule,
+        "severity": d.severity.name(),
+        "message": d.message,
+        "project": d.project,
+    })
+}
+
+pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8 {
+    let files = match expand(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("jixiao: {e}");
+            return 2;
+        }
+    };
+    let mut counts = [0usize; 3];
+    let mut failed = false;
+    let mut records = Vec::new();
+    for path in &files {
+        let name = display(path);
+        let result = read(path).and_then(|text| settings_for(path, profile).map(|s| (text, s)));
+        let (text, settings) = match result {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("jixiao: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let a = analyze(&text, &settings);
+        let index = LineIndex::new(&text);
+        for d in &a.diagnostics {
+            counts[d.severity as usize] += 1;
+            match format {
+                OutputFormat::Json => records.push(record(&name, &text, &index, d)),
+                OutputFormat::Human => {
+                    let (l, c) = index.position(&text, d.span.start as usize, Encoding::Chars);
+                    let project = d
+                        .project
+                        .as_ref()
+                        .map(|p| format!("（项目：{p}）"))
+                        .unwrap_or_default();
+                    println!(
+                        "{name}:{}:{}: {}[{}] {}{project}",
+                        l + 1,
+                        c + 1,
+                        d.severity.chinese(),
+                        d.rule,
+                        d.message
+                    );
+                }
+            }
+        }
+    }
+    match format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&records).unwrap()),
+        OutputFormat::Human => eprintln!(
+            "检查了 {} 个文件：{} 个错误，{} 个警告，{} 个提示",
+            files.len(),
+            counts[Severity::Error as usize],
+            counts[Severity::Warning as usize],
+            counts[Severity::Info as usize]
+        ),
+    }
+    if failed {
+        2
+    } else if counts[Severity::Error as usize] > 0 {
+        1
+    } else {
+        0
+    }
+}

@@ -1,0 +1,79 @@
+//! The `jixiao` command line. Messages in Chinese; exit codes: 0 clean, 1 findings (errors, or
+//! files that need formatting), 2 bad usage or unreadable input.
+
+mod check;
+mod export;
+mod files;
+mod fmt;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "jixiao",
+    version,
+    about = "绩效目标申报表 / 绩效自评表 的文本格式：检查、格式化、导出与语言服务器"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum ExportTarget {
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 检查文件，列出错误、警告和提示；有错误时退出码为 1
+    Check {
+        /// 文件或目录（目录中查找 *.jixiao）
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: OutputFormat,
+        /// 指定指标体系（覆盖文件头和 jixiao.toml），如 finance-2021
+        #[arg(long)]
+        profile: Option<String>,
+    },
+    /// 按规范格式重写文件；--check 只检查不写入
+    Fmt {
+        /// 文件或目录；`-` 表示从标准输入读、向标准输出写
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        check: bool,
+    },
+    /// 导出为其他工具可读的格式
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        to: ExportTarget,
+        file: PathBuf,
+        /// 输出文件（默认标准输出）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check {
+            paths,
+            format,
+            profile,
+        } => check::run(&paths, format, profile.as_deref()),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Export { to, file, output } => export::run(to, &file, output.as_deref()),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,475 @@
+//! Values as written on the forms: money, indicator values, plain numbers, percentages, dates.
+//! Each parser accepts the tolerant input of DESIGN §3 and gives what the formatter writes back.
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Op {
+    Ge,
+    Le,
+    Eq,
+    Gt,
+    Lt,
+}
+
+impl Op {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Ge => "≥",
+            Op::Le => "≤",
+            Op::Eq => "=",
+            Op::Gt => ">",
+            Op::Lt => "<",
+        }
+    }
+    /// ≥ > = : higher is better.
+    pub fn is_positive(self) -> bool {
+        matches!(self, Op::Ge | Op::Gt | Op::Eq)
+    }
+    pub fn is_upper_bound(self) -> bool {
+        matches!(self, Op::Le | Op::Lt)
+    }
+}
+
+const OPS: &[(&str, Op)] = &[
+    ("＞＝", Op::Ge),
+    ("＜＝", Op::Le),
+    ("≥=", Op::Ge),
+    ("≤=", Op::Le),
+    (">=", Op::Ge),
+    ("<=", Op::Le),
+    ("≥", Op::Ge),
+    ("≤", Op::Le),
+    ("≧", Op::Ge),
+    ("≦", Op::Le),
+    ("＞", Op::Gt),
+    ("＜", Op::Lt),
+    ("＝", Op::Eq),
+    (">", Op::Gt),
+    ("<", Op::Lt),
+    ("=", Op::Eq),
+];
+
+/// Strips a leading comparison operator.
+pub fn parse_op(s: &str) -> Option<(Op, &str)> {
+    OPS.iter()
+        .find_map(|(t, op)| s.strip_prefix(t).map(|rest| (*op, rest)))
+}
+
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\u{3000}')
+}
+
+/// A plain decimal, allowing thousands separators: `40000`, `40,000.5`.
+pub fn parse_number(s: &str) -> Option<Decimal> {
+    let s = trim(s);
+    let first = s.chars().next()?;
+    if !(first.is_ascii_digit() || (first == '-' && s.len() > 1)) {
+        return None;
+    }
+    if !s
+        .chars()
+        .skip(1)
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        || s.ends_with('.')
+    {
+        return None;
+    }
+    let plain: String = s.chars().filter(|&c| c != ',').collect();
+    Decimal::from_str(&plain).ok()
+}
+
+/// Leading number of `s` (digits, commas, one decimal point) and the rest.
+fn split_number(s: &str) -> Option<(Decimal, &str)> {
+    let end = s
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    if end == 0 {
+        return None;
+    }
+    Some((parse_number(&s[..end])?, &s[end..]))
+}
+
+/// Two decimals when the number has at most two, as the forms print it; more are kept.
+pub fn canonical_number(n: Decimal) -> String {
+    if n.scale() <= 2 {
+        let mut n = n;
+        n.rescale(2);
+        n.to_string()
+    } else {
+        n.normalize().to_string()
+    }
+}
+
+/// An indicator value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum IndicatorValue {
+    /// Nothing written.
+    Empty,
+    /// `≥40000.00(张)`.
+    Quantitative {
+        op: Op,
+        number: Decimal,
+        unit: Option<String>,
+    },
+    /// A number with no operator, e.g. `0.8` — quantitative, but the comparison is missing.
+    BareNumber {
+        number: Decimal,
+        unit: Option<String>,
+    },
+    /// An operator that is not followed by a readable number, e.g. `≥ 约九成`.
+    Malformed,
+    /// Free text: `及时`, `目标人群基本覆盖`.
+    Qualitative,
+}
+
+/// Parses a unit suffix: `(张)`, `（%）`, `%`, `人`, or nothing.
+fn parse_unit(rest: &str) -> Option<Option<String>> {
+    let rest = trim(rest);
+    if rest.is_empty() {
+        return Some(None);
+    }
+    if rest == "%" || rest == "％" {
+        return Some(Some("%".into()));
+    }
+    let inner = if let Some(r) = rest.strip_prefix(['(', '（']) {
+        r.strip_suffix([')', '）'])?
+    } else {
+        rest
+    };
+    let inner = trim(inner);
+    let inner = if inner == "％" { "%" } else { inner };
+    let bad =
+        |c: char| c.is_ascii_digit() || "()（）<>=≥≤＞＜＝$\\".contains(c) || c.is_whitespace();
+    if inner.is_empty() || inner.chars().any(bad) || inner.chars().count() > 8 {
+        return None;
+    }
+    Some(Some(inner.to_string()))
+}
+
+pub fn parse_indicator_value(s: &str) -> IndicatorValue {
+    let s = trim(s);
+    if s.is_empty() {
+        return IndicatorValue::Empty;
+    }
+    if let Some((op, rest)) = parse_op(s) {
+        let rest = trim(rest);
+        return match split_number(rest).and_then(|(n, r)| parse_unit(r).map(|u| (n, u))) {
+            Some((number, unit)) => IndicatorValue::Quantitative { op, number, unit },
+            None => IndicatorValue::Malformed,
+        };
+    }
+    if let Some((number, unit)) = split_number(s).and_then(|(n, r)| parse_unit(r).map(|u| (n, u))) {
+        return IndicatorValue::BareNumber { number, unit };
+    }
+    IndicatorValue::Qualitative
+}
+
+/// The canonical text of a value, or `None` when it must be kept as written.
+pub fn canonical_indicator_value(v: &IndicatorValue) -> Option<String> {
+    match v {
+        IndicatorValue::Quantitative { op, number, unit } => Some(format!(
+            "{}{}{}",
+            op.symbol(),
+            canonical_number(*number),
+            unit.as_ref().map(|u| format!("({u})")).unwrap_or_default()
+        )),
+        _ => None,
+    }
+}
+
+/// A money cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Money {
+    Amount(Decimal),
+    /// `—`: the cell is blank on the form (not the same as 0.00).
+    Blank,
+    /// Not an amount of 元 with at most two decimals.
+    Invalid,
+}
+
+pub const BLANK: &str = "—";
+
+pub fn parse_money(s: &str) -> Money {
+    let s = trim(s);
+    if matches!(s, "—" | "-" | "－" | "/" | "——" | "─") {
+        return Money::Blank;
+    }
+    let (num, factor) = if let Some(n) = s.strip_suffix("万元") {
+        (n, Decimal::from(10_000))
+    } else if let Some(n) = s.strip_suffix('元') {
+        (n, Decimal::ONE)
+    } else {
+        (s, Decimal::ONE)
+    };
+    match parse_number(num) {
+        Some(n) if n.scale() <= 2 && commas_ok(trim(num)) => Money::Amount(n * factor),
+        Some(n) if factor != Decimal::ONE && (n * factor).scale() <= 2 => Money::Amount(n * factor),
+        _ => Money::Invalid,
+    }
+}
+
+/// Thousands separators, where present, must group by three.
+fn commas_ok(s: &str) -> bool {
+    if !s.contains(',') {
+        return true;
+    }
+    let int = s.split('.').next().unwrap_or("");
+    let groups: Vec<&str> = int.split(',').collect();
+    !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)
+}
+
+/// `1234567.8` → `1,234,567.80`.
+pub fn format_money(n: Decimal) -> String {
+    let mut n = n.round_dp(2);
+    n.rescale(2);
+    let s = n.abs().to_string();
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!(
+        "{}{}.{}",
+        if n.is_sign_negative() && !n.is_zero() {
+            "-"
+        } else {
+            ""
+        },
+        out,
+        frac
+    )
+}
+
+/// A score, weight or other plain number: `10`, `6.32`, `50.00%` (percent kept apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Num {
+    pub value: Decimal,
+    pub percent: bool,
+}
+
+pub fn parse_num(s: &str) -> Option<Num> {
+    let s = trim(s);
+    let (body, percent) = match s.strip_suffix(['%', '％']) {
+        Some(b) => (trim(b), true),
+        None => (s, false),
+    };
+    parse_number(body).map(|value| Num { value, percent })
+}
+
+/// Scores are written as plain decimals without trailing zeros (`5`, `6.32`); percentages
+/// (执行率) with two decimals and `%`.
+pub fn canonical_num(n: Num) -> String {
+    if n.percent {
+        format!("{}%", canonical_number(n.value))
+    } else {
+        n.value.normalize().to_string()
+    }
+}
+
+/// `2025-01-01`; also accepts `2025/1/1`, `2025.1.1`, `2025年1月1日`.
+pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let s = trim(s);
+    let s = s.strip_suffix('日').unwrap_or(s);
+    let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let y: i32 = parts[0].parse().ok()?;
+    let m: u32 = parts[1].parse().ok()?;
+    let d: u32 = parts[2].parse().ok()?;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1000..=9999).contains(&y) || m == 0 || m > 12 || d == 0 || d > days[m as usize - 1] {
+        return None;
+    }
+    Some((y, m, d))
+}
+
+pub fn format_date((y, m, d): (i32, u32, u32)) -> String {
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// 大写金额 (the capital-numeral amount written on cheques and forms).
+pub fn money_in_words(n: Decimal) -> String {
+    const DIGITS: [&str; 10] = ["零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"];
+    const UNITS: [&str; 4] = ["", "拾", "佰", "仟"];
+    const GROUPS: [&str; 4] = ["", "万", "亿", "万亿"];
+    let mut n = n.round_dp(2);
+    let negative = n.is_sign_negative() && !n.is_zero();
+    n = n.abs();
+    let cents = ((n.fract() * Decimal::from(100)).round())
+        .to_string()
+        .parse::<u32>()
+        .unwrap_or(0);
+    let int_part = n.trunc().to_string();
+    let mut out = String::new();
+    if int_part != "0" {
+        let digits: Vec<u32> = int_part
+            .chars()
+            .map(|c| c.to_digit(10).unwrap_or(0))
+            .collect();
+        let len = digits.len();
+        let mut zero = false;
+        for (i, &d) in digits.iter().enumerate() {
+            let pos = len - 1 - i;
+            if d == 0 {
+                zero = true;
+            } else {
+                if zero && !out.is_empty() {
+                    out.push('零');
+                }
+                zero = false;
+                out.push_str(DIGITS[d as usize]);
+                out.push_str(UNITS[pos % 4]);
+            }
+            if pos.is_multiple_of(4) && pos > 0 {
+                let group_start = i + 1 - (4.min(i + 1));
+                if digits[group_start..=i].iter().any(|&x| x != 0) {
+                    out.push_str(GROUPS[(pos / 4).min(3)]);
+                }
+            }
+        }
+        out.push('元');
+    }
+    let (jiao, fen) = (cents / 10, cents % 10);
+    if jiao == 0 && fen == 0 {
+        if out.is_empty() {
+            out.push_str("零元");
+        }
+        out.push('整');
+    } else {
+        if jiao > 0 {
+            out.push_str(DIGITS[jiao as usize]);
+            out.push('角');
+        } else if !out.is_empty() {
+            out.push('零');
+        }
+        if fen > 0 {
+            out.push_str(DIGITS[fen as usize]);
+            out.push('分');
+        }
+    }
+    if negative {
+        format!("负{out}")
+    } else {
+        out
+    }
+}
+
+/// The value a LaTeX/HTML remnant stands for: `$\geq 90.00\%$` → `≥90.00(%)`; `<p>文本</p>`
+/// → `文本`. `None` when there is nothing certain to offer.
+pub fn fix_remnant(text: &str) -> Option<String> {
+    if text.contains('$') || text.contains('\\') {
+        let s = text
+            .replace("\\geq", "≥")
+            .replace("\\leq", "≤")
+            .replace("\\ge", "≥")
+            .replace("\\le", "≤")
+            .replace("\\%", "%")
+            .replace(['$', ' '], "");
+        return canonical_indicator_value(&parse_indicator_value(&s));
+    }
+    if text.contains('<') {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in text.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        let out = out.replace("&nbsp;", " ");
+        let out = out.trim().to_string();
+        return (out != text && !out.is_empty()).then_some(out);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn indicator_values() {
+        let q = |s| canonical_indicator_value(&parse_indicator_value(s));
+        assert_eq!(q("≥40000.00(张)").as_deref(), Some("≥40000.00(张)"));
+        assert_eq!(q(">=95%").as_deref(), Some("≥95.00(%)"));
+        assert_eq!(q("＞ 0").as_deref(), Some(">0.00"));
+        assert_eq!(q("＞＝17000本").as_deref(), Some("≥17000.00(本)"));
+        assert_eq!(q("=6000人").as_deref(), Some("=6000.00(人)"));
+        assert_eq!(
+            q("≤176030.24（元/人年）").as_deref(),
+            Some("≤176030.24(元/人年)")
+        );
+        assert_eq!(q("=99.999(%)").as_deref(), Some("=99.999(%)"));
+        assert!(matches!(
+            parse_indicator_value("0.8"),
+            IndicatorValue::BareNumber { .. }
+        ));
+        assert_eq!(
+            parse_indicator_value("$\\geq 90.00\\%$"),
+            IndicatorValue::Qualitative
+        );
+        assert_eq!(parse_indicator_value("≥ 约九成"), IndicatorValue::Malformed);
+        assert_eq!(parse_indicator_value("及时"), IndicatorValue::Qualitative);
+    }
+
+    #[test]
+    fn money() {
+        assert_eq!(parse_money("300000"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("174,371.2"), Money::Amount(d("174371.2")));
+        assert_eq!(parse_money("30万元"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("1.234"), Money::Invalid);
+        assert_eq!(parse_money("1,23,4"), Money::Invalid);
+        assert_eq!(parse_money("—"), Money::Blank);
+        assert_eq!(format_money(d("1234567.8")), "1,234,567.80");
+        assert_eq!(format_money(d("0")), "0.00");
+        assert_eq!(format_money(d("999")), "999.00");
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(money_in_words(d("300000")), "叁拾万元整");
+        assert_eq!(money_in_words(d("5130000.00")), "伍佰壹拾叁万元整");
+        assert_eq!(money_in_words(d("1001.05")), "壹仟零壹元零伍分");
+        assert_eq!(money_in_words(d("0.5")), "伍角");
+        assert_eq!(money_in_words(d("100000000")), "壹亿元整");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2025-1-1"), Some((2025, 1, 1)));
+        assert_eq!(parse_date("2025年12月31日"), Some((2025, 12, 31)));
+        assert_eq!(parse_date("2025-02-30"), None);
+    }
+}

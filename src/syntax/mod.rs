@@ -1,0 +1,9 @@
+//! Text → lines → segments. Never fails: errors are data.
+
+mod line;
+mod span;
+mod tree;
+
+pub use line::{classify, lines_of, Line, LineKind, SyntaxError};
+pub use span::Span;
+pub use tree::{parse, starts_project, Segment, SyntaxTree, PROJECT_KEY};

@@ -1,0 +1,223 @@
+//! The lossless syntax tree: the file cut into segments — the header, then one segment per
+//! `项目:` line up to the next. Segments hold only positions relative to themselves, so an edit
+//! re-parses the segments it touches and shares the rest (`Arc`) with the previous tree.
+
+use super::line::{lines_of, Line, LineKind};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub lines: Vec<Line>,
+    /// Length in bytes, terminators included.
+    pub len: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxTree {
+    /// `segments[0]` is the header (possibly empty); every other segment starts with a `项目:` line.
+    pub segments: Vec<Arc<Segment>>,
+}
+
+/// The key that starts a project.
+pub const PROJECT_KEY: &str = "项目";
+
+pub fn starts_project(line: &Line, text: &str) -> bool {
+    match &line.kind {
+        LineKind::Entry { key, .. } => &line.text(text)[key.range()] == PROJECT_KEY,
+        _ => false,
+    }
+}
+
+/// Parses `text` in full. Never fails: unparsable lines are `LineKind::Error`.
+pub fn parse(text: &str) -> SyntaxTree {
+    SyntaxTree {
+        segments: split(text, true),
+    }
+}
+
+/// Cuts `text` into segments. When `with_header` the first segment is the header (empty if
+/// the text starts with a project).
+fn split(text: &str, with_header: bool) -> Vec<Arc<Segment>> {
+    let lines = lines_of(text);
+    let mut out = Vec::new();
+    let mut cur: Vec<Line> = Vec::new();
+    let mut cur_start = 0u32;
+    let mut first = with_header;
+    for mut line in lines {
+        let line_start = line.start;
+        if starts_project(&line, text) && (!cur.is_empty() || first) {
+            out.push(Arc::new(Segment {
+                len: line_start - cur_start,
+                lines: std::mem::take(&mut cur),
+            }));
+            cur_start = line_start;
+        }
+        first = false;
+        line.start -= cur_start;
+        cur.push(line);
+    }
+    if !cur.is_empty() || first {
+        out.push(Arc::new(Segment {
+            len: text.len() as u32 - cur_start,
+            lines: cur,
+        }));
+    }
+    out
+}
+
+impl SyntaxTree {
+    /// Byte offset of each segment's start, and the total length.
+    pub fn segment_starts(&self) -> Vec<usize> {
+        let mut at = 0usize;
+        let mut out = Vec::with_capacity(self.segments.len() + 1);
+        for s in &self.segments {
+            out.push(at);
+            at += s.len as usize;
+        }
+        out.push(at);
+        out
+    }
+
+    pub fn len(&self) -> usize {
+        self.segments.iter().map(|s| s.len as usize).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Re-parses after the bytes `start..old_end` of the old text were replaced, giving
+    /// `new_text`. Only the segments the edit touches (and their neighbours at a boundary) are
+    /// re-lexed; the result equals `parse(new_text)`.
+    pub fn reparse(&self, new_text: &str, start: usize, old_end: usize) -> SyntaxTree {
+        let starts = self.segment_starts();
+        let n = self.segments.len();
+        let old_len = starts[n];
+        let delta = new_text.len() as isize - old_len as isize;
+        // Segment containing a byte offset; an offset on a boundary counts for both sides.
+        let seg_of =
+            |off: usize| -> usize { starts[..n].partition_point(|&s| s <= off).saturating_sub(1) };
+        let mut first = seg_of(start);
+        if first > 0 && starts[first] == start {
+            first -= 1;
+        }
+        let mut last = seg_of(old_end);
+        if last + 1 < n && starts[last + 1] == old_end {
+            last += 1;
+        }
+        loop {
+            let region_start = starts[first];
+            let region_end_old = starts[last + 1];
+            let region_end_new = (region_end_old as isize + delta) as usize;
+            let region = &new_text[region_start..region_end_new];
+            let pieces = split(region, first == 0);
+            // A region that no longer starts with a project line belongs to the segment before it.
+            let head_ok = first == 0
+                || pieces
+                    .first()
+                    .and_then(|p| p.lines.first())
+                    .is_some_and(|l| starts_project(l, region))
+                    && !region.is_empty();
+            if !head_ok && first > 0 {
+                first -= 1;
+                continue;
+            }
+            let mut segments = Vec::with_capacity(n + pieces.len());
+            segments.extend(self.segments[..first].iter().cloned());
+            let keep_empty_header = first == 0;
+            segments.extend(
+                pieces
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, p)| !p.lines.is_empty() || (keep_empty_header && *i == 0))
+                    .map(|(_, p)| p),
+            );
+            segments.extend(self.segments[last + 1..].iter().cloned());
+            if segments.is_empty() {
+                segments.push(Arc::new(Segment {
+                    lines: Vec::new(),
+                    len: 0,
+                }));
+            }
+            return SyntaxTree { segments };
+        }
+    }
+
+    /// A readable dump: one line per source line with its kind and pieces. Used by fixtures.
+    pub fn dump(&self, text: &str) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let starts = self.segment_starts();
+        for (i, seg) in self.segments.iter().enumerate() {
+            let base = starts[i];
+            let seg_text = &text[base..base + seg.len as usize];
+            let _ = writeln!(
+                out,
+                "{} @{}..{}",
+                if i == 0 { "HEADER" } else { "PROJECT" },
+                base,
+                base + seg.len as usize
+            );
+            for l in &seg.lines {
+                let t = l.text(seg_text);
+                let piece = |s: super::Span| &t[s.range()];
+                let desc = match &l.kind {
+                    LineKind::Blank => "blank".to_string(),
+                    LineKind::Comment { text } => format!("comment {:?}", piece(*text)),
+                    LineKind::Text { body, .. } => format!("text {:?}", piece(*body)),
+                    LineKind::Entry { key, value, .. } => {
+                        format!("entry {:?} = {:?}", piece(*key), piece(*value))
+                    }
+                    LineKind::Error { kind } => format!("error {kind:?} {t:?}"),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:>4} indent={} {}",
+                    base + l.start as usize,
+                    l.indent_cols,
+                    desc
+                );
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_and_projects() {
+        let t = "表: 绩效目标申报表\n\n项目: 甲\n  a: 1\n项目: 乙\n";
+        let tree = parse(t);
+        assert_eq!(tree.segments.len(), 3);
+        assert_eq!(tree.len(), t.len());
+        let t2 = "项目: 甲\n";
+        assert_eq!(parse(t2).segments.len(), 2);
+        assert_eq!(parse("").segments.len(), 1);
+    }
+
+    #[test]
+    fn reparse_matches_full_parse() {
+        let old = "表: 绩效目标申报表\n项目: 甲\n  a: 1\n项目: 乙\n  b: 2\n";
+        let tree = parse(old);
+        for (start, end, ins) in [
+            (0, 0, "x"),
+            (12, 14, ""),
+            (old.len(), old.len(), "项目: 丙\n"),
+            (20, 30, "\n项目: 丁\n"),
+        ] {
+            let (start, end) = (floor(old, start), floor(old, end.max(start)));
+            let new = format!("{}{}{}", &old[..start], ins, &old[end..]);
+            assert_eq!(tree.reparse(&new, start, end), parse(&new), "{new:?}");
+        }
+    }
+
+    fn floor(s: &str, mut i: usize) -> usize {
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+}

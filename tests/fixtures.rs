@@ -1,0 +1,138 @@
+//! Data-driven tests. For every `tests/fixtures/**/X.jixiao`: `X.tree` (syntax dump),
+//! `X.formatted` (formatter output), `X.diagnostics` and `X.json` (export). For every
+//! `examples/X.jixiao`: it is already canonical, and `tests/expected/examples/X.{diagnostics,json}`.
+//! `UPDATE_EXPECT=1 cargo test` rewrites the expected files; review them as a diff.
+
+mod common;
+use common::*;
+use jixiao::analysis::{analyze, format_text};
+use jixiao::check::Settings;
+
+fn settings(p: &std::path::Path) -> Settings {
+    Settings::for_file(p).expect("fixture configuration is valid")
+}
+
+#[test]
+fn fixtures() {
+    let mut cases = Vec::new();
+    for input in inputs(&root().join("tests/fixtures")) {
+        let text = std::fs::read_to_string(&input).unwrap();
+        let s = settings(&input);
+        let a = analyze(&text, &s);
+        let name = input.strip_prefix(root()).unwrap().display().to_string();
+        cases.push((
+            format!("{name} tree"),
+            expect_file(&sibling(&input, "tree"), &a.tree.dump(&text)),
+        ));
+        let formatted = format_text(&text, &s);
+        cases.push((
+            format!("{name} formatted"),
+            expect_file(&sibling(&input, "formatted"), &formatted),
+        ));
+        cases.push((
+            format!("{name} idempotent"),
+            if format_text(&formatted, &s) == formatted {
+                Ok(())
+            } else {
+                Err("second format changed the text".into())
+            },
+        ));
+        cases.push((
+            format!("{name} diagnostics"),
+            expect_file(
+                &sibling(&input, "diagnostics"),
+                &render_diagnostics(&text, &a.diagnostics),
+            ),
+        ));
+        let json =
+            serde_json::to_string_pretty(&jixiao::export::to_json(&a.doc, &s)).unwrap() + "\n";
+        cases.push((
+            format!("{name} json"),
+            expect_file(&sibling(&input, "json"), &json),
+        ));
+    }
+    run_all(cases);
+}
+
+#[test]
+fn examples() {
+    let mut cases = Vec::new();
+    let examples = inputs(&root().join("examples"));
+    assert!(examples.len() >= 4, "the seed examples are present");
+    for input in examples {
+        let text = std::fs::read_to_string(&input).unwrap();
+        let s = settings(&input);
+        let a = analyze(&text, &s);
+        let stem = input.file_stem().unwrap().to_string_lossy().to_string();
+        let out = root().join("tests/expected/examples");
+        cases.push((
+            format!("{stem} canonical"),
+            if format_text(&text, &s) == text {
+                Ok(())
+            } else {
+                Err("example is not in canonical format (run jixiao fmt)".into())
+            },
+        ));
+        cases.push((
+            format!("{stem} diagnostics"),
+            expect_file(
+                &out.join(format!("{stem}.diagnostics")),
+                &render_diagnostics(&text, &a.diagnostics),
+            ),
+        ));
+        let json =
+            serde_json::to_string_pretty(&jixiao::export::to_json(&a.doc, &s)).unwrap() + "\n";
+        cases.push((
+            format!("{stem} json"),
+            expect_file(&out.join(format!("{stem}.json")), &json),
+        ));
+    }
+    run_all(cases);
+}
+
+/// Each `tests/rules/<rule>.jixiao` must raise `<rule>`; each `<rule>.ok.jixiao` (near misses)
+/// must not. All diagnostics of both are kept in `.diagnostics` beside them.
+#[test]
+fn rules() {
+    let mut cases = Vec::new();
+    let mut covered = std::collections::BTreeSet::new();
+    for input in inputs(&root().join("tests/rules")) {
+        let file = input.file_name().unwrap().to_string_lossy().to_string();
+        let rule = file.split('.').next().unwrap().to_string();
+        let near_miss = file.contains(".ok.");
+        let text = std::fs::read_to_string(&input).unwrap();
+        let s = settings(&input);
+        let a = analyze(&text, &s);
+        let hits = a.diagnostics.iter().filter(|d| d.rule == rule).count();
+        let verdict = match (near_miss, hits) {
+            (false, 0) => Err(format!("expected at least one `{rule}`, got none")),
+            (true, n) if n > 0 => Err(format!("near miss raised `{rule}` {n} time(s)")),
+            _ => Ok(()),
+        };
+        if !near_miss {
+            covered.insert(rule.clone());
+        }
+        cases.push((file.clone(), verdict));
+        cases.push((
+            format!("{file} diagnostics"),
+            expect_file(
+                &sibling(&input, "diagnostics"),
+                &render_diagnostics(&text, &a.diagnostics),
+            ),
+        ));
+    }
+    let missing: Vec<&str> = jixiao::check::RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| !covered.contains(*id))
+        .collect();
+    cases.push((
+        "every rule has a fixture".into(),
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("no fixture for: {}", missing.join(", ")))
+        },
+    ));
+    run_all(cases);
+}
