@@ -115,7 +115,7 @@ fn format_line(line: &Line, lt: &str, role: &LineRole, depth: u8, _kind: FormKin
         }
         // Not understood here: kept as written, only trailing whitespace removed.
         _ => content
-            .trim_end_matches([' ', '\t', '\u{3000}'])
+            .trim_end_matches([' ', '\t', '\r', '\u{3000}'])
             .to_string(),
     }
 }

@@ -6,8 +6,9 @@ use std::ops::Range;
 
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Token {
-    /// Half-width spaces, tabs and the ideographic space an IME produces.
-    #[regex(r"[ \t\u{3000}\u{FEFF}]+")]
+    /// Half-width spaces, tabs, the ideographic space an IME produces, a BOM, and a stray CR
+    /// (one not followed by LF).
+    #[regex(r"[ \t\r\u{3000}\u{FEFF}]+")]
     Space,
     #[regex(r"[:：]")]
     Colon,

@@ -58,7 +58,7 @@ pub fn parse_op(s: &str) -> Option<(Op, &str)> {
 }
 
 fn trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\u{3000}')
+    s.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\u{3000}' | '\u{FEFF}'))
 }
 
 /// A plain decimal, allowing thousands separators: `40000`, `40,000.5`.
@@ -95,13 +95,11 @@ fn split_number(s: &str) -> Option<(Decimal, &str)> {
 
 /// Two decimals when the number has at most two, as the forms print it; more are kept.
 pub fn canonical_number(n: Decimal) -> String {
+    let mut n = n.normalize();
     if n.scale() <= 2 {
-        let mut n = n;
         n.rescale(2);
-        n.to_string()
-    } else {
-        n.normalize().to_string()
     }
+    n.to_string()
 }
 
 /// An indicator value.
@@ -432,6 +430,7 @@ mod tests {
             Some("≤176030.24(元/人年)")
         );
         assert_eq!(q("=99.999(%)").as_deref(), Some("=99.999(%)"));
+        assert_eq!(q("≥40000.0300000(张)").as_deref(), Some("≥40000.03(张)"));
         assert!(matches!(
             parse_indicator_value("0.8"),
             IndicatorValue::BareNumber { .. }

@@ -85,10 +85,14 @@ impl Line {
     }
 }
 
+pub(crate) fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\u{3000}' | '\u{FEFF}')
+}
+
 fn trim_end(line: &str, mut end: usize, floor: usize) -> usize {
     let bytes = line[floor..end].char_indices().rev();
     for (i, c) in bytes {
-        if c == ' ' || c == '\t' || c == '\u{3000}' {
+        if is_space(c) {
             end = floor + i;
         } else {
             break;
@@ -110,6 +114,7 @@ pub fn classify(content: &str) -> (LineKind, u32, u32) {
             .map(|c| match c {
                 '\t' => 4,
                 '\u{3000}' => 2,
+                '\r' | '\u{FEFF}' => 0,
                 _ => 1,
             })
             .sum();
@@ -131,7 +136,7 @@ pub fn classify(content: &str) -> (LineKind, u32, u32) {
             let marker = Span::new(first_r.start, first_r.start + marker_len);
             let mut b = marker.end as usize;
             while let Some(c) = content[b..].chars().next() {
-                if c == ' ' || c == '\t' || c == '\u{3000}' {
+                if is_space(c) {
                     b += c.len_utf8();
                 } else {
                     break;
@@ -156,7 +161,7 @@ pub fn classify(content: &str) -> (LineKind, u32, u32) {
                 } else {
                     let mut v = colon.end;
                     while let Some(c) = content[v..].chars().next() {
-                        if c == ' ' || c == '\t' || c == '\u{3000}' {
+                        if is_space(c) {
                             v += c.len_utf8();
                         } else {
                             break;

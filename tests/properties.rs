@@ -1,0 +1,226 @@
+//! Invariants, on generated and mutated inputs:
+//! - parsing never panics and the tree covers every byte;
+//! - formatting is idempotent and lossless (same model, same comments / unparsed lines / text);
+//! - an incremental re-parse after any edit equals a full parse.
+
+mod common;
+use jixiao::analysis::{analyze, format_text};
+use jixiao::check::Settings;
+use jixiao::model::Role;
+use jixiao::syntax::{parse, LineKind};
+use proptest::prelude::*;
+
+fn examples() -> Vec<String> {
+    common::inputs(&common::root().join("examples"))
+        .into_iter()
+        .chain(common::inputs(&common::root().join("tests/fixtures")))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// Pieces that exercise the tolerant syntax and the corners of the lexer.
+const SNIPPETS: &[&str] = &[
+    "：",
+    ":",
+    " ",
+    "\t",
+    "\u{3000}",
+    "\n",
+    "\r\n",
+    "\r",
+    "#",
+    "> ",
+    "＞",
+    ">=",
+    "≥",
+    "＞＝",
+    "（",
+    "）",
+    "(",
+    ")",
+    "%",
+    "％",
+    "万元",
+    "300000",
+    "1,234.5",
+    "0.00",
+    "—",
+    "项目: 新项目\n",
+    "\n项目: 甲\n",
+    "  产出指标:\n",
+    "    数量指标:\n",
+    "      指标: ≥1(个)\n",
+    "成本指标:",
+    "双盲指标:\n",
+    "偏差原因:",
+    "资金:\n",
+    "年度资金申请总额: 1\n",
+    "𠀀",
+    "\u{FEFF}",
+    "$\\geq 90\\%$",
+    "<p>",
+    "é",
+    "指标",
+];
+
+/// A mutation: replace a byte range (snapped to char boundaries) with a snippet.
+#[derive(Debug, Clone)]
+struct Edit {
+    at: usize,
+    del: usize,
+    ins: String,
+}
+
+fn snap(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn apply(text: &str, e: &Edit) -> (String, usize, usize) {
+    let start = snap(text, e.at % (text.len() + 1));
+    let end = snap(text, start + e.del);
+    (
+        format!("{}{}{}", &text[..start], e.ins, &text[end..]),
+        start,
+        end,
+    )
+}
+
+fn edit_strategy() -> impl Strategy<Value = Edit> {
+    (
+        any::<usize>(),
+        prop_oneof![Just(0usize), 0usize..4, 0usize..40, 0usize..400],
+        prop_oneof![
+            proptest::sample::select(SNIPPETS).prop_map(str::to_string),
+            proptest::collection::vec(proptest::sample::select(SNIPPETS), 0..6)
+                .prop_map(|v| v.concat()),
+            "\\PC{0,12}",
+        ],
+    )
+        .prop_map(|(at, del, ins)| Edit { at, del, ins })
+}
+
+/// The lines the formatter must keep word for word (trimmed): comments, text, unparsed lines.
+fn kept_lines(text: &str) -> Vec<String> {
+    let s = Settings::default();
+    let a = analyze(text, &s);
+    let starts = a.tree.segment_starts();
+    let mut out = Vec::new();
+    for (i, seg) in a.tree.segments.iter().enumerate() {
+        let seg_text = &text[starts[i]..starts[i + 1]];
+        let roles = if i == 0 {
+            &a.doc.header.roles
+        } else {
+            &a.doc.projects[i - 1].roles
+        };
+        for (line, role) in seg.lines.iter().zip(roles) {
+            let lt = line.text(seg_text);
+            match (&line.kind, role.role) {
+                (LineKind::Comment { text }, _) => {
+                    out.push(lt[text.range()].trim_end().to_string())
+                }
+                (LineKind::Text { body, .. }, _) => out.push(lt[body.range()].to_string()),
+                (_, Role::Error | Role::Unknown) => out.push(
+                    lt.trim_matches([' ', '\t', '\r', '\u{3000}', '\u{FEFF}'])
+                        .to_string(),
+                ),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The model as exported, less the as-written text of quantitative values (which the
+/// formatter canonicalises on purpose).
+fn model_json(text: &str) -> serde_json::Value {
+    let s = Settings::default();
+    let mut v = jixiao::export::to_json(&analyze(text, &s).doc, &s);
+    for p in v["projects"].as_array_mut().unwrap() {
+        for i in p["indicators"].as_array_mut().unwrap() {
+            if i["kind"] == "quantitative" && !i["op"].is_null() {
+                i.as_object_mut().unwrap().remove("text");
+            }
+        }
+    }
+    v
+}
+
+fn check_format_invariants(text: &str) -> Result<(), TestCaseError> {
+    let s = Settings::default();
+    let once = format_text(text, &s);
+    let twice = format_text(&once, &s);
+    prop_assert_eq!(&once, &twice, "formatting is not idempotent");
+    prop_assert_eq!(
+        model_json(text),
+        model_json(&once),
+        "formatting changed the meaning"
+    );
+    prop_assert_eq!(
+        kept_lines(text),
+        kept_lines(&once),
+        "formatting lost a comment, text or unparsed line"
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parsing_never_panics_and_covers_every_byte(text in "\\PC{0,200}|[\\s\\S]{0,200}") {
+        let tree = parse(&text);
+        prop_assert_eq!(tree.len(), text.len());
+        for seg in &tree.segments {
+            let mut at = 0;
+            for l in &seg.lines {
+                prop_assert_eq!(l.start, at);
+                at += l.full_len();
+            }
+            prop_assert_eq!(at, seg.len);
+        }
+        let s = Settings::default();
+        let _ = analyze(&text, &s);
+        let _ = format_text(&text, &s);
+    }
+
+    #[test]
+    fn formatting_is_idempotent_and_lossless_on_mutated_examples(
+        which in any::<usize>(),
+        edits in proptest::collection::vec(edit_strategy(), 1..6),
+    ) {
+        let ex = examples();
+        let mut text = ex[which % ex.len()].clone();
+        for e in &edits {
+            text = apply(&text, e).0;
+        }
+        check_format_invariants(&text)?;
+    }
+
+    #[test]
+    fn formatting_is_idempotent_and_lossless_on_generated_lines(
+        lines in proptest::collection::vec(proptest::collection::vec(proptest::sample::select(SNIPPETS), 0..5).prop_map(|v| v.concat()), 0..30),
+    ) {
+        let text = format!("表: 绩效目标申报表\n年度: 2025\n项目: 甲\n{}", lines.join("\n"));
+        check_format_invariants(&text)?;
+    }
+
+    #[test]
+    fn incremental_reparse_equals_full_parse(
+        which in any::<usize>(),
+        edits in proptest::collection::vec(edit_strategy(), 1..12),
+    ) {
+        let ex = examples();
+        let mut text = ex[which % ex.len()].clone();
+        let mut tree = parse(&text);
+        for e in &edits {
+            let (next, start, end) = apply(&text, e);
+            tree = tree.reparse(&next, start, end);
+            text = next;
+            prop_assert_eq!(&tree, &parse(&text));
+        }
+    }
+}
