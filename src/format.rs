@@ -11,6 +11,7 @@ use crate::model::value::{
 };
 use crate::model::{Document, FormKind, LineRole, Role};
 use crate::syntax::{Line, LineKind, SyntaxTree};
+use std::ops::Range;
 
 /// Formats `text`, given its tree and model. The output ends with one line terminator, using
 /// the file's own (`\r\n` if its first line has one).
@@ -36,52 +37,72 @@ pub fn format(text: &str, tree: &SyntaxTree, doc: &Document) -> String {
     out
 }
 
-/// The canonical lines, without terminators, blank-line policy applied.
-pub fn format_lines(text: &str, tree: &SyntaxTree, doc: &Document) -> Vec<String> {
+/// Each source line's canonical rendering (`None` for a blank line), with its absolute content
+/// range. Comments take the depth of the next line that is not a comment or blank.
+fn rendered_lines(text: &str, tree: &SyntaxTree, doc: &Document) -> Vec<(Option<String>, Range<usize>, Role)> {
     let starts = tree.segment_starts();
-    let mut items: Vec<(&Line, &str, &LineRole)> = Vec::new();
+    let mut items: Vec<(&Line, &str, &LineRole, usize)> = Vec::new();
     for (i, seg) in tree.segments.iter().enumerate() {
         let seg_text = &text[starts[i]..starts[i + 1]];
-        let roles = if i == 0 {
-            &doc.header.roles
-        } else {
-            &doc.projects[i - 1].roles
-        };
+        let roles = if i == 0 { &doc.header.roles } else { &doc.projects[i - 1].roles };
         for (line, role) in seg.lines.iter().zip(roles) {
-            items.push((line, line.text(seg_text), role));
+            items.push((line, line.text(seg_text), role, starts[i]));
         }
     }
-    // A comment takes the depth of the next line that is not a comment or blank.
     let mut next_depth = vec![0u8; items.len()];
     let mut d = 0u8;
-    for (i, (_, _, r)) in items.iter().enumerate().rev() {
+    for (i, (_, _, r, _)) in items.iter().enumerate().rev() {
         next_depth[i] = d;
         if !matches!(r.role, Role::Blank | Role::Comment) {
             d = r.depth;
         }
     }
-    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, (line, lt, role, base))| {
+            let range = base + line.start as usize..base + line.end() as usize;
+            if role.role == Role::Blank {
+                return (None, range, role.role);
+            }
+            let depth = if role.role == Role::Comment { next_depth[i] } else { role.depth };
+            (Some(format_line(line, lt, role, depth, doc.header.form_kind())), range, role.role)
+        })
+        .collect()
+}
+
+/// The canonical lines, without terminators, blank-line policy applied.
+pub fn format_lines(text: &str, tree: &SyntaxTree, doc: &Document) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
     let mut pending_blank = false;
-    for (i, (line, lt, role)) in items.iter().enumerate() {
-        if role.role == Role::Blank {
+    for (rendered, _, role) in rendered_lines(text, tree, doc) {
+        let Some(line) = rendered else {
             pending_blank = true;
             continue;
-        }
-        if role.role == Role::Project && !out.is_empty() {
+        };
+        if role == Role::Project && !out.is_empty() {
             pending_blank = true;
         }
         if pending_blank && !out.is_empty() {
             out.push(String::new());
         }
         pending_blank = false;
-        let depth = if role.role == Role::Comment {
-            next_depth[i]
-        } else {
-            role.depth
-        };
-        out.push(format_line(line, lt, role, depth, doc.header.form_kind()));
+        out.push(line);
     }
     out
+}
+
+/// Range formatting: each non-blank line overlapping `range` rewritten in canonical form, as
+/// (content range, new content) edits. Blank lines are left alone.
+pub fn format_range(text: &str, tree: &SyntaxTree, doc: &Document, range: Range<usize>) -> Vec<(Range<usize>, String)> {
+    rendered_lines(text, tree, doc)
+        .into_iter()
+        .filter(|(_, r, _)| r.end >= range.start && r.start <= range.end)
+        .filter_map(|(line, r, _)| {
+            let line = line?;
+            (text[r.clone()] != *line).then_some((r, line))
+        })
+        .collect()
 }
 
 fn indent(depth: u8) -> String {

@@ -93,6 +93,58 @@ impl LineIndex {
     }
 }
 
+/// The same conversions over a rope (the server's documents). Lines end at `\n`, `\r\n` or
+/// `\r`, as LSP defines them.
+pub mod rope {
+    use super::Encoding;
+    use ropey::Rope;
+
+    fn line_content_end(rope: &Rope, line: usize) -> usize {
+        let start = rope.line_to_byte(line);
+        let slice = rope.line(line);
+        let mut len = slice.len_bytes();
+        let last = |len: usize| if len == 0 { None } else { Some(slice.byte(len - 1)) };
+        if last(len) == Some(b'\n') {
+            len -= 1;
+            if last(len) == Some(b'\r') {
+                len -= 1;
+            }
+        } else if last(len) == Some(b'\r') {
+            len -= 1;
+        }
+        start + len
+    }
+
+    pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> (usize, usize) {
+        let offset = rope.char_to_byte(rope.byte_to_char(offset.min(rope.len_bytes())));
+        let line = rope.byte_to_line(offset);
+        let start = rope.line_to_byte(line);
+        let end = offset.min(line_content_end(rope, line));
+        let piece = rope.byte_slice(start..end);
+        let col = match enc {
+            Encoding::Utf8 => piece.len_bytes(),
+            Encoding::Utf16 => piece.len_utf16_cu(),
+            Encoding::Chars => piece.len_chars(),
+        };
+        (line, col)
+    }
+
+    pub fn offset(rope: &Rope, line: usize, col: usize, enc: Encoding) -> usize {
+        if line >= rope.len_lines() {
+            return rope.len_bytes();
+        }
+        let start = rope.line_to_byte(line);
+        let end = line_content_end(rope, line);
+        let content = rope.byte_slice(start..end);
+        let char_idx = match enc {
+            Encoding::Utf8 => content.byte_to_char(col.min(content.len_bytes())),
+            Encoding::Utf16 => content.utf16_cu_to_char(col.min(content.len_utf16_cu())),
+            Encoding::Chars => col.min(content.len_chars()),
+        };
+        start + content.char_to_byte(char_idx)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +166,14 @@ mod tests {
             (1, 8)
         );
         assert_eq!(ix.offset(t, 9, 0, Encoding::Utf16), t.len());
+        let r = ropey::Rope::from_str(t);
+        for off in 0..=t.len() {
+            if !t.is_char_boundary(off) || t[..off].ends_with('\r') {
+                continue;
+            }
+            let (l, c) = rope::position(&r, off, Encoding::Utf16);
+            assert_eq!((l, c), ix.position(t, off, Encoding::Utf16), "offset {off}");
+            assert_eq!(rope::offset(&r, l, c, Encoding::Utf16), off);
+        }
     }
 }

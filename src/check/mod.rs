@@ -5,12 +5,14 @@ mod dates;
 mod funding;
 mod rules;
 mod selfeval;
-mod settings;
+pub mod settings;
 mod structure;
 mod taxonomy;
 mod values;
 
+pub use funding::cost_caps as funding_cost_caps;
 pub use rules::{rule, Rule, RULES};
+pub use selfeval::execution_rate;
 pub use settings::{Settings, SettingsError};
 
 use crate::model::vocab::Profile;

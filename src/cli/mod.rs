@@ -53,6 +53,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// 语言服务器（LSP，标准输入输出）；日志写到标准错误，JIXIAO_LOG=debug 可看更多
+    Lsp,
     /// 导出为其他工具可读的格式
     Export {
         #[arg(long, value_enum, default_value = "json")]
@@ -74,6 +76,7 @@ pub fn run() -> ExitCode {
         } => check::run(&paths, format, profile.as_deref()),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Export { to, file, output } => export::run(to, &file, output.as_deref()),
+        Command::Lsp => crate::lsp::run(),
     };
     ExitCode::from(code)
 }

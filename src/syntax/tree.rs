@@ -3,6 +3,7 @@
 //! re-parses the segments it touches and shares the rest (`Arc`) with the previous tree.
 
 use super::line::{lines_of, Line, LineKind};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +17,14 @@ pub struct Segment {
 pub struct SyntaxTree {
     /// `segments[0]` is the header (possibly empty); every other segment starts with a `项目:` line.
     pub segments: Vec<Arc<Segment>>,
+}
+
+/// The result of [`SyntaxTree::reparse_with`].
+pub struct Reparse {
+    pub tree: SyntaxTree,
+    pub first: usize,
+    pub removed: usize,
+    pub added: usize,
 }
 
 /// The key that starts a project.
@@ -90,13 +99,25 @@ impl SyntaxTree {
     /// `new_text`. Only the segments the edit touches (and their neighbours at a boundary) are
     /// re-lexed; the result equals `parse(new_text)`.
     pub fn reparse(&self, new_text: &str, start: usize, old_end: usize) -> SyntaxTree {
+        self.reparse_with(new_text.len(), start, old_end, &|r| Cow::Borrowed(&new_text[r])).tree
+    }
+
+    /// [`reparse`](Self::reparse) for text that is not one `&str` (a rope): `slice` returns a
+    /// byte range of the new text. Also says which segments were replaced, so a caller can
+    /// splice per-segment caches: `old[first..first + removed]` became `new[first..first + added]`.
+    pub fn reparse_with<'a>(
+        &self,
+        new_len: usize,
+        start: usize,
+        old_end: usize,
+        slice: &'a dyn Fn(std::ops::Range<usize>) -> Cow<'a, str>,
+    ) -> Reparse {
         let starts = self.segment_starts();
         let n = self.segments.len();
         let old_len = starts[n];
-        let delta = new_text.len() as isize - old_len as isize;
+        let delta = new_len as isize - old_len as isize;
         // Segment containing a byte offset; an offset on a boundary counts for both sides.
-        let seg_of =
-            |off: usize| -> usize { starts[..n].partition_point(|&s| s <= off).saturating_sub(1) };
+        let seg_of = |off: usize| -> usize { starts[..n].partition_point(|&s| s <= off).saturating_sub(1) };
         let mut first = seg_of(start);
         if first > 0 && starts[first] == start {
             first -= 1;
@@ -107,39 +128,25 @@ impl SyntaxTree {
         }
         loop {
             let region_start = starts[first];
-            let region_end_old = starts[last + 1];
-            let region_end_new = (region_end_old as isize + delta) as usize;
-            let region = &new_text[region_start..region_end_new];
-            let pieces = split(region, first == 0);
+            let region_end_new = (starts[last + 1] as isize + delta) as usize;
+            let region = slice(region_start..region_end_new);
+            let pieces = split(&region, first == 0);
             // A region that no longer starts with a project line belongs to the segment before it.
             let head_ok = first == 0
-                || pieces
-                    .first()
-                    .and_then(|p| p.lines.first())
-                    .is_some_and(|l| starts_project(l, region))
-                    && !region.is_empty();
-            if !head_ok && first > 0 {
+                || !region.is_empty()
+                    && pieces.first().and_then(|p| p.lines.first()).is_some_and(|l| starts_project(l, &region));
+            if !head_ok {
                 first -= 1;
                 continue;
             }
-            let mut segments = Vec::with_capacity(n + pieces.len());
+            let new: Vec<Arc<Segment>> =
+                pieces.into_iter().enumerate().filter(|(i, p)| !p.lines.is_empty() || (first == 0 && *i == 0)).map(|(_, p)| p).collect();
+            let added = new.len();
+            let mut segments = Vec::with_capacity(n + added);
             segments.extend(self.segments[..first].iter().cloned());
-            let keep_empty_header = first == 0;
-            segments.extend(
-                pieces
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(i, p)| !p.lines.is_empty() || (keep_empty_header && *i == 0))
-                    .map(|(_, p)| p),
-            );
+            segments.extend(new);
             segments.extend(self.segments[last + 1..].iter().cloned());
-            if segments.is_empty() {
-                segments.push(Arc::new(Segment {
-                    lines: Vec::new(),
-                    len: 0,
-                }));
-            }
-            return SyntaxTree { segments };
+            return Reparse { tree: SyntaxTree { segments }, first, removed: last + 1 - first, added };
         }
     }
 

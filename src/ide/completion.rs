@@ -1,0 +1,259 @@
+//! Completion that knows where the cursor is: field names where a field goes, the 一级 of the
+//! profile, only the 二级 of the enclosing 一级, indicator names used elsewhere in the workspace
+//! (with their last value), operators and units after an indicator name, common values.
+
+use super::View;
+use crate::model::*;
+use crate::syntax::LineKind;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    Field,
+    Category,
+    Indicator,
+    Operator,
+    Unit,
+    Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: ItemKind,
+    pub detail: Option<String>,
+    /// Text to insert in place of `replace`.
+    pub insert: String,
+    pub replace: Range<usize>,
+}
+
+/// An indicator seen in the workspace: its name, 二级, last value and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownIndicator {
+    pub name: String,
+    pub level2: String,
+    pub value: String,
+    pub project: String,
+}
+
+const OPERATORS: &[(&str, &str)] = &[("≥", "不低于（正向）"), ("≤", "不超过（反向，成本指标用）"), ("=", "等于"), (">", "高于"), ("<", "低于")];
+
+fn leading_cols(s: &str) -> u32 {
+    s.chars()
+        .take_while(|c| matches!(c, ' ' | '\t' | '\u{3000}'))
+        .map(|c| match c {
+            '\t' => 4,
+            '\u{3000}' => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<CompletionItem> {
+    let Some(at) = view.at(offset) else { return Vec::new() };
+    let col = offset.saturating_sub(at.start).min(at.text.len());
+    let mut col = col;
+    while !at.text.is_char_boundary(col) {
+        col -= 1;
+    }
+    let prefix = &at.text[..col];
+    let indent_bytes = prefix.len() - prefix.trim_start_matches([' ', '\t', '\u{3000}']).len();
+    if let Some(colon) = prefix.find([':', '：']) {
+        let key = prefix[..colon].trim();
+        let vstart = colon + prefix[colon..].chars().next().unwrap().len_utf8();
+        let typed = prefix[vstart..].trim_start();
+        let replace = at.start + (col - typed.len())..offset;
+        return complete_value(view, &at, key, typed, replace, known);
+    }
+    let replace = at.start + indent_bytes..offset;
+    let cols = leading_cols(&at.text);
+    // The parent: the nearest line above with less indentation that is an entry.
+    let mut parent: Option<(Role, String)> = None;
+    let mut seg = at.seg;
+    let mut idx = at.line_idx;
+    'outer: loop {
+        while idx > 0 {
+            idx -= 1;
+            let Some(l) = view.line(seg, idx) else { break };
+            if let LineKind::Entry { key, .. } = &l.line.kind {
+                if l.line.indent_cols < cols {
+                    parent = Some((l.role.role, l.text[key.range()].to_string()));
+                    break 'outer;
+                }
+            }
+        }
+        if seg == 0 || cols == 0 {
+            break;
+        }
+        seg -= 1;
+        idx = view.tree.segments[seg].lines.len();
+    }
+    let kind = view.header.form_kind();
+    let field = |label: &str, detail: &str| CompletionItem {
+        label: label.to_string(),
+        kind: ItemKind::Field,
+        detail: Some(detail.to_string()),
+        insert: format!("{label}: "),
+        replace: replace.clone(),
+    };
+    let block = |label: &str, detail: &str, k: ItemKind| CompletionItem {
+        label: label.to_string(),
+        kind: k,
+        detail: Some(detail.to_string()),
+        insert: format!("{label}:"),
+        replace: replace.clone(),
+    };
+    let project = view.project(at.seg);
+    let prof = view.profile();
+    let mut out = Vec::new();
+    match parent {
+        None => {
+            if at.seg == 0 {
+                for (k, d) in [(HEADER_KIND, "绩效目标申报表 / 绩效自评表"), (HEADER_YEAR, "四位年份"), (HEADER_UNIT, "编报单位"), (HEADER_PROFILE, "指标体系（可选）")] {
+                    if !view.header.fields.iter().any(|f| f.key == k) {
+                        out.push(field(k, d));
+                    }
+                }
+            }
+            out.push(field("项目", "开始一个新项目"));
+        }
+        Some((Role::Project, _)) => {
+            let fields: &[&str] = match kind {
+                FormKind::Target => &[NATURE, CATEGORY, AUTHORITY, IMPLEMENTER, START_DATE, END_DATE],
+                FormKind::SelfEval => &[AUTHORITY, IMPLEMENTER],
+            };
+            for k in fields {
+                if project.is_none_or(|p| p.field(k).is_none()) {
+                    out.push(field(k, "项目字段"));
+                }
+            }
+            if project.is_none_or(|p| p.funding.is_none()) {
+                out.push(block(FUNDING, "项目资金（元）", ItemKind::Field));
+            }
+            let texts: &[&str] = if kind == FormKind::Target { &[GOAL] } else { &[BUDGET_GOAL, ACHIEVED] };
+            for k in texts {
+                if project.is_none_or(|p| p.text(k).is_none()) {
+                    out.push(block(k, "文本：下面用 > 开头的行书写", ItemKind::Field));
+                }
+            }
+            if kind == FormKind::SelfEval && project.is_none_or(|p| p.total.is_none()) {
+                out.push(block(TOTAL_SCORE, "总分：分值、得分", ItemKind::Field));
+            }
+            for d in &prof.level1 {
+                if project.is_none_or(|p| !p.level1.iter().any(|l| l.canonical == d.name)) {
+                    out.push(block(&d.name, "一级指标", ItemKind::Category));
+                }
+            }
+        }
+        Some((Role::Level1, name)) => {
+            let canonical = view.settings.vocab.canonical_category(&name);
+            if let Some(d) = prof.level1(&canonical) {
+                for l2 in &d.level2 {
+                    out.push(block(l2, &format!("二级指标（{}）", d.name), ItemKind::Category));
+                }
+            }
+        }
+        Some((Role::Level2, name)) => {
+            let canonical = view.settings.vocab.canonical_category(&name);
+            let mut seen = std::collections::HashSet::new();
+            for k in known.iter().rev().filter(|k| k.level2 == canonical) {
+                if seen.insert(k.name.clone()) {
+                    out.push(CompletionItem {
+                        label: k.name.clone(),
+                        kind: ItemKind::Indicator,
+                        detail: Some(format!("{}（{}）", k.value, k.project)),
+                        insert: format!("{}: {}", k.name, k.value),
+                        replace: replace.clone(),
+                    });
+                }
+            }
+        }
+        Some((Role::Funding, _)) => {
+            let keys: &[&str] = match kind {
+                FormKind::Target => &[TOTAL, CURRENT_YEAR, CARRYOVER, OTHER],
+                FormKind::SelfEval => &["年初预算数", "全年预算数", "全年执行数", WEIGHT, RATE, SCORE],
+            };
+            for k in keys {
+                if COLUMNS.contains(k) {
+                    out.push(block(k, "一列：年度资金总额和三项来源", ItemKind::Field));
+                } else {
+                    out.push(field(k, if MONEY_FIELDS.contains(k) { "金额（元）" } else { "预算执行率" }));
+                }
+            }
+        }
+        Some((Role::FundingColumn, _)) => {
+            for k in [TOTAL_SELF_EVAL, CURRENT_YEAR, CARRYOVER, OTHER] {
+                out.push(field(k, "金额（元），空格写 —"));
+            }
+        }
+        Some((Role::Total, _)) => {
+            out.push(field(WEIGHT, "各项分值之和，一般为 100"));
+            out.push(field(SCORE, "执行率得分与各指标得分之和"));
+        }
+        Some((Role::Indicator, _)) if kind == FormKind::SelfEval => {
+            for (k, d) in [(ACTUAL, "实际完成值"), (WEIGHT, "分值"), (SCORE, "得分（不超过分值）"), (DEVIATION, "扣分时必填")] {
+                out.push(field(k, d));
+            }
+        }
+        Some((Role::TextField, _)) => {}
+        _ => {}
+    }
+    out
+}
+
+fn complete_value(view: &View, at: &super::At, key: &str, typed: &str, replace: Range<usize>, known: &[KnownIndicator]) -> Vec<CompletionItem> {
+    let item = |label: &str, kind: ItemKind, detail: Option<String>, insert: String| CompletionItem {
+        label: label.to_string(),
+        kind,
+        detail,
+        insert,
+        replace: replace.clone(),
+    };
+    let mut out = Vec::new();
+    match key {
+        HEADER_KIND => {
+            for k in [FormKind::Target, FormKind::SelfEval] {
+                out.push(item(k.name(), ItemKind::Value, None, k.name().to_string()));
+            }
+        }
+        HEADER_PROFILE => {
+            for p in &view.settings.vocab.profiles {
+                out.push(item(&p.id, ItemKind::Value, Some(p.name.clone()), p.id.clone()));
+            }
+        }
+        NATURE | CATEGORY => {
+            let mut seen = std::collections::BTreeSet::new();
+            for p in view.projects {
+                if let Some(f) = p.field(key) {
+                    if !f.value.is_empty() && seen.insert(f.value.clone()) {
+                        out.push(item(&f.value, ItemKind::Value, None, f.value.clone()));
+                    }
+                }
+            }
+        }
+        _ if at.role.role == Role::Indicator => {
+            let t = typed.trim();
+            let ends_with_number = t.chars().last().is_some_and(|c| c.is_ascii_digit());
+            if ends_with_number {
+                let numeric = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+                let base = &typed[..typed.len()];
+                let _ = numeric;
+                for u in &view.settings.vocab.vocabulary.units {
+                    out.push(item(&format!("({u})"), ItemKind::Unit, Some("单位".into()), format!("{base}({u})")));
+                }
+            } else if t.is_empty() {
+                for k in known.iter().rev().filter(|k| k.name == key).take(1) {
+                    out.push(item(&k.value, ItemKind::Value, Some(format!("上次的值（{}）", k.project)), k.value.clone()));
+                }
+                for (op, d) in OPERATORS {
+                    out.push(item(op, ItemKind::Operator, Some((*d).into()), (*op).to_string()));
+                }
+                for q in &view.settings.vocab.vocabulary.qualitative {
+                    out.push(item(q, ItemKind::Value, Some("定性指标值".into()), q.clone()));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}

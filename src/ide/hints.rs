@@ -1,0 +1,68 @@
+//! Inlay hints for computed sums: the parts' total beside 年度资金申请总额, the cost caps beside
+//! 成本指标, the computed 执行率 and Σ得分 in a 自评表.
+
+use super::View;
+use crate::check::{execution_rate, funding_cost_caps};
+use crate::model::value::{canonical_number, format_money, Money};
+use crate::model::*;
+use rust_decimal::Decimal;
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    /// Shown after this offset.
+    pub offset: usize,
+    pub label: String,
+}
+
+fn sum(parts: &Parts) -> Option<Decimal> {
+    let cells: Vec<Money> = parts.parts().iter().flatten().map(|m| m.money).collect();
+    if cells.is_empty() || cells.contains(&Money::Invalid) {
+        return None;
+    }
+    Some(cells.iter().map(|m| if let Money::Amount(d) = m { *d } else { Decimal::ZERO }).sum())
+}
+
+pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
+    let mut out = Vec::new();
+    let first = view.segment_at(range.start);
+    for seg in first.max(1)..view.tree.segments.len() {
+        if view.starts[seg] > range.end {
+            break;
+        }
+        let base = view.starts[seg];
+        let Some(p) = view.project(seg) else { continue };
+        if let Some(f) = &p.funding {
+            let mut cols: Vec<&Parts> = vec![&f.main];
+            cols.extend(f.columns.iter().map(|c| &c.parts));
+            for parts in cols {
+                if let (Some(t), Some(s)) = (&parts.total, sum(parts)) {
+                    out.push(Hint { offset: base + t.value_span.end as usize, label: format!(" Σ 三项 = {}", format_money(s)) });
+                }
+            }
+            if let (Some(r), Some((rate, _, _))) = (&f.rate, execution_rate(f)) {
+                out.push(Hint { offset: base + r.value_span.end as usize, label: format!(" 计算 = {rate}%") });
+            }
+        }
+        let (caps, n, _) = funding_cost_caps(p);
+        if n > 0 {
+            if let Some(l1) = p.level1.iter().find(|l| l.canonical == "成本指标") {
+                let wan = canonical_number((caps / Decimal::from(10_000)).round_dp(6));
+                out.push(Hint { offset: base + l1.span.end as usize, label: format!(" Σ 上限 = {wan} 万元") });
+            }
+        }
+        if let Some(t) = &p.total {
+            let scores: Decimal = p.indicators().filter_map(|(_, _, i)| i.score.as_ref().and_then(|s| s.num).map(|n| n.value)).sum::<Decimal>()
+                + f_score(p);
+            let weights: Decimal = p.indicators().filter_map(|(_, _, i)| i.weight.as_ref().and_then(|s| s.num).map(|n| n.value)).sum::<Decimal>()
+                + p.funding.as_ref().and_then(|f| f.weight.as_ref()).and_then(|w| w.num).map(|n| n.value).unwrap_or_default();
+            out.push(Hint { offset: base + t.key_span.end as usize + 1, label: format!(" Σ 分值 {} / Σ 得分 {}", weights.normalize(), scores.normalize()) });
+        }
+    }
+    out.retain(|h| range.contains(&h.offset) || h.offset == range.end);
+    out
+}
+
+fn f_score(p: &Project) -> Decimal {
+    p.funding.as_ref().and_then(|f| f.score.as_ref()).and_then(|s| s.num).map(|n| n.value).unwrap_or_default()
+}

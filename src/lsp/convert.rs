@@ -1,0 +1,62 @@
+//! Byte offsets ↔ LSP positions for a document, and core results → LSP types.
+
+use crate::check::{Diagnostic, Severity};
+use crate::position::{rope, Encoding};
+use ropey::Rope;
+use std::ops::Range;
+use tower_lsp::lsp_types as lsp;
+
+pub fn position(r: &Rope, offset: usize, enc: Encoding) -> lsp::Position {
+    let (l, c) = rope::position(r, offset, enc);
+    lsp::Position::new(l as u32, c as u32)
+}
+
+pub fn offset(r: &Rope, p: lsp::Position, enc: Encoding) -> usize {
+    rope::offset(r, p.line as usize, p.character as usize, enc)
+}
+
+pub fn range(r: &Rope, span: Range<usize>, enc: Encoding) -> lsp::Range {
+    lsp::Range::new(position(r, span.start, enc), position(r, span.end, enc))
+}
+
+pub fn offsets(r: &Rope, range: lsp::Range, enc: Encoding) -> Range<usize> {
+    let (a, b) = (offset(r, range.start, enc), offset(r, range.end, enc));
+    a.min(b)..a.max(b)
+}
+
+pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
+    }
+}
+
+pub fn diagnostic(r: &Rope, d: &Diagnostic, enc: Encoding) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: range(r, d.span.range(), enc),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.rule.to_string())),
+        source: Some("jixiao".into()),
+        message: d.message.clone(),
+        ..Default::default()
+    }
+}
+
+/// The edits that turn `old` into `new`: one replacement of the differing middle, by lines.
+pub fn minimal_edit(r: &Rope, old: &str, new: &str, enc: Encoding) -> Vec<lsp::TextEdit> {
+    if old == new {
+        return Vec::new();
+    }
+    let prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    let prefix = old[..prefix].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let max_suffix = (old.len() - prefix).min(new.len() - prefix);
+    let mut suffix = old.bytes().rev().zip(new.bytes().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
+    while suffix > 0 && !(old.is_char_boundary(old.len() - suffix) && new.is_char_boundary(new.len() - suffix)) {
+        suffix -= 1;
+    }
+    vec![lsp::TextEdit {
+        range: range(r, prefix..old.len() - suffix, enc),
+        new_text: new[prefix..new.len() - suffix].to_string(),
+    }]
+}

@@ -1,0 +1,157 @@
+//! One open document: its rope, tree, models and diagnostics, kept up to date edit by edit.
+//! An edit re-parses the segments it touches, rebuilds and re-checks those projects only, and
+//! reuses every other project's model and diagnostics (they are relative to their segment).
+
+use crate::check::{check_file, check_project, Diagnostic, Settings};
+use crate::ide::View;
+use crate::model::{build_header, build_project, Document, Header, Project};
+use crate::syntax::{parse, SyntaxTree};
+use ropey::Rope;
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::Arc;
+
+pub struct DocState {
+    pub version: i32,
+    pub rope: Rope,
+    pub tree: SyntaxTree,
+    pub starts: Vec<usize>,
+    pub header: Arc<Header>,
+    pub projects: Vec<Arc<Project>>,
+    /// Per project, relative to its segment.
+    pub project_diags: Vec<Arc<Vec<Diagnostic>>>,
+    /// Header and whole-file diagnostics, absolute.
+    pub file_diags: Vec<Diagnostic>,
+    pub settings: Arc<Settings>,
+}
+
+impl DocState {
+    pub fn new(text: &str, version: i32, settings: Arc<Settings>) -> DocState {
+        let rope = Rope::from_str(text);
+        let tree = parse(text);
+        let mut d = DocState {
+            version,
+            rope,
+            starts: tree.segment_starts(),
+            tree,
+            header: Arc::new(Header::default()),
+            projects: Vec::new(),
+            project_diags: Vec::new(),
+            file_diags: Vec::new(),
+            settings,
+        };
+        d.rebuild_all();
+        d
+    }
+
+    fn seg_text(&self, i: usize) -> Cow<'_, str> {
+        self.rope.byte_slice(self.starts[i]..self.starts[i + 1]).into()
+    }
+
+    /// Rebuilds every model and diagnostic (open, settings change, header change).
+    pub fn rebuild_all(&mut self) {
+        self.starts = self.tree.segment_starts();
+        self.header = Arc::new(build_header(&self.tree.segments[0], &self.seg_text(0)));
+        let vocab = &self.settings.vocab;
+        self.projects = (1..self.tree.segments.len()).map(|i| Arc::new(build_project(&self.tree.segments[i], &self.seg_text(i), vocab))).collect();
+        self.recheck_all();
+    }
+
+    pub fn recheck_all(&mut self) {
+        self.project_diags = self.projects.iter().map(|p| Arc::new(check_project(p, &self.header, &self.settings))).collect();
+        self.refresh_file_diags();
+    }
+
+    fn refresh_file_diags(&mut self) {
+        let doc = Document { header: self.header.clone(), projects: self.projects.clone() };
+        self.file_diags = check_file(&doc, &self.starts[1..self.starts.len() - 1], &self.settings);
+    }
+
+    pub fn set_settings(&mut self, settings: Arc<Settings>) {
+        if *self.settings != *settings {
+            self.settings = settings;
+            self.rebuild_all();
+        }
+    }
+
+    /// Replaces the bytes `range` by `new_text`.
+    pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
+        let len = self.rope.len_bytes();
+        let (start, end) = (range.start.min(len), range.end.min(len));
+        let (start, end) = (start.min(end), start.max(end));
+        let (cs, ce) = (self.rope.byte_to_char(start), self.rope.byte_to_char(end));
+        // Snap to character boundaries as the rope sees them.
+        let (start, end) = (self.rope.char_to_byte(cs), self.rope.char_to_byte(ce));
+        self.rope.remove(cs..ce);
+        self.rope.insert(cs, new_text);
+        let rope = &self.rope;
+        let slice = |r: Range<usize>| -> Cow<'_, str> { rope.byte_slice(r).into() };
+        let re = self.tree.reparse_with(rope.len_bytes(), start, end, &slice);
+        self.tree = re.tree;
+        self.starts = self.tree.segment_starts();
+        // Segment indices: 0 is the header; project i is segment i + 1.
+        let header_touched = re.first == 0;
+        let p_first = re.first.saturating_sub(1);
+        let p_removed = if header_touched { re.removed - 1 } else { re.removed };
+        let p_added = if header_touched { re.added - 1 } else { re.added };
+        let vocab = &self.settings.vocab;
+        let new_projects: Vec<Arc<Project>> = (0..p_added)
+            .map(|k| {
+                let seg = p_first + k + 1;
+                let text: Cow<str> = self.rope.byte_slice(self.starts[seg]..self.starts[seg + 1]).into();
+                Arc::new(build_project(&self.tree.segments[seg], &text, vocab))
+            })
+            .collect();
+        self.projects.splice(p_first..p_first + p_removed, new_projects);
+        if header_touched {
+            let text: Cow<str> = self.rope.byte_slice(self.starts[0]..self.starts[1]).into();
+            let header = build_header(&self.tree.segments[0], &text);
+            if *self.header != header {
+                self.header = Arc::new(header);
+                self.recheck_all();
+                return;
+            }
+        }
+        let new_diags: Vec<Arc<Vec<Diagnostic>>> =
+            self.projects[p_first..p_first + p_added].iter().map(|p| Arc::new(check_project(p, &self.header, &self.settings))).collect();
+        self.project_diags.splice(p_first..p_first + p_removed, new_diags);
+        self.refresh_file_diags();
+    }
+
+    /// Every diagnostic, absolute.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out = self.file_diags.clone();
+        for (i, ds) in self.project_diags.iter().enumerate() {
+            let base = self.starts[i + 1];
+            out.extend(ds.iter().map(|d| {
+                let mut d = d.clone();
+                d.span = d.span.shift(base);
+                d
+            }));
+        }
+        out
+    }
+
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+
+    pub fn document(&self) -> Document {
+        Document { header: self.header.clone(), projects: self.projects.clone() }
+    }
+
+    /// Runs `f` with an [`ide::View`](crate::ide::View) of this document.
+    pub fn with_view<T>(&self, f: impl FnOnce(&View) -> T) -> T {
+        let rope = &self.rope;
+        let text = |r: Range<usize>| -> Cow<'_, str> { rope.byte_slice(r.start.min(rope.len_bytes())..r.end.min(rope.len_bytes())).into() };
+        let view = View {
+            tree: &self.tree,
+            starts: &self.starts,
+            header: &self.header,
+            projects: &self.projects,
+            settings: &self.settings,
+            text: &text,
+        };
+        f(&view)
+    }
+}
