@@ -39,12 +39,20 @@ pub fn format(text: &str, tree: &SyntaxTree, doc: &Document) -> String {
 
 /// Each source line's canonical rendering (`None` for a blank line), with its absolute content
 /// range. Comments take the depth of the next line that is not a comment or blank.
-fn rendered_lines(text: &str, tree: &SyntaxTree, doc: &Document) -> Vec<(Option<String>, Range<usize>, Role)> {
+fn rendered_lines(
+    text: &str,
+    tree: &SyntaxTree,
+    doc: &Document,
+) -> Vec<(Option<String>, Range<usize>, Role)> {
     let starts = tree.segment_starts();
     let mut items: Vec<(&Line, &str, &LineRole, usize)> = Vec::new();
     for (i, seg) in tree.segments.iter().enumerate() {
         let seg_text = &text[starts[i]..starts[i + 1]];
-        let roles = if i == 0 { &doc.header.roles } else { &doc.projects[i - 1].roles };
+        let roles = if i == 0 {
+            &doc.header.roles
+        } else {
+            &doc.projects[i - 1].roles
+        };
         for (line, role) in seg.lines.iter().zip(roles) {
             items.push((line, line.text(seg_text), role, starts[i]));
         }
@@ -65,8 +73,16 @@ fn rendered_lines(text: &str, tree: &SyntaxTree, doc: &Document) -> Vec<(Option<
             if role.role == Role::Blank {
                 return (None, range, role.role);
             }
-            let depth = if role.role == Role::Comment { next_depth[i] } else { role.depth };
-            (Some(format_line(line, lt, role, depth, doc.header.form_kind())), range, role.role)
+            let depth = if role.role == Role::Comment {
+                next_depth[i]
+            } else {
+                role.depth
+            };
+            (
+                Some(format_line(line, lt, role, depth, doc.header.form_kind())),
+                range,
+                role.role,
+            )
         })
         .collect()
 }
@@ -94,7 +110,12 @@ pub fn format_lines(text: &str, tree: &SyntaxTree, doc: &Document) -> Vec<String
 
 /// Range formatting: each non-blank line overlapping `range` rewritten in canonical form, as
 /// (content range, new content) edits. Blank lines are left alone.
-pub fn format_range(text: &str, tree: &SyntaxTree, doc: &Document, range: Range<usize>) -> Vec<(Range<usize>, String)> {
+pub fn format_range(
+    text: &str,
+    tree: &SyntaxTree,
+    doc: &Document,
+    range: Range<usize>,
+) -> Vec<(Range<usize>, String)> {
     rendered_lines(text, tree, doc)
         .into_iter()
         .filter(|(_, r, _)| r.end >= range.start && r.start <= range.end)

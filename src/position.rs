@@ -103,7 +103,13 @@ pub mod rope {
         let start = rope.line_to_byte(line);
         let slice = rope.line(line);
         let mut len = slice.len_bytes();
-        let last = |len: usize| if len == 0 { None } else { Some(slice.byte(len - 1)) };
+        let last = |len: usize| {
+            if len == 0 {
+                None
+            } else {
+                Some(slice.byte(len - 1))
+            }
+        };
         if last(len) == Some(b'\n') {
             len -= 1;
             if last(len) == Some(b'\r') {

@@ -26,7 +26,9 @@ impl Totals {
         self.projects += 1;
         if let Some(f) = &p.funding {
             let b = f.budget();
-            let amt = |m: &Option<crate::model::MoneyField>| m.as_ref().and_then(|m| m.amount()).unwrap_or_default();
+            let amt = |m: &Option<crate::model::MoneyField>| {
+                m.as_ref().and_then(|m| m.amount()).unwrap_or_default()
+            };
             self.total += amt(&b.total);
             self.current_year += amt(&b.current_year);
             self.carryover += amt(&b.carryover);
@@ -39,7 +41,11 @@ pub fn summarize<'a>(projects: impl IntoIterator<Item = &'a Project>) -> Summary
     let mut s = Summary::default();
     for p in projects {
         s.all.add(p);
-        let cat = p.field(CATEGORY).map(|f| f.value.clone()).filter(|v| !v.is_empty()).unwrap_or_else(|| "未填".into());
+        let cat = p
+            .field(CATEGORY)
+            .map(|f| f.value.clone())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "未填".into());
         s.by_category.entry(cat).or_default().add(p);
     }
     s

@@ -24,7 +24,9 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
 }
 
 fn check_parts(col: Option<&str>, parts: &Parts, cx: &Context, f: &Funding, sink: &mut Sink) {
-    let prefix = col.map(|c| format!("{c}：")).unwrap_or_default();
+    let prefix = col
+        .map(|c| format!("{c}："))
+        .unwrap_or_else(|| "资金：".to_string());
     let total_key = if cx.kind() == FormKind::SelfEval {
         TOTAL_SELF_EVAL
     } else {
@@ -189,15 +191,17 @@ fn check_costs(p: &Project, f: &Funding, cx: &Context, sink: &mut Sink) {
             ),
         );
     } else if sum + tolerance < amount {
-        let pct = (sum / amount * Decimal::from(100)).round_dp(2);
+        let pct = (sum / amount * Decimal::from(100))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
         sink.push(
             "cost-funding-gap",
             t.value_span,
             format!(
-                "成本指标合计 {}（{} 元）只覆盖年度资金申请总额 {} 元的 {}%",
+                "成本指标合计 {}（{} 元）比年度资金申请总额 {} 元少 {} 元，只覆盖 {}%",
                 wan_text(sum),
                 format_money(sum),
                 format_money(amount),
+                format_money(amount - sum),
                 pct
             ),
         );

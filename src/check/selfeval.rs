@@ -1,20 +1,21 @@
 //! Self-evaluation arithmetic (财预〔2020〕10号): execution-rate, execution-score,
-//! score-exceeds-weight, weight-total, total-score, deviation-reason.
+//! score-exceeds-weight, weight-total, total-score, deviation-reason; and bad-value /
+//! missing-value for every 分值, 得分 and 执行率 cell.
 
 use super::{Context, Sink};
-use crate::model::value::Num;
+use crate::model::value::format_money;
 use crate::model::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-fn pct(n: Decimal) -> String {
-    format!("{}%", n.round_dp(2))
+fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
-fn num_value(f: &Option<NumField>) -> Option<Decimal> {
-    f.as_ref().and_then(|f| f.num).map(|n: Num| n.value)
+fn value(f: &Option<NumField>) -> Option<Decimal> {
+    f.as_ref().and_then(|f| f.num).map(|n| n.value)
 }
 
-/// 执行率 in percent, two decimals, from the 全年执行数 and 全年预算数 totals.
+/// 执行率 in percent, two decimals, from the 全年执行数 and 全年预算数 (else 年初预算数) totals.
 pub fn execution_rate(f: &Funding) -> Option<(Decimal, Decimal, Decimal)> {
     let exec = f
         .column(ColumnKind::Executed)?
@@ -32,90 +33,105 @@ pub fn execution_rate(f: &Funding) -> Option<(Decimal, Decimal, Decimal)> {
     if budget.is_zero() {
         return None;
     }
-    let rate = (exec / budget * Decimal::from(100))
-        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    Some((rate, exec, budget))
+    Some((round2(exec / budget * Decimal::from(100)), exec, budget))
+}
+
+/// A stated 执行率 in percent: `58.12%`, or `58.12` (read as percent when above 1), or `0.5812`.
+fn stated_rate(n: crate::model::value::Num) -> Decimal {
+    if n.percent || n.value > Decimal::ONE {
+        n.value
+    } else {
+        n.value * Decimal::from(100)
+    }
+}
+
+fn number_cells(p: &Project) -> Vec<&NumField> {
+    let mut out: Vec<&NumField> = Vec::new();
+    if let Some(f) = &p.funding {
+        out.extend([&f.weight, &f.rate, &f.score].into_iter().flatten());
+    }
+    if let Some(t) = &p.total {
+        out.extend([&t.weight, &t.score].into_iter().flatten());
+    }
+    for (_, _, ind) in p.indicators() {
+        out.extend([&ind.weight, &ind.score].into_iter().flatten());
+    }
+    out
 }
 
 pub fn check(p: &Project, _cx: &Context, sink: &mut Sink) {
-    let f = p.funding.as_ref();
-    if let Some(f) = f {
+    for nf in number_cells(p) {
+        if nf.num.is_none() {
+            if nf.text.is_empty() {
+                sink.push(
+                    "missing-value",
+                    nf.key_span,
+                    format!("「{}」没有填写", nf.key),
+                );
+            } else {
+                sink.push(
+                    "bad-value",
+                    nf.value_span,
+                    format!("「{}」应为数字，而不是「{}」", nf.key, nf.text),
+                );
+            }
+        }
+    }
+    if let Some(f) = &p.funding {
         check_funding(f, sink);
     }
     let mut weights = Decimal::ZERO;
     let mut scores = Decimal::ZERO;
     let mut any_weight = false;
-    if let Some(f) = f {
-        if let Some(w) = num_value(&f.weight) {
+    if let Some(f) = &p.funding {
+        if let Some(w) = value(&f.weight) {
             weights += w;
             any_weight = true;
         }
-        scores += num_value(&f.score).unwrap_or_default();
+        scores += value(&f.score).unwrap_or_default();
     }
     for (_, _, ind) in p.indicators() {
-        let w = num_value(&ind.weight);
-        let s = num_value(&ind.score);
+        let (w, s) = (value(&ind.weight), value(&ind.score));
         if let Some(w) = w {
             weights += w;
             any_weight = true;
         }
-        if let Some(s) = s {
-            scores += s;
-        }
-        for (field, label) in [(&ind.weight, WEIGHT), (&ind.score, SCORE)] {
-            if let Some(nf) = field {
-                if nf.num.is_none() {
-                    let msg = if nf.text.is_empty() {
-                        format!("「{label}」没有填写")
-                    } else {
-                        format!("「{label}」应为数字，而不是「{}」", nf.text)
-                    };
-                    sink.push(
-                        if nf.text.is_empty() {
-                            "missing-value"
-                        } else {
-                            "bad-value"
-                        },
-                        nf.value_span.max_key(nf.key_span),
-                        msg,
-                    );
-                }
-            }
-        }
-        if let (Some(w), Some(s)) = (w, s) {
-            if s > w {
-                sink.push(
-                    "score-exceeds-weight",
-                    ind.score.as_ref().unwrap().value_span,
-                    format!(
-                        "「{}」得分 {} 超过分值 {}",
-                        ind.name,
-                        s.normalize(),
-                        w.normalize()
-                    ),
-                );
-            } else if s < w
-                && ind
-                    .deviation
-                    .as_ref()
-                    .is_none_or(|d| d.text().trim().is_empty())
-            {
-                sink.push(
-                    "deviation-reason",
-                    ind.name_span,
-                    format!(
-                        "「{}」扣了 {} 分（{} / {}），应填写「偏差原因分析及改进措施」",
-                        ind.name,
-                        (w - s).normalize(),
-                        s.normalize(),
-                        w.normalize()
-                    ),
-                );
-            }
+        scores += s.unwrap_or_default();
+        let (Some(w), Some(s)) = (w, s) else { continue };
+        if s > w {
+            sink.push(
+                "score-exceeds-weight",
+                ind.score.as_ref().unwrap().value_span,
+                format!(
+                    "「{}」得分 {} 超过分值 {}",
+                    ind.name,
+                    s.normalize(),
+                    w.normalize()
+                ),
+            );
+        } else if s < w
+            && ind
+                .deviation
+                .as_ref()
+                .is_none_or(|d| d.text().trim().is_empty())
+        {
+            sink.push(
+                "deviation-reason",
+                ind.name_span,
+                format!(
+                    "「{}」扣了 {} 分（{} / {}），应填写「偏差原因分析及改进措施」",
+                    ind.name,
+                    (w - s).normalize(),
+                    s.normalize(),
+                    w.normalize()
+                ),
+            );
         }
     }
     let Some(total) = &p.total else { return };
-    if any_weight && weights != Decimal::from(100) {
+    let hundred = Decimal::from(100);
+    let weight_total_fired = any_weight && weights != hundred;
+    if weight_total_fired {
         let at = total
             .weight
             .as_ref()
@@ -127,34 +143,32 @@ pub fn check(p: &Project, _cx: &Context, sink: &mut Sink) {
             format!("各项分值合计 {}，应为 100", weights.normalize()),
         );
     }
-    if let Some(tw) = &total.weight {
-        if let Some(v) = tw.num.map(|n| n.value) {
-            if any_weight && v != weights {
-                sink.push(
-                    "total-score",
-                    tw.value_span,
-                    format!(
-                        "总分的分值 {} ≠ 各项分值之和 {}",
-                        v.normalize(),
-                        weights.normalize()
-                    ),
-                );
-            }
+    // A stated 总分分值 that differs from Σ分值 is the same mistake as weight-total when that
+    // fired; report it only when the weights do add up to 100.
+    if let (Some(tw), Some(v)) = (&total.weight, value(&total.weight)) {
+        if any_weight && v != weights && !weight_total_fired {
+            sink.push(
+                "total-score",
+                tw.value_span,
+                format!(
+                    "总分的分值 {} ≠ 各项分值之和 {}",
+                    v.normalize(),
+                    weights.normalize()
+                ),
+            );
         }
     }
-    if let Some(ts) = &total.score {
-        if let Some(v) = ts.num.map(|n| n.value) {
-            if (v - scores).abs() > Decimal::new(1, 2) {
-                sink.push(
-                    "total-score",
-                    ts.value_span,
-                    format!(
-                        "总分 {} ≠ 执行率得分与各指标得分之和 {}",
-                        v.normalize(),
-                        scores.normalize()
-                    ),
-                );
-            }
+    if let (Some(ts), Some(v)) = (&total.score, value(&total.score)) {
+        if (v - scores).abs() > Decimal::new(1, 2) {
+            sink.push(
+                "total-score",
+                ts.value_span,
+                format!(
+                    "总分 {} ≠ 执行率得分与各指标得分之和 {}",
+                    v.normalize(),
+                    scores.normalize()
+                ),
+            );
         }
     }
 }
@@ -165,50 +179,43 @@ fn check_funding(f: &Funding, sink: &mut Sink) {
     };
     if let Some(r) = &f.rate {
         if let Some(n) = r.num {
-            let stated = if n.percent {
-                n.value
-            } else {
-                n.value * Decimal::from(100)
-            };
-            if stated.round_dp(2) != rate {
+            let stated = stated_rate(n);
+            if round2(stated) != rate {
                 sink.push(
                     "execution-rate",
                     r.value_span,
                     format!(
-                        "执行率 {} 与 全年执行数 {} ÷ 全年预算数 {} = {} 不符",
+                        "执行率 {} 与 全年执行数 {} ÷ 全年预算数 {} = {}% 不符",
                         r.text,
-                        crate::model::value::format_money(exec),
-                        crate::model::value::format_money(budget),
-                        pct(rate)
+                        format_money(exec),
+                        format_money(budget),
+                        rate
                     ),
                 );
             }
         }
     }
-    let (Some(w), Some(s)) = (num_value(&f.weight), &f.score) else {
+    let (Some(w), Some(s)) = (value(&f.weight), &f.score) else {
         return;
     };
     let Some(stated) = s.num.map(|n| n.value) else {
         return;
     };
-    let expected = (w * rate / Decimal::from(100))
-        .min(w)
-        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let expected = round2((w * rate / Decimal::from(100)).min(w));
     if (stated - expected).abs() > Decimal::new(1, 2) {
         sink.push(
             "execution-score",
             s.value_span,
             format!(
-                "执行率得分应为 min(分值, 分值 × 执行率) = min({}, {} × {}) = {}，而不是 {}",
+                "执行率得分应为 min(分值, 分值 × 执行率) = min({}, {} × {}%) = {}，而不是 {}",
                 w.normalize(),
                 w.normalize(),
-                pct(rate),
+                rate,
                 expected.normalize(),
                 s.text
             ),
         );
-    }
-    if stated > w {
+    } else if stated > w {
         sink.push(
             "score-exceeds-weight",
             s.value_span,
@@ -218,19 +225,5 @@ fn check_funding(f: &Funding, sink: &mut Sink) {
                 w.normalize()
             ),
         );
-    }
-}
-
-trait MaxKey {
-    fn max_key(self, key: crate::syntax::Span) -> crate::syntax::Span;
-}
-impl MaxKey for crate::syntax::Span {
-    /// An empty value span points at nothing; fall back to the key.
-    fn max_key(self, key: crate::syntax::Span) -> crate::syntax::Span {
-        if self.is_empty() {
-            key
-        } else {
-            self
-        }
     }
 }

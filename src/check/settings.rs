@@ -133,9 +133,26 @@ impl Settings {
                 .map(|s| line_of(text, s.start))
                 .map(|l| format!("第 {l} 行："))
                 .unwrap_or_default();
-            format!("{at}配置文件格式错误：{}", e.message())
+            format!(
+                "{at}配置文件格式错误：{}",
+                chinese_toml_message(e.message())
+            )
         })?;
-        self.apply(cfg)
+        self.apply(cfg).map_err(|msg| {
+            // Point at the line that names the offending value.
+            let named = msg
+                .split('「')
+                .nth(1)
+                .and_then(|r| r.split('」').next())
+                .unwrap_or("");
+            match text
+                .lines()
+                .position(|l| !named.is_empty() && l.contains(named))
+            {
+                Some(i) => format!("第 {} 行：{msg}", i + 1),
+                None => msg,
+            }
+        })
     }
 
     pub fn apply(&mut self, cfg: ConfigFile) -> Result<(), String> {
@@ -161,7 +178,12 @@ impl Settings {
                 ));
             }
         }
-        self.vocab.aliases.extend(cfg.aliases);
+        let squeeze = |k: &str| k.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        self.vocab.aliases.extend(
+            cfg.aliases
+                .into_iter()
+                .map(|(k, v)| (squeeze(&k), squeeze(&v))),
+        );
         self.vocab.vocabulary.units.extend(cfg.units);
         self.vocab.vocabulary.qualitative.extend(cfg.qualitative);
         if let Some(p) = cfg.profile {
@@ -194,6 +216,27 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// The TOML parser's messages, in Chinese where they follow a known pattern.
+fn chinese_toml_message(m: &str) -> String {
+    let mut s = m.trim().to_string();
+    for (en, zh) in [
+        ("unknown field", "未知的键"),
+        (", expected one of", "，可用的键："),
+        ("missing field", "缺少键"),
+        ("duplicate key", "重复的键"),
+        ("invalid type:", "类型不对："),
+        ("invalid value:", "值无效："),
+        ("expected a string", "应为字符串"),
+        ("expected a sequence", "应为数组"),
+        ("expected a boolean", "应为 true 或 false"),
+        ("expected i32", "应为整数"),
+        (", expected", "，应为"),
+    ] {
+        s = s.replace(en, zh);
+    }
+    s
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -156,7 +156,8 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
 }
 
 pub fn is_satisfaction_name(name: &str) -> bool {
-    name.ends_with("满意度") || name.ends_with("满意率") || name.ends_with("满意程度")
+    !name.contains("不满意")
+        && (name.ends_with("满意度") || name.ends_with("满意率") || name.ends_with("满意程度"))
 }
 
 fn hint_text(hint: Option<String>, allowed: &[&str]) -> String {

@@ -47,7 +47,11 @@ const ZERO_IS_WRONG: &[&str] = &[
 ];
 
 pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
-    for t in &p.texts {
+    let texts = p
+        .texts
+        .iter()
+        .chain(p.indicators().filter_map(|(_, _, i)| i.deviation.as_ref()));
+    for t in texts {
         for (line, span) in &t.lines {
             if let Some(r) = remnant(line) {
                 sink.push(
@@ -59,6 +63,22 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
                     ),
                 );
             }
+        }
+    }
+    let fields = p
+        .fields
+        .iter()
+        .chain(p.indicators().filter_map(|(_, _, i)| i.actual.as_ref()));
+    for f in fields {
+        if let Some(r) = remnant(&f.value) {
+            sink.push(
+                "ocr-remnant",
+                f.value_span,
+                format!(
+                    "「{}」中有转换残留「{r}」（LaTeX 或 HTML 标记），请删去",
+                    f.key
+                ),
+            );
         }
     }
     for (l1, l2, ind) in p.indicators() {
@@ -134,7 +154,7 @@ fn check_indicator(
                     sink.push(
                         "unit-mismatch",
                         at,
-                        format!("「{name}」是人数，单位应为人或人次，而不是「{u}」"),
+                        format!("「{name}」是人数（人次），单位应为人或人次，而不是「{u}」"),
                     );
                 } else if !cx.settings.vocab.is_unit(u) {
                     sink.push("unit-mismatch", at, format!("单位「{u}」不在常用单位表中；如确实需要，请在 jixiao.toml 的 units 中加入"));
@@ -145,7 +165,10 @@ fn check_indicator(
                 let msg = if *number > hundred {
                     format!("百分比 {} 超过 100%", ind.value_text)
                 } else {
-                    format!("「{}」无法超过 100%，应写 =100.00(%)", ind.value_text)
+                    format!(
+                        "百分比不会超过 100%：「{}」应写为 =100.00(%)",
+                        ind.value_text
+                    )
                 };
                 sink.push("percent-range", at, msg);
             }

@@ -51,6 +51,7 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
         }
     };
     let mut counts = [0usize; 3];
+    let mut checked = 0usize;
     let mut failed = false;
     let mut records = Vec::new();
     for path in &files {
@@ -64,6 +65,7 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
                 continue;
             }
         };
+        checked += 1;
         let a = analyze(&text, &settings);
         let index = LineIndex::new(&text);
         for d in &a.diagnostics {
@@ -93,7 +95,7 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&records).unwrap()),
         OutputFormat::Human => eprintln!(
             "检查了 {} 个文件：{} 个错误，{} 个警告，{} 个提示",
-            files.len(),
+            checked,
             counts[Severity::Error as usize],
             counts[Severity::Warning as usize],
             counts[Severity::Info as usize]

@@ -36,7 +36,13 @@ pub struct KnownIndicator {
     pub project: String,
 }
 
-const OPERATORS: &[(&str, &str)] = &[("≥", "不低于（正向）"), ("≤", "不超过（反向，成本指标用）"), ("=", "等于"), (">", "高于"), ("<", "低于")];
+const OPERATORS: &[(&str, &str)] = &[
+    ("≥", "不低于（正向）"),
+    ("≤", "不超过（反向，成本指标用）"),
+    ("=", "等于"),
+    (">", "高于"),
+    ("<", "低于"),
+];
 
 fn leading_cols(s: &str) -> u32 {
     s.chars()
@@ -50,7 +56,9 @@ fn leading_cols(s: &str) -> u32 {
 }
 
 pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<CompletionItem> {
-    let Some(at) = view.at(offset) else { return Vec::new() };
+    let Some(at) = view.at(offset) else {
+        return Vec::new();
+    };
     let col = offset.saturating_sub(at.start).min(at.text.len());
     let mut col = col;
     while !at.text.is_char_boundary(col) {
@@ -109,7 +117,12 @@ pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<Com
     match parent {
         None => {
             if at.seg == 0 {
-                for (k, d) in [(HEADER_KIND, "绩效目标申报表 / 绩效自评表"), (HEADER_YEAR, "四位年份"), (HEADER_UNIT, "编报单位"), (HEADER_PROFILE, "指标体系（可选）")] {
+                for (k, d) in [
+                    (HEADER_KIND, "绩效目标申报表 / 绩效自评表"),
+                    (HEADER_YEAR, "四位年份"),
+                    (HEADER_UNIT, "编报单位"),
+                    (HEADER_PROFILE, "指标体系（可选）"),
+                ] {
                     if !view.header.fields.iter().any(|f| f.key == k) {
                         out.push(field(k, d));
                     }
@@ -119,7 +132,14 @@ pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<Com
         }
         Some((Role::Project, _)) => {
             let fields: &[&str] = match kind {
-                FormKind::Target => &[NATURE, CATEGORY, AUTHORITY, IMPLEMENTER, START_DATE, END_DATE],
+                FormKind::Target => &[
+                    NATURE,
+                    CATEGORY,
+                    AUTHORITY,
+                    IMPLEMENTER,
+                    START_DATE,
+                    END_DATE,
+                ],
                 FormKind::SelfEval => &[AUTHORITY, IMPLEMENTER],
             };
             for k in fields {
@@ -130,7 +150,11 @@ pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<Com
             if project.is_none_or(|p| p.funding.is_none()) {
                 out.push(block(FUNDING, "项目资金（元）", ItemKind::Field));
             }
-            let texts: &[&str] = if kind == FormKind::Target { &[GOAL] } else { &[BUDGET_GOAL, ACHIEVED] };
+            let texts: &[&str] = if kind == FormKind::Target {
+                &[GOAL]
+            } else {
+                &[BUDGET_GOAL, ACHIEVED]
+            };
             for k in texts {
                 if project.is_none_or(|p| p.text(k).is_none()) {
                     out.push(block(k, "文本：下面用 > 开头的行书写", ItemKind::Field));
@@ -149,7 +173,11 @@ pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<Com
             let canonical = view.settings.vocab.canonical_category(&name);
             if let Some(d) = prof.level1(&canonical) {
                 for l2 in &d.level2 {
-                    out.push(block(l2, &format!("二级指标（{}）", d.name), ItemKind::Category));
+                    out.push(block(
+                        l2,
+                        &format!("二级指标（{}）", d.name),
+                        ItemKind::Category,
+                    ));
                 }
             }
         }
@@ -171,13 +199,27 @@ pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<Com
         Some((Role::Funding, _)) => {
             let keys: &[&str] = match kind {
                 FormKind::Target => &[TOTAL, CURRENT_YEAR, CARRYOVER, OTHER],
-                FormKind::SelfEval => &["年初预算数", "全年预算数", "全年执行数", WEIGHT, RATE, SCORE],
+                FormKind::SelfEval => &[
+                    "年初预算数",
+                    "全年预算数",
+                    "全年执行数",
+                    WEIGHT,
+                    RATE,
+                    SCORE,
+                ],
             };
             for k in keys {
                 if COLUMNS.contains(k) {
                     out.push(block(k, "一列：年度资金总额和三项来源", ItemKind::Field));
                 } else {
-                    out.push(field(k, if MONEY_FIELDS.contains(k) { "金额（元）" } else { "预算执行率" }));
+                    out.push(field(
+                        k,
+                        if MONEY_FIELDS.contains(k) {
+                            "金额（元）"
+                        } else {
+                            "预算执行率"
+                        },
+                    ));
                 }
             }
         }
@@ -191,7 +233,12 @@ pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<Com
             out.push(field(SCORE, "执行率得分与各指标得分之和"));
         }
         Some((Role::Indicator, _)) if kind == FormKind::SelfEval => {
-            for (k, d) in [(ACTUAL, "实际完成值"), (WEIGHT, "分值"), (SCORE, "得分（不超过分值）"), (DEVIATION, "扣分时必填")] {
+            for (k, d) in [
+                (ACTUAL, "实际完成值"),
+                (WEIGHT, "分值"),
+                (SCORE, "得分（不超过分值）"),
+                (DEVIATION, "扣分时必填"),
+            ] {
                 out.push(field(k, d));
             }
         }
@@ -201,14 +248,22 @@ pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<Com
     out
 }
 
-fn complete_value(view: &View, at: &super::At, key: &str, typed: &str, replace: Range<usize>, known: &[KnownIndicator]) -> Vec<CompletionItem> {
-    let item = |label: &str, kind: ItemKind, detail: Option<String>, insert: String| CompletionItem {
-        label: label.to_string(),
-        kind,
-        detail,
-        insert,
-        replace: replace.clone(),
-    };
+fn complete_value(
+    view: &View,
+    at: &super::At,
+    key: &str,
+    typed: &str,
+    replace: Range<usize>,
+    known: &[KnownIndicator],
+) -> Vec<CompletionItem> {
+    let item =
+        |label: &str, kind: ItemKind, detail: Option<String>, insert: String| CompletionItem {
+            label: label.to_string(),
+            kind,
+            detail,
+            insert,
+            replace: replace.clone(),
+        };
     let mut out = Vec::new();
     match key {
         HEADER_KIND => {
@@ -218,7 +273,12 @@ fn complete_value(view: &View, at: &super::At, key: &str, typed: &str, replace: 
         }
         HEADER_PROFILE => {
             for p in &view.settings.vocab.profiles {
-                out.push(item(&p.id, ItemKind::Value, Some(p.name.clone()), p.id.clone()));
+                out.push(item(
+                    &p.id,
+                    ItemKind::Value,
+                    Some(p.name.clone()),
+                    p.id.clone(),
+                ));
             }
         }
         NATURE | CATEGORY => {
@@ -235,21 +295,42 @@ fn complete_value(view: &View, at: &super::At, key: &str, typed: &str, replace: 
             let t = typed.trim();
             let ends_with_number = t.chars().last().is_some_and(|c| c.is_ascii_digit());
             if ends_with_number {
-                let numeric = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+                let numeric =
+                    t.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
                 let base = &typed[..typed.len()];
                 let _ = numeric;
                 for u in &view.settings.vocab.vocabulary.units {
-                    out.push(item(&format!("({u})"), ItemKind::Unit, Some("单位".into()), format!("{base}({u})")));
+                    out.push(item(
+                        &format!("({u})"),
+                        ItemKind::Unit,
+                        Some("单位".into()),
+                        format!("{base}({u})"),
+                    ));
                 }
             } else if t.is_empty() {
                 for k in known.iter().rev().filter(|k| k.name == key).take(1) {
-                    out.push(item(&k.value, ItemKind::Value, Some(format!("上次的值（{}）", k.project)), k.value.clone()));
+                    out.push(item(
+                        &k.value,
+                        ItemKind::Value,
+                        Some(format!("上次的值（{}）", k.project)),
+                        k.value.clone(),
+                    ));
                 }
                 for (op, d) in OPERATORS {
-                    out.push(item(op, ItemKind::Operator, Some((*d).into()), (*op).to_string()));
+                    out.push(item(
+                        op,
+                        ItemKind::Operator,
+                        Some((*d).into()),
+                        (*op).to_string(),
+                    ));
                 }
                 for q in &view.settings.vocab.vocabulary.qualitative {
-                    out.push(item(q, ItemKind::Value, Some("定性指标值".into()), q.clone()));
+                    out.push(item(
+                        q,
+                        ItemKind::Value,
+                        Some("定性指标值".into()),
+                        q.clone(),
+                    ));
                 }
             }
         }

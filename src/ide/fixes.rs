@@ -29,13 +29,32 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
         let base = view.starts[seg];
         let rel = d.span.start as usize - base..d.span.end as usize - base;
         let project = view.project(seg);
-        let fix = |title: String, new: String| Fix { title, rule: d.rule, diagnostic: span.clone(), edits: vec![(span.clone(), new)] };
+        let fix = |title: String, new: String| Fix {
+            title,
+            rule: d.rule,
+            diagnostic: span.clone(),
+            edits: vec![(span.clone(), new)],
+        };
         match d.rule {
             "funding-sum" => {
                 if let Some(parts) = project.and_then(|p| parts_with_total_at(p, rel.start)) {
-                    let s: Decimal = parts.parts().iter().flatten().filter_map(|m| if let Money::Amount(a) = m.money { Some(a) } else { None }).sum();
+                    let s: Decimal = parts
+                        .parts()
+                        .iter()
+                        .flatten()
+                        .filter_map(|m| {
+                            if let Money::Amount(a) = m.money {
+                                Some(a)
+                            } else {
+                                None
+                            }
+                        })
+                        .sum();
                     let key = parts.total.as_ref().map(|t| t.key).unwrap_or(TOTAL);
-                    out.push(fix(format!("将「{key}」改为三项之和 {}", format_money(s)), format_money(s)));
+                    out.push(fix(
+                        format!("将「{key}」改为三项之和 {}", format_money(s)),
+                        format_money(s),
+                    ));
                 }
             }
             "ocr-remnant" => {
@@ -45,19 +64,33 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                 }
             }
             "unknown-category" | "unknown-field" => {
-                if let Some(s) = d.message.split("是否应为「").nth(1).and_then(|r| r.split('」').next()) {
+                if let Some(s) = d
+                    .message
+                    .split("是否应为「")
+                    .nth(1)
+                    .and_then(|r| r.split('」').next())
+                {
                     out.push(fix(format!("改为「{s}」"), s.to_string()));
                 }
             }
             "execution-rate" => {
-                if let Some((rate, _, _)) = project.and_then(|p| p.funding.as_ref()).and_then(execution_rate) {
+                if let Some((rate, _, _)) = project
+                    .and_then(|p| p.funding.as_ref())
+                    .and_then(execution_rate)
+                {
                     out.push(fix(format!("改为 {rate}%"), format!("{rate}%")));
                 }
             }
             "execution-score" => {
                 let f = project.and_then(|p| p.funding.as_ref());
-                if let (Some((rate, _, _)), Some(w)) = (f.and_then(execution_rate), f.and_then(|f| f.weight.as_ref()).and_then(|w| w.num)) {
-                    let e = (w.value * rate / Decimal::from(100)).min(w.value).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize();
+                if let (Some((rate, _, _)), Some(w)) = (
+                    f.and_then(execution_rate),
+                    f.and_then(|f| f.weight.as_ref()).and_then(|w| w.num),
+                ) {
+                    let e = (w.value * rate / Decimal::from(100))
+                        .min(w.value)
+                        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+                        .normalize();
                     out.push(fix(format!("改为 {e}"), e.to_string()));
                 }
             }
@@ -81,19 +114,38 @@ fn parts_with_total_at(p: &Project, rel: usize) -> Option<&Parts> {
     let f = p.funding.as_ref()?;
     std::iter::once(&f.main)
         .chain(f.columns.iter().map(|c| &c.parts))
-        .find(|parts| parts.total.as_ref().is_some_and(|t| t.value_span.start as usize == rel))
+        .find(|parts| {
+            parts
+                .total
+                .as_ref()
+                .is_some_and(|t| t.value_span.start as usize == rel)
+        })
 }
 
 fn total_fix(p: &Project, rel: usize) -> Option<(&'static str, Decimal)> {
     let t = p.total.as_ref()?;
     let val = |n: &Option<NumField>| n.as_ref().and_then(|n| n.num).map(|n| n.value);
     let f = p.funding.as_ref();
-    if t.score.as_ref().is_some_and(|s| s.value_span.start as usize == rel) {
-        let s = p.indicators().filter_map(|(_, _, i)| val(&i.score)).sum::<Decimal>() + f.and_then(|f| val(&f.score)).unwrap_or_default();
+    if t.score
+        .as_ref()
+        .is_some_and(|s| s.value_span.start as usize == rel)
+    {
+        let s = p
+            .indicators()
+            .filter_map(|(_, _, i)| val(&i.score))
+            .sum::<Decimal>()
+            + f.and_then(|f| val(&f.score)).unwrap_or_default();
         return Some(("得分", s.normalize()));
     }
-    if t.weight.as_ref().is_some_and(|s| s.value_span.start as usize == rel) {
-        let w = p.indicators().filter_map(|(_, _, i)| val(&i.weight)).sum::<Decimal>() + f.and_then(|f| val(&f.weight)).unwrap_or_default();
+    if t.weight
+        .as_ref()
+        .is_some_and(|s| s.value_span.start as usize == rel)
+    {
+        let w = p
+            .indicators()
+            .filter_map(|(_, _, i)| val(&i.weight))
+            .sum::<Decimal>()
+            + f.and_then(|f| val(&f.weight)).unwrap_or_default();
         return Some(("分值", w.normalize()));
     }
     None
@@ -104,16 +156,27 @@ fn total_fix(p: &Project, rel: usize) -> Option<(&'static str, Decimal)> {
 fn move_level2(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option<Fix> {
     let p = view.project(seg)?;
     let prof = view.profile();
-    let (l1_idx, l2) = p.level1.iter().enumerate().find_map(|(i, l1)| l1.level2.iter().find(|l2| l2.span.start as usize == rel).map(|l2| (i, l2)))?;
+    let (l1_idx, l2) = p.level1.iter().enumerate().find_map(|(i, l1)| {
+        l1.level2
+            .iter()
+            .find(|l2| l2.span.start as usize == rel)
+            .map(|l2| (i, l2))
+    })?;
     let parent = prof.parent_of(&l2.canonical)?;
-    let target = p.level1.iter().position(|l| l.canonical == parent.name && !std::ptr::eq(l, &p.level1[l1_idx]))?;
+    let target = p
+        .level1
+        .iter()
+        .position(|l| l.canonical == parent.name && !std::ptr::eq(l, &p.level1[l1_idx]))?;
     let lines = &view.tree.segments[seg].lines;
     let roles = view.roles(seg);
     let line_of = |off: u32| lines.partition_point(|l| l.start <= off) - 1;
     let block_end = |from: usize, depth: u8| {
         let mut end = from;
         for (i, r) in roles.iter().enumerate().skip(from + 1) {
-            if matches!(r.role, crate::model::Role::Blank | crate::model::Role::Comment) {
+            if matches!(
+                r.role,
+                crate::model::Role::Blank | crate::model::Role::Comment
+            ) {
                 continue;
             }
             if r.depth <= depth {
@@ -131,7 +194,9 @@ fn move_level2(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option<Fi
         return None;
     }
     let base = view.starts[seg];
-    let line_full = |i: usize| base + lines[i].start as usize..base + (lines[i].start + lines[i].full_len()) as usize;
+    let line_full = |i: usize| {
+        base + lines[i].start as usize..base + (lines[i].start + lines[i].full_len()) as usize
+    };
     let cut = line_full(start_line).start..line_full(end_line).end;
     let mut block = (view.text)(cut.clone()).into_owned();
     if !block.ends_with('\n') {
@@ -140,7 +205,14 @@ fn move_level2(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option<Fi
     let insert_at = line_full(t_end).end;
     let mut edits = vec![(cut, String::new())];
     let needs_nl = lines[t_end].eol == 0;
-    edits.push((insert_at..insert_at, if needs_nl { format!("\n{block}") } else { block }));
+    edits.push((
+        insert_at..insert_at,
+        if needs_nl {
+            format!("\n{block}")
+        } else {
+            block
+        },
+    ));
     Some(Fix {
         title: format!("把「{}」移到「{}」下", l2.name, parent.name),
         rule: d.rule,

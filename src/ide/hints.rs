@@ -20,7 +20,18 @@ fn sum(parts: &Parts) -> Option<Decimal> {
     if cells.is_empty() || cells.contains(&Money::Invalid) {
         return None;
     }
-    Some(cells.iter().map(|m| if let Money::Amount(d) = m { *d } else { Decimal::ZERO }).sum())
+    Some(
+        cells
+            .iter()
+            .map(|m| {
+                if let Money::Amount(d) = m {
+                    *d
+                } else {
+                    Decimal::ZERO
+                }
+            })
+            .sum(),
+    )
 }
 
 pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
@@ -37,26 +48,53 @@ pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
             cols.extend(f.columns.iter().map(|c| &c.parts));
             for parts in cols {
                 if let (Some(t), Some(s)) = (&parts.total, sum(parts)) {
-                    out.push(Hint { offset: base + t.value_span.end as usize, label: format!(" Σ 三项 = {}", format_money(s)) });
+                    out.push(Hint {
+                        offset: base + t.value_span.end as usize,
+                        label: format!(" Σ 三项 = {}", format_money(s)),
+                    });
                 }
             }
             if let (Some(r), Some((rate, _, _))) = (&f.rate, execution_rate(f)) {
-                out.push(Hint { offset: base + r.value_span.end as usize, label: format!(" 计算 = {rate}%") });
+                out.push(Hint {
+                    offset: base + r.value_span.end as usize,
+                    label: format!(" 计算 = {rate}%"),
+                });
             }
         }
         let (caps, n, _) = funding_cost_caps(p);
         if n > 0 {
             if let Some(l1) = p.level1.iter().find(|l| l.canonical == "成本指标") {
                 let wan = canonical_number((caps / Decimal::from(10_000)).round_dp(6));
-                out.push(Hint { offset: base + l1.span.end as usize, label: format!(" Σ 上限 = {wan} 万元") });
+                out.push(Hint {
+                    offset: base + l1.span.end as usize,
+                    label: format!(" Σ 上限 = {wan} 万元"),
+                });
             }
         }
         if let Some(t) = &p.total {
-            let scores: Decimal = p.indicators().filter_map(|(_, _, i)| i.score.as_ref().and_then(|s| s.num).map(|n| n.value)).sum::<Decimal>()
+            let scores: Decimal = p
+                .indicators()
+                .filter_map(|(_, _, i)| i.score.as_ref().and_then(|s| s.num).map(|n| n.value))
+                .sum::<Decimal>()
                 + f_score(p);
-            let weights: Decimal = p.indicators().filter_map(|(_, _, i)| i.weight.as_ref().and_then(|s| s.num).map(|n| n.value)).sum::<Decimal>()
-                + p.funding.as_ref().and_then(|f| f.weight.as_ref()).and_then(|w| w.num).map(|n| n.value).unwrap_or_default();
-            out.push(Hint { offset: base + t.key_span.end as usize + 1, label: format!(" Σ 分值 {} / Σ 得分 {}", weights.normalize(), scores.normalize()) });
+            let weights: Decimal = p
+                .indicators()
+                .filter_map(|(_, _, i)| i.weight.as_ref().and_then(|s| s.num).map(|n| n.value))
+                .sum::<Decimal>()
+                + p.funding
+                    .as_ref()
+                    .and_then(|f| f.weight.as_ref())
+                    .and_then(|w| w.num)
+                    .map(|n| n.value)
+                    .unwrap_or_default();
+            out.push(Hint {
+                offset: base + t.key_span.end as usize + 1,
+                label: format!(
+                    " Σ 分值 {} / Σ 得分 {}",
+                    weights.normalize(),
+                    scores.normalize()
+                ),
+            });
         }
     }
     out.retain(|h| range.contains(&h.offset) || h.offset == range.end);
@@ -64,5 +102,10 @@ pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
 }
 
 fn f_score(p: &Project) -> Decimal {
-    p.funding.as_ref().and_then(|f| f.score.as_ref()).and_then(|s| s.num).map(|n| n.value).unwrap_or_default()
+    p.funding
+        .as_ref()
+        .and_then(|f| f.score.as_ref())
+        .and_then(|s| s.num)
+        .map(|n| n.value)
+        .unwrap_or_default()
 }

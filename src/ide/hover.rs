@@ -3,7 +3,10 @@
 
 use super::View;
 use crate::check::funding_cost_caps;
-use crate::model::value::{canonical_number, format_money, money_in_words, parse_indicator_value, parse_money, IndicatorValue, Money, Op};
+use crate::model::value::{
+    canonical_number, format_money, money_in_words, parse_indicator_value, parse_money,
+    IndicatorValue, Money, Op,
+};
 use crate::model::*;
 use crate::summary::summarize;
 use crate::syntax::LineKind;
@@ -11,7 +14,10 @@ use rust_decimal::Decimal;
 use std::ops::Range;
 
 fn wan(d: Decimal) -> String {
-    format!("{} 万元", canonical_number((d / Decimal::from(10_000)).round_dp(6)))
+    format!(
+        "{} 万元",
+        canonical_number((d / Decimal::from(10_000)).round_dp(6))
+    )
 }
 
 fn cell(m: Option<&MoneyField>) -> String {
@@ -25,10 +31,24 @@ fn cell(m: Option<&MoneyField>) -> String {
 
 fn sum_of(parts: &Parts) -> Option<Decimal> {
     let cells: Vec<Money> = parts.parts().iter().flatten().map(|m| m.money).collect();
-    if cells.is_empty() || cells.contains(&Money::Invalid) || cells.iter().all(|m| *m == Money::Blank) {
+    if cells.is_empty()
+        || cells.contains(&Money::Invalid)
+        || cells.iter().all(|m| *m == Money::Blank)
+    {
         return None;
     }
-    Some(cells.iter().map(|m| if let Money::Amount(d) = m { *d } else { Decimal::ZERO }).sum())
+    Some(
+        cells
+            .iter()
+            .map(|m| {
+                if let Money::Amount(d) = m {
+                    *d
+                } else {
+                    Decimal::ZERO
+                }
+            })
+            .sum(),
+    )
 }
 
 /// The funding table of a project, in Markdown.
@@ -45,12 +65,31 @@ pub fn funding_table(p: &Project, kind: FormKind) -> String {
     if kind == FormKind::SelfEval && !f.columns.is_empty() {
         out.push_str("| | 年初预算数 | 全年预算数 | 全年执行数 |\n|---|---:|---:|---:|\n");
         let col = |k: ColumnKind| f.column(k).map(|c| &c.parts);
-        let kinds = [ColumnKind::Initial, ColumnKind::Annual, ColumnKind::Executed];
-        for (label, key) in [("当年财政拨款", CURRENT_YEAR), ("上年结转资金", CARRYOVER), ("其他资金", OTHER)] {
-            let cells: Vec<String> = kinds.iter().map(|k| cell(col(*k).and_then(|p| p.get(key)))).collect();
+        let kinds = [
+            ColumnKind::Initial,
+            ColumnKind::Annual,
+            ColumnKind::Executed,
+        ];
+        for (label, key) in [
+            ("当年财政拨款", CURRENT_YEAR),
+            ("上年结转资金", CARRYOVER),
+            ("其他资金", OTHER),
+        ] {
+            let cells: Vec<String> = kinds
+                .iter()
+                .map(|k| cell(col(*k).and_then(|p| p.get(key))))
+                .collect();
             out.push_str(&format!("| {label} | {} |\n", cells.join(" | ")));
         }
-        let sums: Vec<String> = kinds.iter().map(|k| col(*k).and_then(sum_of).map(format_money).unwrap_or_else(|| "—".into())).collect();
+        let sums: Vec<String> = kinds
+            .iter()
+            .map(|k| {
+                col(*k)
+                    .and_then(sum_of)
+                    .map(format_money)
+                    .unwrap_or_else(|| "—".into())
+            })
+            .collect();
         out.push_str(&format!("| 合计 | {} |\n", sums.join(" | ")));
         let totals: Vec<String> = kinds
             .iter()
@@ -60,26 +99,50 @@ pub fn funding_table(p: &Project, kind: FormKind) -> String {
                 cell(t) + &check(t.and_then(|t| t.amount()), parts.and_then(sum_of))
             })
             .collect();
-        out.push_str(&format!("| 年度资金总额（填报） | {} |\n", totals.join(" | ")));
+        out.push_str(&format!(
+            "| 年度资金总额（填报） | {} |\n",
+            totals.join(" | ")
+        ));
         if let Some((rate, _, _)) = crate::check::execution_rate(f) {
-            let stated = f.rate.as_ref().map(|r| r.text.clone()).unwrap_or_else(|| "未填".into());
+            let stated = f
+                .rate
+                .as_ref()
+                .map(|r| r.text.clone())
+                .unwrap_or_else(|| "未填".into());
             out.push_str(&format!("\n执行率：计算 {rate}%，填报 {stated}\n"));
         }
         return out;
     }
     let parts = f.budget();
     out.push_str("| | 金额 |\n|---|---:|\n");
-    for (label, m) in [("当年财政拨款", &parts.current_year), ("上年结转资金", &parts.carryover), ("其他资金", &parts.other)] {
+    for (label, m) in [
+        ("当年财政拨款", &parts.current_year),
+        ("上年结转资金", &parts.carryover),
+        ("其他资金", &parts.other),
+    ] {
         out.push_str(&format!("| {label} | {} |\n", cell(m.as_ref())));
     }
     let sum = sum_of(parts);
-    out.push_str(&format!("| 合计 | {} |\n", sum.map(format_money).unwrap_or_else(|| "—".into())));
+    out.push_str(&format!(
+        "| 合计 | {} |\n",
+        sum.map(format_money).unwrap_or_else(|| "—".into())
+    ));
     let stated = parts.total.as_ref().and_then(|t| t.amount());
-    out.push_str(&format!("| 年度资金申请总额（填报） | {}{} |\n", cell(parts.total.as_ref()), check(stated, sum)));
+    out.push_str(&format!(
+        "| 年度资金申请总额（填报） | {}{} |\n",
+        cell(parts.total.as_ref()),
+        check(stated, sum)
+    ));
     let (caps, n, _) = funding_cost_caps(p);
     if n > 0 {
-        let diff = stated.map(|s| format!("，与申请总额差 {} 元", format_money(s - caps))).unwrap_or_default();
-        out.push_str(&format!("\n成本指标合计（{n} 项）：{}（{} 元）{diff}\n", wan(caps), format_money(caps)));
+        let diff = stated
+            .map(|s| format!("，与申请总额差 {} 元", format_money(s - caps)))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "\n成本指标合计（{n} 项）：{}（{} 元）{diff}\n",
+            wan(caps),
+            format_money(caps)
+        ));
     }
     out
 }
@@ -89,24 +152,41 @@ pub fn file_totals(view: &View) -> String {
     let s = summarize(view.projects.iter().map(|p| p.as_ref()));
     let mut out = format!(
         "**汇总**（{} {}）：{} 个项目，年度资金申请总额合计 **{}** 元（{}）\n\n",
-        view.header.year().map(|y| y.to_string()).unwrap_or_default(),
+        view.header
+            .year()
+            .map(|y| y.to_string())
+            .unwrap_or_default(),
         view.header.form_kind().name(),
         s.all.projects,
         format_money(s.all.total),
         wan(s.all.total)
     );
     out.push_str("| 资金来源 | 金额（元） |\n|---|---:|\n");
-    out.push_str(&format!("| 当年财政拨款 | {} |\n| 上年结转资金 | {} |\n| 其他资金 | {} |\n\n", format_money(s.all.current_year), format_money(s.all.carryover), format_money(s.all.other)));
+    out.push_str(&format!(
+        "| 当年财政拨款 | {} |\n| 上年结转资金 | {} |\n| 其他资金 | {} |\n\n",
+        format_money(s.all.current_year),
+        format_money(s.all.carryover),
+        format_money(s.all.other)
+    ));
     out.push_str("| 项目类别 | 项目数 | 金额（元） |\n|---|---:|---:|\n");
     for (cat, t) in &s.by_category {
-        out.push_str(&format!("| {cat} | {} | {} |\n", t.projects, format_money(t.total)));
+        out.push_str(&format!(
+            "| {cat} | {} | {} |\n",
+            t.projects,
+            format_money(t.total)
+        ));
     }
     out.push_str(&format!("\n指标体系：{}", view.profile().name));
     out
 }
 
 fn money_hover(d: Decimal) -> String {
-    format!("**{} 元**\n\n= {}\n\n大写：{}", format_money(d), wan(d), money_in_words(d))
+    format!(
+        "**{} 元**\n\n= {}\n\n大写：{}",
+        format_money(d),
+        wan(d),
+        money_in_words(d)
+    )
 }
 
 fn category_hover(view: &View, canonical: &str, written: &str) -> String {
@@ -142,10 +222,18 @@ fn indicator_hover(name: &str, value: &str) -> Option<String> {
                 Op::Le => format!("不超过 {n}{u}"),
                 Op::Lt => format!("低于 {n}{u}"),
             };
-            let dir = if op.is_positive() { "正向指标（越高越好）" } else { "反向指标（越低越好）" };
+            let dir = if op.is_positive() {
+                "正向指标（越高越好）"
+            } else {
+                "反向指标（越低越好）"
+            };
             let mut out = format!("**{name}**：{meaning}\n\n{dir}");
             if unit.as_deref() == Some("万元") {
-                out.push_str(&format!("\n\n{} 万元 = {} 元", n, format_money(number * Decimal::from(10_000))));
+                out.push_str(&format!(
+                    "\n\n{} 万元 = {} 元",
+                    n,
+                    format_money(number * Decimal::from(10_000))
+                ));
             }
             Some(out)
         }
@@ -162,7 +250,9 @@ pub fn hover(view: &View, offset: usize) -> Option<(String, Range<usize>)> {
     }
     let project = view.project(at.seg)?;
     let kind = view.header.form_kind();
-    let LineKind::Entry { key, value, .. } = &at.line.kind else { return None };
+    let LineKind::Entry { key, value, .. } = &at.line.kind else {
+        return None;
+    };
     let key_text = &at.text[key.range()];
     let value_text = &at.text[value.range()];
     let value_range = at.start + value.start as usize..at.start + value.end as usize;

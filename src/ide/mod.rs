@@ -53,7 +53,9 @@ impl<'a> View<'a> {
 
     pub fn segment_at(&self, offset: usize) -> usize {
         let n = self.tree.segments.len();
-        self.starts[..n].partition_point(|&s| s <= offset).saturating_sub(1)
+        self.starts[..n]
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
     }
 
     pub fn roles(&self, seg: usize) -> &[LineRole] {
@@ -65,7 +67,9 @@ impl<'a> View<'a> {
     }
 
     pub fn project(&self, seg: usize) -> Option<&Project> {
-        seg.checked_sub(1).and_then(|i| self.projects.get(i)).map(|p| p.as_ref())
+        seg.checked_sub(1)
+            .and_then(|i| self.projects.get(i))
+            .map(|p| p.as_ref())
     }
 
     pub fn line(&self, seg: usize, line_idx: usize) -> Option<At<'_>> {
@@ -75,7 +79,15 @@ impl<'a> View<'a> {
         let seg_start = self.starts[seg];
         let start = seg_start + line.start as usize;
         let text = (self.text)(start..start + line.len as usize).into_owned();
-        Some(At { seg, seg_start, line_idx, line, role, text, start })
+        Some(At {
+            seg,
+            seg_start,
+            line_idx,
+            line,
+            role,
+            text,
+            start,
+        })
     }
 
     /// The line containing `offset` (the last line when past the end).
@@ -83,7 +95,10 @@ impl<'a> View<'a> {
         let seg = self.segment_at(offset);
         let segment = &self.tree.segments[seg];
         let rel = offset.saturating_sub(self.starts[seg]) as u32;
-        let idx = segment.lines.partition_point(|l| l.start <= rel).checked_sub(1)?;
+        let idx = segment
+            .lines
+            .partition_point(|l| l.start <= rel)
+            .checked_sub(1)?;
         self.line(seg, idx)
     }
 }

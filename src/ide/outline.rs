@@ -65,10 +65,20 @@ pub fn outline(view: &View) -> Vec<Symbol> {
         let ends = block_ends(view, seg);
         let base = view.starts[seg];
         let lines = &view.tree.segments[seg].lines;
-        let range_of = |i: usize| base + lines[i].start as usize..base + lines[ends[i]].end() as usize;
+        let range_of =
+            |i: usize| base + lines[i].start as usize..base + lines[ends[i]].end() as usize;
         let mut proj = Symbol {
-            name: if p.name.is_empty() { "（未命名项目）".into() } else { p.name.clone() },
-            detail: p.funding.as_ref().and_then(|f| f.budget().total.as_ref()).and_then(|t| t.amount()).map(|a| format!("{} 元", format_money(a))),
+            name: if p.name.is_empty() {
+                "（未命名项目）".into()
+            } else {
+                p.name.clone()
+            },
+            detail: p
+                .funding
+                .as_ref()
+                .and_then(|f| f.budget().total.as_ref())
+                .and_then(|t| t.amount())
+                .map(|a| format!("{} 元", format_money(a))),
             kind: SymbolKind::Project,
             range: base..base + view.tree.segments[seg].len as usize,
             selection: p.name_span.shift(base).range(),
@@ -85,7 +95,9 @@ pub fn outline(view: &View) -> Vec<Symbol> {
                 Role::Total => SymbolKind::Total,
                 _ => continue,
             };
-            let Some(at) = view.line(seg, i) else { continue };
+            let Some(at) = view.line(seg, i) else {
+                continue;
+            };
             let (name, sel, detail) = match &at.line.kind {
                 crate::syntax::LineKind::Entry { key, value, .. } => (
                     at.text[key.range()].to_string(),
@@ -94,7 +106,14 @@ pub fn outline(view: &View) -> Vec<Symbol> {
                 ),
                 _ => continue,
             };
-            let sym = Symbol { name, detail, kind, range: range_of(i), selection: sel, children: Vec::new() };
+            let sym = Symbol {
+                name,
+                detail,
+                kind,
+                range: range_of(i),
+                selection: sel,
+                children: Vec::new(),
+            };
             while let Some((d, _)) = stack.last() {
                 if *d >= r.depth {
                     let (_, done) = stack.pop().unwrap();
@@ -128,7 +147,10 @@ pub fn folding(view: &View) -> Vec<(usize, usize)> {
         let lines = &view.tree.segments[seg].lines;
         for (i, &e) in ends.iter().enumerate() {
             if e > i {
-                out.push((base + lines[i].start as usize, base + lines[e].start as usize));
+                out.push((
+                    base + lines[i].start as usize,
+                    base + lines[e].start as usize,
+                ));
             }
         }
     }

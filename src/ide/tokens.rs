@@ -6,7 +6,19 @@ use crate::syntax::LineKind;
 use std::ops::Range;
 
 /// Token types, in the order of their index (the server's legend).
-pub const TOKEN_TYPES: &[&str] = &["namespace", "property", "enum", "enumMember", "variable", "operator", "number", "type", "string", "comment", "keyword"];
+pub const TOKEN_TYPES: &[&str] = &[
+    "namespace",
+    "property",
+    "enum",
+    "enumMember",
+    "variable",
+    "operator",
+    "number",
+    "type",
+    "string",
+    "comment",
+    "keyword",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
@@ -40,11 +52,19 @@ pub fn semantic_tokens(view: &View, range: Option<Range<usize>>) -> Vec<Token> {
             if start + line.len as usize + 1 < from || start > to {
                 continue;
             }
-            let Some(at) = view.line(seg, i) else { continue };
+            let Some(at) = view.line(seg, i) else {
+                continue;
+            };
             let abs = |s: crate::syntax::Span| start + s.start as usize..start + s.end as usize;
             match &at.line.kind {
-                LineKind::Comment { .. } => out.push(Token { range: start + line.indent as usize..start + line.len as usize, kind: COMMENT }),
-                LineKind::Text { body, .. } if !body.is_empty() => out.push(Token { range: abs(*body), kind: STRING }),
+                LineKind::Comment { .. } => out.push(Token {
+                    range: start + line.indent as usize..start + line.len as usize,
+                    kind: COMMENT,
+                }),
+                LineKind::Text { body, .. } if !body.is_empty() => out.push(Token {
+                    range: abs(*body),
+                    kind: STRING,
+                }),
                 LineKind::Entry { key, value, .. } => {
                     let key_kind = match at.role.role {
                         Role::Project => KEYWORD,
@@ -53,16 +73,30 @@ pub fn semantic_tokens(view: &View, range: Option<Range<usize>>) -> Vec<Token> {
                         Role::Indicator => VARIABLE,
                         _ => PROPERTY,
                     };
-                    out.push(Token { range: abs(*key), kind: key_kind });
+                    out.push(Token {
+                        range: abs(*key),
+                        kind: key_kind,
+                    });
                     if value.is_empty() {
                         continue;
                     }
                     let v = &at.text[value.range()];
                     match at.role.role {
-                        Role::Project => out.push(Token { range: abs(*value), kind: NAMESPACE }),
-                        Role::Money | Role::Score | Role::Date => out.push(Token { range: abs(*value), kind: NUMBER }),
+                        Role::Project => out.push(Token {
+                            range: abs(*value),
+                            kind: NAMESPACE,
+                        }),
+                        Role::Money | Role::Score | Role::Date => out.push(Token {
+                            range: abs(*value),
+                            kind: NUMBER,
+                        }),
                         Role::Indicator => value_tokens(v, start + value.start as usize, &mut out),
-                        Role::TextField | Role::Deviation | Role::Field | Role::Actual => out.push(Token { range: abs(*value), kind: STRING }),
+                        Role::TextField | Role::Deviation | Role::Field | Role::Actual => {
+                            out.push(Token {
+                                range: abs(*value),
+                                kind: STRING,
+                            })
+                        }
                         _ => {}
                     }
                 }
@@ -75,19 +109,39 @@ pub fn semantic_tokens(view: &View, range: Option<Range<usize>>) -> Vec<Token> {
 
 /// `≥40000.00(张)` → operator, number, unit.
 fn value_tokens(v: &str, base: usize, out: &mut Vec<Token>) {
-    let op_len = ["＞＝", "＜＝", ">=", "<=", "≥", "≤", "≧", "≦", "＞", "＜", "＝", ">", "<", "="].iter().find(|o| v.starts_with(**o)).map(|o| o.len()).unwrap_or(0);
+    let op_len = [
+        "＞＝", "＜＝", ">=", "<=", "≥", "≤", "≧", "≦", "＞", "＜", "＝", ">", "<", "=",
+    ]
+    .iter()
+    .find(|o| v.starts_with(**o))
+    .map(|o| o.len())
+    .unwrap_or(0);
     if op_len == 0 {
-        out.push(Token { range: base..base + v.len(), kind: STRING });
+        out.push(Token {
+            range: base..base + v.len(),
+            kind: STRING,
+        });
         return;
     }
-    out.push(Token { range: base..base + op_len, kind: OPERATOR });
+    out.push(Token {
+        range: base..base + op_len,
+        kind: OPERATOR,
+    });
     let rest = &v[op_len..];
-    let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(rest.len());
+    let num_len = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(rest.len());
     if num_len > 0 {
-        out.push(Token { range: base + op_len..base + op_len + num_len, kind: NUMBER });
+        out.push(Token {
+            range: base + op_len..base + op_len + num_len,
+            kind: NUMBER,
+        });
     }
     let unit_start = op_len + num_len;
     if unit_start < v.len() {
-        out.push(Token { range: base + unit_start..base + v.len(), kind: TYPE });
+        out.push(Token {
+            range: base + unit_start..base + v.len(),
+            kind: TYPE,
+        });
     }
 }

@@ -18,11 +18,19 @@ pub struct ClientSettings {
 impl ClientSettings {
     pub fn from_json(v: &Value) -> ClientSettings {
         let v = v.get("jixiao").unwrap_or(v);
-        let profile = v.get("profile").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+        let profile = v
+            .get("profile")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
         let rules = v
             .get("rules")
             .and_then(Value::as_object)
-            .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect())
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                    .collect()
+            })
             .unwrap_or_default();
         ClientSettings { profile, rules }
     }
@@ -43,7 +51,10 @@ impl ConfigCache {
     /// Settings for a document at `path` (None for an unsaved document), and any problem with
     /// the configuration, in Chinese, for the user.
     pub fn settings_for(&mut self, path: Option<&Path>) -> (Arc<Settings>, Vec<String>) {
-        let dir = path.and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+        let dir = path
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let mut problems = Vec::new();
         if let Some(s) = self.by_dir.get(&dir) {
             return (s.clone(), problems);

@@ -48,11 +48,23 @@ pub fn minimal_edit(r: &Rope, old: &str, new: &str, enc: Encoding) -> Vec<lsp::T
     if old == new {
         return Vec::new();
     }
-    let prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    let prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
     let prefix = old[..prefix].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let max_suffix = (old.len() - prefix).min(new.len() - prefix);
-    let mut suffix = old.bytes().rev().zip(new.bytes().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
-    while suffix > 0 && !(old.is_char_boundary(old.len() - suffix) && new.is_char_boundary(new.len() - suffix)) {
+    let mut suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while suffix > 0
+        && !(old.is_char_boundary(old.len() - suffix) && new.is_char_boundary(new.len() - suffix))
+    {
         suffix -= 1;
     }
     vec![lsp::TextEdit {

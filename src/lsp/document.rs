@@ -45,7 +45,9 @@ impl DocState {
     }
 
     fn seg_text(&self, i: usize) -> Cow<'_, str> {
-        self.rope.byte_slice(self.starts[i]..self.starts[i + 1]).into()
+        self.rope
+            .byte_slice(self.starts[i]..self.starts[i + 1])
+            .into()
     }
 
     /// Rebuilds every model and diagnostic (open, settings change, header change).
@@ -53,17 +55,32 @@ impl DocState {
         self.starts = self.tree.segment_starts();
         self.header = Arc::new(build_header(&self.tree.segments[0], &self.seg_text(0)));
         let vocab = &self.settings.vocab;
-        self.projects = (1..self.tree.segments.len()).map(|i| Arc::new(build_project(&self.tree.segments[i], &self.seg_text(i), vocab))).collect();
+        self.projects = (1..self.tree.segments.len())
+            .map(|i| {
+                Arc::new(build_project(
+                    &self.tree.segments[i],
+                    &self.seg_text(i),
+                    vocab,
+                ))
+            })
+            .collect();
         self.recheck_all();
     }
 
     pub fn recheck_all(&mut self) {
-        self.project_diags = self.projects.iter().map(|p| Arc::new(check_project(p, &self.header, &self.settings))).collect();
+        self.project_diags = self
+            .projects
+            .iter()
+            .map(|p| Arc::new(check_project(p, &self.header, &self.settings)))
+            .collect();
         self.refresh_file_diags();
     }
 
     fn refresh_file_diags(&mut self) {
-        let doc = Document { header: self.header.clone(), projects: self.projects.clone() };
+        let doc = Document {
+            header: self.header.clone(),
+            projects: self.projects.clone(),
+        };
         self.file_diags = check_file(&doc, &self.starts[1..self.starts.len() - 1], &self.settings);
     }
 
@@ -92,17 +109,29 @@ impl DocState {
         // Segment indices: 0 is the header; project i is segment i + 1.
         let header_touched = re.first == 0;
         let p_first = re.first.saturating_sub(1);
-        let p_removed = if header_touched { re.removed - 1 } else { re.removed };
-        let p_added = if header_touched { re.added - 1 } else { re.added };
+        let p_removed = if header_touched {
+            re.removed - 1
+        } else {
+            re.removed
+        };
+        let p_added = if header_touched {
+            re.added - 1
+        } else {
+            re.added
+        };
         let vocab = &self.settings.vocab;
         let new_projects: Vec<Arc<Project>> = (0..p_added)
             .map(|k| {
                 let seg = p_first + k + 1;
-                let text: Cow<str> = self.rope.byte_slice(self.starts[seg]..self.starts[seg + 1]).into();
+                let text: Cow<str> = self
+                    .rope
+                    .byte_slice(self.starts[seg]..self.starts[seg + 1])
+                    .into();
                 Arc::new(build_project(&self.tree.segments[seg], &text, vocab))
             })
             .collect();
-        self.projects.splice(p_first..p_first + p_removed, new_projects);
+        self.projects
+            .splice(p_first..p_first + p_removed, new_projects);
         if header_touched {
             let text: Cow<str> = self.rope.byte_slice(self.starts[0]..self.starts[1]).into();
             let header = build_header(&self.tree.segments[0], &text);
@@ -112,9 +141,12 @@ impl DocState {
                 return;
             }
         }
-        let new_diags: Vec<Arc<Vec<Diagnostic>>> =
-            self.projects[p_first..p_first + p_added].iter().map(|p| Arc::new(check_project(p, &self.header, &self.settings))).collect();
-        self.project_diags.splice(p_first..p_first + p_removed, new_diags);
+        let new_diags: Vec<Arc<Vec<Diagnostic>>> = self.projects[p_first..p_first + p_added]
+            .iter()
+            .map(|p| Arc::new(check_project(p, &self.header, &self.settings)))
+            .collect();
+        self.project_diags
+            .splice(p_first..p_first + p_removed, new_diags);
         self.refresh_file_diags();
     }
 
@@ -137,13 +169,19 @@ impl DocState {
     }
 
     pub fn document(&self) -> Document {
-        Document { header: self.header.clone(), projects: self.projects.clone() }
+        Document {
+            header: self.header.clone(),
+            projects: self.projects.clone(),
+        }
     }
 
     /// Runs `f` with an [`ide::View`](crate::ide::View) of this document.
     pub fn with_view<T>(&self, f: impl FnOnce(&View) -> T) -> T {
         let rope = &self.rope;
-        let text = |r: Range<usize>| -> Cow<'_, str> { rope.byte_slice(r.start.min(rope.len_bytes())..r.end.min(rope.len_bytes())).into() };
+        let text = |r: Range<usize>| -> Cow<'_, str> {
+            rope.byte_slice(r.start.min(rope.len_bytes())..r.end.min(rope.len_bytes()))
+                .into()
+        };
         let view = View {
             tree: &self.tree,
             starts: &self.starts,

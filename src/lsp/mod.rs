@@ -51,7 +51,11 @@ impl Backend {
         match catch_unwind(AssertUnwindSafe(|| f(&mut guard))) {
             Ok(v) => Some(v),
             Err(e) => {
-                let msg = e.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| e.downcast_ref::<String>().cloned()).unwrap_or_default();
+                let msg = e
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| e.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
                 tracing::error!("panic in {what}: {msg}");
                 None
             }
@@ -70,7 +74,12 @@ impl Backend {
         }
         let client = self.client.clone();
         tokio::spawn(async move {
-            client.show_message(MessageType::ERROR, format!("jixiao 配置有误：{}", problems.join("；"))).await;
+            client
+                .show_message(
+                    MessageType::ERROR,
+                    format!("jixiao 配置有误：{}", problems.join("；")),
+                )
+                .await;
         });
     }
 
@@ -101,16 +110,32 @@ impl Backend {
 }
 
 fn diagnostics_of(uri: &Url, doc: &DocState, enc: Encoding) -> (Url, Vec<Diagnostic>, Option<i32>) {
-    let diags = doc.diagnostics().iter().map(|d| convert::diagnostic(&doc.rope, d, enc)).collect();
+    let diags = doc
+        .diagnostics()
+        .iter()
+        .map(|d| convert::diagnostic(&doc.rope, d, enc))
+        .collect();
     (uri.clone(), diags, Some(doc.version))
 }
 
 fn markdown(value: String, r: Option<Range>) -> Hover {
-    Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }), range: r }
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range: r,
+    }
 }
 
 fn legend() -> SemanticTokensLegend {
-    SemanticTokensLegend { token_types: ide::TOKEN_TYPES.iter().map(|t| SemanticTokenType::new(t)).collect(), token_modifiers: vec![] }
+    SemanticTokensLegend {
+        token_types: ide::TOKEN_TYPES
+            .iter()
+            .map(|t| SemanticTokenType::new(t))
+            .collect(),
+        token_modifiers: vec![],
+    }
 }
 
 fn symbol(doc: &DocState, s: &ide::Symbol, enc: Encoding) -> DocumentSymbol {
@@ -145,62 +170,107 @@ impl LanguageServer for Backend {
             .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
         let ws = params.capabilities.workspace.as_ref();
         let pull = ws.and_then(|w| w.configuration).unwrap_or(false);
-        let watch = ws.and_then(|w| w.did_change_watched_files.as_ref()).and_then(|d| d.dynamic_registration).unwrap_or(false);
-        let mut roots: Vec<PathBuf> = params.workspace_folders.iter().flatten().filter_map(|f| f.uri.to_file_path().ok()).collect();
+        let watch = ws
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| f.uri.to_file_path().ok())
+            .collect();
         #[allow(deprecated)]
         if roots.is_empty() {
             roots.extend(params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()));
         }
-        let client_settings = params.initialization_options.as_ref().map(ClientSettings::from_json).unwrap_or_default();
+        let client_settings = params
+            .initialization_options
+            .as_ref()
+            .map(ClientSettings::from_json)
+            .unwrap_or_default();
         self.with_state("initialize", |st| {
-            st.enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+            st.enc = if utf8 {
+                Encoding::Utf8
+            } else {
+                Encoding::Utf16
+            };
             st.pull_config = pull;
             st.watch_config = watch;
             st.roots = roots;
             st.config.client = client_settings;
         });
-        tracing::info!("initialize: position encoding {}", if utf8 { "utf-8" } else { "utf-16" });
+        tracing::info!(
+            "initialize: position encoding {}",
+            if utf8 { "utf-8" } else { "utf-16" }
+        );
         Ok(InitializeResult {
-            server_info: Some(ServerInfo { name: "jixiao".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            server_info: Some(ServerInfo {
+                name: "jixiao".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
             capabilities: ServerCapabilities {
-                position_encoding: Some(if utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                    ..Default::default()
-                })),
+                position_encoding: Some(if utf8 {
+                    PositionEncodingKind::UTF8
+                } else {
+                    PositionEncodingKind::UTF16
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 completion_provider: Some(CompletionOptions {
-                    trigger_characters: Some([":", "：", " ", "(", "（"].iter().map(|s| s.to_string()).collect()),
+                    trigger_characters: Some(
+                        [":", "：", " ", "(", "（"]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect(),
+                    ),
                     ..Default::default()
                 }),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_range_formatting_provider: Some(OneOf::Left(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
-                    ..Default::default()
-                })),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..Default::default()
+                    },
+                )),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
-                semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
-                    legend: legend(),
-                    range: Some(true),
-                    full: Some(SemanticTokensFullOptions::Bool(true)),
-                    ..Default::default()
-                })),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: legend(),
+                            range: Some(true),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            ..Default::default()
+                        },
+                    ),
+                ),
                 ..Default::default()
             },
         })
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let Some((roots, pull, watch)) = self.with_state("initialized", |st| (st.roots.clone(), st.pull_config, st.watch_config)) else { return };
+        let Some((roots, pull, watch)) = self.with_state("initialized", |st| {
+            (st.roots.clone(), st.pull_config, st.watch_config)
+        }) else {
+            return;
+        };
         let state = self.state.clone();
         tokio::spawn(async move {
-            let index = tokio::task::spawn_blocking(move || workspace::scan(&roots)).await.unwrap_or_default();
+            let index = tokio::task::spawn_blocking(move || workspace::scan(&roots))
+                .await
+                .unwrap_or_default();
             tracing::info!("workspace index: {} files", index.len());
             state.lock().unwrap_or_else(|e| e.into_inner()).index = index;
         });
@@ -209,8 +279,14 @@ impl LanguageServer for Backend {
             tokio::spawn(async move {
                 let opts = DidChangeWatchedFilesRegistrationOptions {
                     watchers: vec![
-                        FileSystemWatcher { glob_pattern: GlobPattern::String("**/jixiao.toml".into()), kind: None },
-                        FileSystemWatcher { glob_pattern: GlobPattern::String("**/*.jixiao".into()), kind: None },
+                        FileSystemWatcher {
+                            glob_pattern: GlobPattern::String("**/jixiao.toml".into()),
+                            kind: None,
+                        },
+                        FileSystemWatcher {
+                            glob_pattern: GlobPattern::String("**/*.jixiao".into()),
+                            kind: None,
+                        },
                     ],
                 };
                 let reg = Registration {
@@ -230,14 +306,17 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         tracing::info!("shutdown");
-        self.shut_down.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.shut_down
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let result = self.with_state("didOpen", |st| {
-            let (settings, problems) = st.config.settings_for(doc.uri.to_file_path().ok().as_deref());
+            let (settings, problems) = st
+                .config
+                .settings_for(doc.uri.to_file_path().ok().as_deref());
             let d = DocState::new(&doc.text, doc.version, settings);
             let out = diagnostics_of(&doc.uri, &d, st.enc);
             st.docs.insert(doc.uri.clone(), d);
@@ -256,7 +335,10 @@ impl LanguageServer for Backend {
             let enc = st.enc;
             let doc = st.docs.get_mut(&uri)?;
             if version <= doc.version {
-                tracing::warn!("didChange {uri}: version {version} not after {}; ignored", doc.version);
+                tracing::warn!(
+                    "didChange {uri}: version {version} not after {}; ignored",
+                    doc.version
+                );
                 return None;
             }
             let applied = catch_unwind(AssertUnwindSafe(|| {
@@ -291,7 +373,9 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.with_state("didClose", |st| st.docs.remove(&uri));
-        self.client.publish_diagnostics(uri.clone(), vec![], None).await;
+        self.client
+            .publish_diagnostics(uri.clone(), vec![], None)
+            .await;
         self.reindex(uri);
     }
 
@@ -301,7 +385,10 @@ impl LanguageServer for Backend {
             let cs = ClientSettings::from_json(&params.settings);
             self.with_state("didChangeConfiguration", |st| st.config.client = cs);
             self.reconfigure().await;
-        } else if self.with_state("config", |st| st.pull_config).unwrap_or(false) {
+        } else if self
+            .with_state("config", |st| st.pull_config)
+            .unwrap_or(false)
+        {
             self.pull_configuration();
         }
     }
@@ -339,9 +426,18 @@ impl LanguageServer for Backend {
                 let doc = st.docs.get(&p.text_document.uri)?;
                 let enc = st.enc;
                 let off = convert::offset(&doc.rope, p.position, enc);
-                let mut known: Vec<ide::KnownIndicator> = st.index.iter().filter(|(path, _)| Url::from_file_path(path).ok().as_ref() != Some(&p.text_document.uri)).flat_map(|(_, f)| f.indicators.iter().cloned()).collect();
+                let mut known: Vec<ide::KnownIndicator> = st
+                    .index
+                    .iter()
+                    .filter(|(path, _)| {
+                        Url::from_file_path(path).ok().as_ref() != Some(&p.text_document.uri)
+                    })
+                    .flat_map(|(_, f)| f.indicators.iter().cloned())
+                    .collect();
                 let starts = &doc.starts[1..doc.starts.len() - 1];
-                known.extend(workspace::index_document(&doc.document(), |_| (0, 0), starts).indicators);
+                known.extend(
+                    workspace::index_document(&doc.document(), |_| (0, 0), starts).indicators,
+                );
                 let items = doc.with_view(|v| ide::complete(v, off, &known));
                 let items = items
                     .into_iter()
@@ -356,7 +452,10 @@ impl LanguageServer for Backend {
                             ItemKind::Value => CompletionItemKind::VALUE,
                         }),
                         detail: i.detail.clone(),
-                        text_edit: Some(CompletionTextEdit::Edit(TextEdit { range: range(&doc.rope, i.replace.clone(), enc), new_text: i.insert.clone() })),
+                        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                            range: range(&doc.rope, i.replace.clone(), enc),
+                            new_text: i.insert.clone(),
+                        })),
                         filter_text: Some(i.label),
                         ..Default::default()
                     })
@@ -377,14 +476,25 @@ impl LanguageServer for Backend {
             .flatten())
     }
 
-    async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
         Ok(self
             .with_state("rangeFormatting", |st| {
                 let doc = st.docs.get(&params.text_document.uri)?;
                 let text = doc.text();
                 let span = offsets(&doc.rope, params.range, st.enc);
                 let edits = crate::format::format_range(&text, &doc.tree, &doc.document(), span);
-                Some(edits.into_iter().map(|(r, t)| TextEdit { range: range(&doc.rope, r, st.enc), new_text: t }).collect())
+                Some(
+                    edits
+                        .into_iter()
+                        .map(|(r, t)| TextEdit {
+                            range: range(&doc.rope, r, st.enc),
+                            new_text: t,
+                        })
+                        .collect(),
+                )
             })
             .flatten())
     }
@@ -401,13 +511,26 @@ impl LanguageServer for Backend {
                 let actions = fixes
                     .into_iter()
                     .map(|f| {
-                        let edits = f.edits.iter().map(|(r, t)| TextEdit { range: range(&doc.rope, r.clone(), enc), new_text: t.clone() }).collect();
-                        let diag = diags.iter().find(|d| d.span.range() == f.diagnostic && d.rule == f.rule).map(|d| convert::diagnostic(&doc.rope, d, enc));
+                        let edits = f
+                            .edits
+                            .iter()
+                            .map(|(r, t)| TextEdit {
+                                range: range(&doc.rope, r.clone(), enc),
+                                new_text: t.clone(),
+                            })
+                            .collect();
+                        let diag = diags
+                            .iter()
+                            .find(|d| d.span.range() == f.diagnostic && d.rule == f.rule)
+                            .map(|d| convert::diagnostic(&doc.rope, d, enc));
                         CodeActionOrCommand::CodeAction(CodeAction {
                             title: f.title,
                             kind: Some(CodeActionKind::QUICKFIX),
                             diagnostics: diag.map(|d| vec![d]),
-                            edit: Some(WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..Default::default() }),
+                            edit: Some(WorkspaceEdit {
+                                changes: Some(HashMap::from([(uri.clone(), edits)])),
+                                ..Default::default()
+                            }),
                             is_preferred: Some(true),
                             ..Default::default()
                         })
@@ -418,12 +541,17 @@ impl LanguageServer for Backend {
             .flatten())
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
         Ok(self
             .with_state("documentSymbol", |st| {
                 let doc = st.docs.get(&params.text_document.uri)?;
                 let syms = doc.with_view(ide::outline);
-                Some(DocumentSymbolResponse::Nested(syms.iter().map(|s| symbol(doc, s, st.enc)).collect()))
+                Some(DocumentSymbolResponse::Nested(
+                    syms.iter().map(|s| symbol(doc, s, st.enc)).collect(),
+                ))
             })
             .flatten())
     }
@@ -448,15 +576,29 @@ impl LanguageServer for Backend {
             .flatten())
     }
 
-    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
-        Ok(self.with_state("semanticTokens", |st| tokens(st, &params.text_document.uri, None)).flatten())
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        Ok(self
+            .with_state("semanticTokens", |st| {
+                tokens(st, &params.text_document.uri, None)
+            })
+            .flatten())
     }
 
-    async fn semantic_tokens_range(&self, params: SemanticTokensRangeParams) -> Result<Option<SemanticTokensRangeResult>> {
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
         Ok(self
-            .with_state("semanticTokensRange", |st| match tokens(st, &params.text_document.uri, Some(params.range)) {
-                Some(SemanticTokensResult::Tokens(t)) => Some(SemanticTokensRangeResult::Tokens(t)),
-                _ => None,
+            .with_state("semanticTokensRange", |st| {
+                match tokens(st, &params.text_document.uri, Some(params.range)) {
+                    Some(SemanticTokensResult::Tokens(t)) => {
+                        Some(SemanticTokensRangeResult::Tokens(t))
+                    }
+                    _ => None,
+                }
             })
             .flatten())
     }
@@ -486,7 +628,10 @@ impl LanguageServer for Backend {
             .flatten())
     }
 
-    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<Vec<SymbolInformation>>> {
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<Vec<SymbolInformation>>> {
         let q = params.query;
         Ok(self.with_state("workspaceSymbol", |st| {
             let mut out = Vec::new();
@@ -499,13 +644,21 @@ impl LanguageServer for Backend {
                         kind: tower_lsp::lsp_types::SymbolKind::NAMESPACE,
                         tags: None,
                         deprecated: None,
-                        location: Location::new(uri.clone(), Range::new(Position::new(l, c), Position::new(l, c))),
-                        container_name: uri.path_segments().and_then(|mut s| s.next_back()).map(str::to_string),
+                        location: Location::new(
+                            uri.clone(),
+                            Range::new(Position::new(l, c), Position::new(l, c)),
+                        ),
+                        container_name: uri
+                            .path_segments()
+                            .and_then(|mut s| s.next_back())
+                            .map(str::to_string),
                     });
                 }
             };
             for (path, f) in &st.index {
-                let Ok(uri) = Url::from_file_path(path) else { continue };
+                let Ok(uri) = Url::from_file_path(path) else {
+                    continue;
+                };
                 if open.contains(&uri) {
                     continue;
                 }
@@ -537,12 +690,25 @@ fn tokens(st: &State, uri: &Url, r: Option<Range>) -> Option<SemanticTokensResul
             continue;
         }
         let dl = a.line - pl;
-        let dc = if dl == 0 { a.character - pc } else { a.character };
-        data.push(SemanticToken { delta_line: dl, delta_start: dc, length: b.character - a.character, token_type: t.kind, token_modifiers_bitset: 0 });
+        let dc = if dl == 0 {
+            a.character - pc
+        } else {
+            a.character
+        };
+        data.push(SemanticToken {
+            delta_line: dl,
+            delta_start: dc,
+            length: b.character - a.character,
+            token_type: t.kind,
+            token_modifiers_bitset: 0,
+        });
         pl = a.line;
         pc = a.character;
     }
-    Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data }))
+    Some(SemanticTokensResult::Tokens(SemanticTokens {
+        result_id: None,
+        data,
+    }))
 }
 
 impl Backend {
@@ -550,14 +716,25 @@ impl Backend {
     fn pull_configuration(&self) {
         let client = self.client.clone();
         let state = self.state.clone();
-        let me = Backend { client: self.client.clone(), state: self.state.clone(), shut_down: self.shut_down.clone() };
+        let me = Backend {
+            client: self.client.clone(),
+            state: self.state.clone(),
+            shut_down: self.shut_down.clone(),
+        };
         tokio::spawn(async move {
-            let item = ConfigurationItem { scope_uri: None, section: Some("jixiao".into()) };
+            let item = ConfigurationItem {
+                scope_uri: None,
+                section: Some("jixiao".into()),
+            };
             match client.configuration(vec![item]).await {
                 Ok(values) => {
                     let v = values.into_iter().next().unwrap_or(Value::Null);
                     if !v.is_null() {
-                        state.lock().unwrap_or_else(|e| e.into_inner()).config.client = ClientSettings::from_json(&v);
+                        state
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .config
+                            .client = ClientSettings::from_json(&v);
                         me.reconfigure().await;
                     }
                 }
@@ -575,7 +752,10 @@ impl Backend {
         let state = self.state.clone();
         tokio::spawn(async move {
             let p = path.clone();
-            let idx = tokio::task::spawn_blocking(move || workspace::index_file(&p)).await.ok().flatten();
+            let idx = tokio::task::spawn_blocking(move || workspace::index_file(&p))
+                .await
+                .ok()
+                .flatten();
             let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
             match idx {
                 Some(i) => st.index.insert(path, i),
@@ -599,7 +779,10 @@ where
     type Error = S::Error;
     type Future = S::Future;
 
-    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::result::Result<(), Self::Error>> {
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::result::Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
@@ -614,9 +797,18 @@ where
 /// Runs the server on stdin/stdout until the client exits. Logs go to stderr; set
 /// `JIXIAO_LOG` (e.g. `JIXIAO_LOG=debug`) to see more.
 pub fn run() -> u8 {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("JIXIAO_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(false).with_env_filter(filter).try_init();
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("JIXIAO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("jixiao: 无法启动语言服务器：{e}");
@@ -648,7 +840,10 @@ pub fn run() -> u8 {
     });
     // The stdin reader is a blocking thread that would keep the runtime alive after `exit`.
     rt.shutdown_timeout(std::time::Duration::from_millis(100));
-    tracing::info!("exit (clean: {clean}, shutdown received: {})", shut_down.load(std::sync::atomic::Ordering::SeqCst));
+    tracing::info!(
+        "exit (clean: {clean}, shutdown received: {})",
+        shut_down.load(std::sync::atomic::Ordering::SeqCst)
+    );
     // LSP: exit code 0 only when `shutdown` came before `exit`.
     u8::from(!(clean && shut_down.load(std::sync::atomic::Ordering::SeqCst)))
 }

@@ -19,7 +19,11 @@ pub struct FileIndex {
     pub indicators: Vec<KnownIndicator>,
 }
 
-pub fn index_document(doc: &Document, text_pos: impl Fn(usize) -> (u32, u32), starts: &[usize]) -> FileIndex {
+pub fn index_document(
+    doc: &Document,
+    text_pos: impl Fn(usize) -> (u32, u32),
+    starts: &[usize],
+) -> FileIndex {
     let mut f = FileIndex::default();
     for (p, &base) in doc.projects.iter().zip(starts) {
         let (l, c) = text_pos(base + p.name_span.start as usize);
@@ -44,10 +48,14 @@ pub fn index_file(path: &Path) -> Option<FileIndex> {
     let a = analyze(&text, &settings);
     let ix = LineIndex::new(&text);
     let starts = a.project_starts();
-    Some(index_document(&a.doc, |o| {
-        let (l, c) = ix.position(&text, o, Encoding::Utf16);
-        (l as u32, c as u32)
-    }, &starts))
+    Some(index_document(
+        &a.doc,
+        |o| {
+            let (l, c) = ix.position(&text, o, Encoding::Utf16);
+            (l as u32, c as u32)
+        },
+        &starts,
+    ))
 }
 
 /// Every `*.jixiao` file under `roots` (bounded), indexed.
@@ -57,14 +65,19 @@ pub fn scan(roots: &[PathBuf]) -> HashMap<PathBuf, FileIndex> {
         walk(r, &mut files);
     }
     files.truncate(MAX_FILES);
-    files.into_iter().filter_map(|p| index_file(&p).map(|i| (p, i))).collect()
+    files
+        .into_iter()
+        .filter_map(|p| index_file(&p).map(|i| (p, i)))
+        .collect()
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     if out.len() >= MAX_FILES {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.path());
     for e in entries {

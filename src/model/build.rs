@@ -585,6 +585,18 @@ impl Builder<'_> {
                     key: key_override(&canonical),
                 }
             }
+            // Not deeper than the current 一级: not inside the indicator tree.
+            None if has_l1 && indent <= self.l1_indent => {
+                self.issue(
+                    "unknown-field",
+                    key_span,
+                    format!(
+                        "未知的字段「{k}」{}",
+                        did_you_mean_or(k, "；如果是三级指标，请缩进写在二级指标之下")
+                    ),
+                );
+                role(Role::Unknown, 1)
+            }
             None if has_l1 => {
                 self.ctx = Ctx::Tree;
                 let l1i = self.p.level1.len() - 1;
@@ -671,6 +683,13 @@ pub fn suggest_from(k: &str, candidates: &[&str]) -> Option<String> {
         .filter(|(d, c)| *d > 0 && (*d <= 1 || (*d <= 2 && c.chars().count() >= 5)))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c.to_string())
+}
+
+fn did_you_mean_or(k: &str, otherwise: &str) -> String {
+    match suggest_from(k, ALL_PROJECT_KEYS) {
+        Some(s) => format!("，是否应为「{s}」？"),
+        None => otherwise.to_string(),
+    }
 }
 
 fn did_you_mean(k: &str) -> String {

@@ -205,7 +205,9 @@ pub fn parse_money(s: &str) -> Money {
     };
     match parse_number(num) {
         Some(n) if n.scale() <= 2 && commas_ok(trim(num)) => Money::Amount(n * factor),
-        Some(n) if factor != Decimal::ONE && (n * factor).scale() <= 2 => Money::Amount(n * factor),
+        Some(n) if factor != Decimal::ONE && (n * factor).normalize().scale() <= 2 => {
+            Money::Amount((n * factor).normalize())
+        }
         _ => Money::Invalid,
     }
 }
@@ -448,6 +450,8 @@ mod tests {
         assert_eq!(parse_money("300000"), Money::Amount(d("300000")));
         assert_eq!(parse_money("174,371.2"), Money::Amount(d("174371.2")));
         assert_eq!(parse_money("30万元"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("30.125万元"), Money::Amount(d("301250")));
+        assert_eq!(parse_money("30.1234567万元"), Money::Invalid);
         assert_eq!(parse_money("1.234"), Money::Invalid);
         assert_eq!(parse_money("1,23,4"), Money::Invalid);
         assert_eq!(parse_money("—"), Money::Blank);

@@ -99,7 +99,10 @@ impl SyntaxTree {
     /// `new_text`. Only the segments the edit touches (and their neighbours at a boundary) are
     /// re-lexed; the result equals `parse(new_text)`.
     pub fn reparse(&self, new_text: &str, start: usize, old_end: usize) -> SyntaxTree {
-        self.reparse_with(new_text.len(), start, old_end, &|r| Cow::Borrowed(&new_text[r])).tree
+        self.reparse_with(new_text.len(), start, old_end, &|r| {
+            Cow::Borrowed(&new_text[r])
+        })
+        .tree
     }
 
     /// [`reparse`](Self::reparse) for text that is not one `&str` (a rope): `slice` returns a
@@ -117,7 +120,8 @@ impl SyntaxTree {
         let old_len = starts[n];
         let delta = new_len as isize - old_len as isize;
         // Segment containing a byte offset; an offset on a boundary counts for both sides.
-        let seg_of = |off: usize| -> usize { starts[..n].partition_point(|&s| s <= off).saturating_sub(1) };
+        let seg_of =
+            |off: usize| -> usize { starts[..n].partition_point(|&s| s <= off).saturating_sub(1) };
         let mut first = seg_of(start);
         if first > 0 && starts[first] == start {
             first -= 1;
@@ -134,19 +138,31 @@ impl SyntaxTree {
             // A region that no longer starts with a project line belongs to the segment before it.
             let head_ok = first == 0
                 || !region.is_empty()
-                    && pieces.first().and_then(|p| p.lines.first()).is_some_and(|l| starts_project(l, &region));
+                    && pieces
+                        .first()
+                        .and_then(|p| p.lines.first())
+                        .is_some_and(|l| starts_project(l, &region));
             if !head_ok {
                 first -= 1;
                 continue;
             }
-            let new: Vec<Arc<Segment>> =
-                pieces.into_iter().enumerate().filter(|(i, p)| !p.lines.is_empty() || (first == 0 && *i == 0)).map(|(_, p)| p).collect();
+            let new: Vec<Arc<Segment>> = pieces
+                .into_iter()
+                .enumerate()
+                .filter(|(i, p)| !p.lines.is_empty() || (first == 0 && *i == 0))
+                .map(|(_, p)| p)
+                .collect();
             let added = new.len();
             let mut segments = Vec::with_capacity(n + added);
             segments.extend(self.segments[..first].iter().cloned());
             segments.extend(new);
             segments.extend(self.segments[last + 1..].iter().cloned());
-            return Reparse { tree: SyntaxTree { segments }, first, removed: last + 1 - first, added };
+            return Reparse {
+                tree: SyntaxTree { segments },
+                first,
+                removed: last + 1 - first,
+                added,
+            };
         }
     }
 
