@@ -134,6 +134,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     if cx.kind() == FormKind::SelfEval {
         selfeval::check(project, &cx, &mut sink);
     }
+    sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
     sink.out
 }
 

@@ -35,7 +35,8 @@ struct State {
     watch_config: bool,
 }
 
-struct Backend {
+/// The server; build one with [`service`].
+pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
     shut_down: Arc<std::sync::atomic::AtomicBool>,
@@ -765,6 +766,29 @@ impl Backend {
     }
 }
 
+/// A server not yet connected to a transport: for `run`, and for in-process protocol tests.
+pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
+    service_with(Arc::new(std::sync::atomic::AtomicBool::new(false)))
+}
+
+fn service_with(
+    shut_down: Arc<std::sync::atomic::AtomicBool>,
+) -> (LspService<Backend>, tower_lsp::ClientSocket) {
+    LspService::new(|client| Backend {
+        client,
+        state: Arc::new(Mutex::new(State {
+            docs: HashMap::new(),
+            enc: Encoding::Utf16,
+            config: ConfigCache::default(),
+            roots: Vec::new(),
+            index: HashMap::new(),
+            pull_config: false,
+            watch_config: false,
+        })),
+        shut_down,
+    })
+}
+
 /// Passes requests through, and signals when the client sends `exit`.
 struct ExitWatch<S> {
     inner: S,
@@ -818,19 +842,7 @@ pub fn run() -> u8 {
     let shut_down = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = shut_down.clone();
     let clean = rt.block_on(async move {
-        let (service, socket) = LspService::new(|client| Backend {
-            client,
-            state: Arc::new(Mutex::new(State {
-                docs: HashMap::new(),
-                enc: Encoding::Utf16,
-                config: ConfigCache::default(),
-                roots: Vec::new(),
-                index: HashMap::new(),
-                pull_config: false,
-                watch_config: false,
-            })),
-            shut_down: flag,
-        });
+        let (service, socket) = service_with(flag);
         let exit = Arc::new(tokio::sync::Notify::new());
         let service = ExitWatch { inner: service, exit: exit.clone() };
         tokio::select! {

@@ -1,0 +1,436 @@
+//! In-process protocol tests: each `tests/lsp/X.jixiao` is opened in a server built by
+//! `jixiao::lsp::service()`, the steps of `X.steps` are sent one by one, and what comes back
+//! (responses and published diagnostics, rendered readably) is compared with `X.responses`.
+//! `UPDATE_EXPECT=1` rewrites the expected files.
+//!
+//! Steps, one per line (positions are LSP positions, `line:character`, 0-based, UTF-16):
+//! `hover L:C`, `completion L:C`, `change L:C-L:C "text"`, `formatting`, `rangeFormatting L:C-L:C`,
+//! `codeAction L:C-L:C`, `documentSymbol`, `foldingRange`, `semanticTokens`, `inlayHint L:C-L:C`,
+//! `workspaceSymbol QUERY`, `configuration JSON` (didChangeConfiguration), `applyFirstAction L:C-L:C`.
+
+mod common;
+use common::*;
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tower_lsp::jsonrpc::{Request, Response};
+use tower_service::Service;
+
+struct Client {
+    service: tower_lsp::LspService<jixiao::lsp::Backend>,
+    notes: tokio::sync::mpsc::UnboundedReceiver<Request>,
+    next_id: i64,
+    uri: String,
+    version: i32,
+    text: String,
+}
+
+impl Client {
+    async fn start(uri: &str, text: &str) -> Client {
+        let (service, socket) = jixiao::lsp::service();
+        let (mut from_server, mut to_server) = socket.split();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Some(req) = from_server.next().await {
+                // Answer the server's requests (configuration, registration) as a plain client would.
+                if let Some(id) = req.id().cloned() {
+                    let result = if req.method() == "workspace/configuration" {
+                        json!([null])
+                    } else {
+                        Value::Null
+                    };
+                    let _ = to_server.send(Response::from_ok(id, result)).await;
+                }
+                let _ = tx.send(req);
+            }
+        });
+        let mut c = Client {
+            service,
+            notes: rx,
+            next_id: 1,
+            uri: uri.into(),
+            version: 1,
+            text: text.into(),
+        };
+        c.request("initialize", json!({"capabilities": {}, "rootUri": null}))
+            .await;
+        c.notify("initialized", json!({})).await;
+        c
+    }
+
+    async fn call(&mut self, req: Request) -> Option<Response> {
+        std::future::poll_fn(|cx| self.service.poll_ready(cx))
+            .await
+            .unwrap();
+        self.service.call(req).await.unwrap()
+    }
+
+    async fn request(&mut self, method: &'static str, params: Value) -> Value {
+        self.next_id += 1;
+        let req = Request::build(method)
+            .params(params)
+            .id(self.next_id)
+            .finish();
+        let resp = self.call(req).await.expect("a response");
+        let (_, result) = resp.into_parts();
+        result.unwrap_or_else(|e| json!({"error": e.message}))
+    }
+
+    async fn notify(&mut self, method: &'static str, params: Value) {
+        let req = Request::build(method).params(params).finish();
+        assert!(self.call(req).await.is_none());
+    }
+
+    /// The next publishDiagnostics for this document (of the current version when it has one).
+    async fn diagnostics(&mut self) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let msg = tokio::time::timeout_at(deadline, self.notes.recv())
+                .await
+                .expect("publishDiagnostics in time")
+                .unwrap();
+            if msg.method() != "textDocument/publishDiagnostics" {
+                continue;
+            }
+            let p = msg.params().cloned().unwrap_or(Value::Null);
+            let v = p["version"].as_i64();
+            if p["uri"] == self.uri.as_str() && v.is_none_or(|v| v == self.version as i64) {
+                return p["diagnostics"].clone();
+            }
+        }
+    }
+
+    fn doc(&self) -> Value {
+        json!({"uri": self.uri})
+    }
+}
+
+fn pos(s: &str) -> Value {
+    let (l, c) = s.split_once(':').expect("L:C");
+    json!({"line": l.parse::<u32>().unwrap(), "character": c.parse::<u32>().unwrap()})
+}
+
+fn range(s: &str) -> Value {
+    let (a, b) = s.split_once('-').expect("L:C-L:C");
+    json!({"start": pos(a), "end": pos(b)})
+}
+
+fn render_range(r: &Value) -> String {
+    format!(
+        "{}:{}-{}:{}",
+        r["start"]["line"], r["start"]["character"], r["end"]["line"], r["end"]["character"]
+    )
+}
+
+fn render_diagnostics(ds: &Value) -> String {
+    let mut out = String::new();
+    for d in ds.as_array().unwrap() {
+        out.push_str(&format!(
+            "  {} {} [{}] {}\n",
+            render_range(&d["range"]),
+            d["severity"],
+            d["code"].as_str().unwrap_or(""),
+            d["message"].as_str().unwrap_or("")
+        ));
+    }
+    out
+}
+
+/// Applies LSP text edits (UTF-16 positions) to a text.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    use jixiao::position::{Encoding, LineIndex};
+    let ix = LineIndex::new(text);
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            let r = &e["range"];
+            let off = |p: &Value| {
+                ix.offset(
+                    text,
+                    p["line"].as_u64().unwrap() as usize,
+                    p["character"].as_u64().unwrap() as usize,
+                    Encoding::Utf16,
+                )
+            };
+            (
+                off(&r["start"]),
+                off(&r["end"]),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (a, b, t) in spans {
+        out.replace_range(a..b, &t);
+    }
+    out
+}
+
+fn render_tokens(text: &str, data: &Value) -> String {
+    let legend = jixiao::ide::TOKEN_TYPES;
+    let lines: Vec<&str> = text.lines().collect();
+    let d: Vec<u64> = data
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let (mut line, mut col) = (0u64, 0u64);
+    let mut out = String::new();
+    for t in d.chunks(5) {
+        if t[0] > 0 {
+            line += t[0];
+            col = t[1];
+        } else {
+            col += t[1];
+        }
+        let l: Vec<u16> = lines
+            .get(line as usize)
+            .unwrap_or(&"")
+            .encode_utf16()
+            .collect();
+        let piece = String::from_utf16_lossy(
+            &l[(col as usize).min(l.len())..((col + t[2]) as usize).min(l.len())],
+        );
+        out.push_str(&format!(
+            "  {}:{} {} {:?}\n",
+            line, col, legend[t[3] as usize], piece
+        ));
+    }
+    out
+}
+
+async fn run_scenario(input: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(input).unwrap();
+    let steps = std::fs::read_to_string(input.with_extension("steps")).unwrap_or_default();
+    let uri = format!(
+        "file:///workspace/{}",
+        input.file_name().unwrap().to_string_lossy()
+    );
+    let mut c = Client::start(&uri, &text).await;
+    let mut out = String::new();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "jixiao", "version": 1, "text": text}}),
+    )
+    .await;
+    out.push_str(&format!(
+        "## open\n{}",
+        render_diagnostics(&c.diagnostics().await)
+    ));
+    for step in steps
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let (verb, arg) = step.split_once(' ').unwrap_or((step, ""));
+        out.push_str(&format!("## {step}\n"));
+        let rendered = match verb {
+            "hover" => {
+                let r = c
+                    .request(
+                        "textDocument/hover",
+                        json!({"textDocument": c.doc(), "position": pos(arg)}),
+                    )
+                    .await;
+                if r.is_null() {
+                    "  (none)\n".to_string()
+                } else {
+                    format!(
+                        "  range {}\n{}\n",
+                        render_range(&r["range"]),
+                        r["contents"]["value"].as_str().unwrap_or("")
+                    )
+                }
+            }
+            "completion" => {
+                let r = c
+                    .request(
+                        "textDocument/completion",
+                        json!({"textDocument": c.doc(), "position": pos(arg)}),
+                    )
+                    .await;
+                r.as_array()
+                    .map(|items| {
+                        items
+                            .iter()
+                            .map(|i| {
+                                format!(
+                                    "  {} — {}\n",
+                                    i["label"].as_str().unwrap(),
+                                    i["detail"].as_str().unwrap_or("")
+                                )
+                            })
+                            .collect::<String>()
+                    })
+                    .unwrap_or_default()
+            }
+            "change" => {
+                let (r, t) = arg.split_once(' ').unwrap();
+                let new_text: String = serde_json::from_str(t).unwrap();
+                c.version += 1;
+                let edit = json!({"range": range(r), "text": new_text});
+                c.text = apply_edits(&c.text, &[json!({"range": range(r), "newText": new_text})]);
+                c.notify("textDocument/didChange", json!({"textDocument": {"uri": c.uri, "version": c.version}, "contentChanges": [edit]})).await;
+                render_diagnostics(&c.diagnostics().await)
+            }
+            "formatting" | "rangeFormatting" => {
+                let r = if verb == "formatting" {
+                    c.request("textDocument/formatting", json!({"textDocument": c.doc(), "options": {"tabSize": 2, "insertSpaces": true}})).await
+                } else {
+                    c.request("textDocument/rangeFormatting", json!({"textDocument": c.doc(), "range": range(arg), "options": {"tabSize": 2, "insertSpaces": true}})).await
+                };
+                let edits = r.as_array().cloned().unwrap_or_default();
+                let after = apply_edits(&c.text, &edits);
+                let settings = jixiao::check::Settings::default();
+                let cli = jixiao::analysis::format_text(&c.text, &settings);
+                let same = if verb == "formatting" {
+                    format!("  same as `jixiao fmt`: {}\n", after == cli)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "  {} edit(s)\n{same}{}",
+                    edits.len(),
+                    after
+                        .lines()
+                        .map(|l| format!("  | {l}\n"))
+                        .collect::<String>()
+                )
+            }
+            "codeAction" | "applyFirstAction" => {
+                let r = c.request("textDocument/codeAction", json!({"textDocument": c.doc(), "range": range(arg), "context": {"diagnostics": []}})).await;
+                let actions = r.as_array().cloned().unwrap_or_default();
+                let mut s: String = actions
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "  {} ({})\n",
+                            a["title"].as_str().unwrap(),
+                            a["diagnostics"][0]["code"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect();
+                if verb == "applyFirstAction" {
+                    if let Some(a) = actions.first() {
+                        let edits = a["edit"]["changes"][&c.uri]
+                            .as_array()
+                            .cloned()
+                            .unwrap_or_default();
+                        c.text = apply_edits(&c.text, &edits);
+                        c.version += 1;
+                        c.notify("textDocument/didChange", json!({"textDocument": {"uri": c.uri, "version": c.version}, "contentChanges": [{"text": c.text}]})).await;
+                        s.push_str("  applied; diagnostics now:\n");
+                        s.push_str(&render_diagnostics(&c.diagnostics().await));
+                    }
+                }
+                s
+            }
+            "documentSymbol" => {
+                fn walk(v: &Value, depth: usize, out: &mut String) {
+                    for s in v.as_array().into_iter().flatten() {
+                        out.push_str(&format!(
+                            "  {}{} [{}] {} {}\n",
+                            "  ".repeat(depth),
+                            s["name"].as_str().unwrap(),
+                            s["kind"],
+                            render_range(&s["range"]),
+                            s["detail"].as_str().unwrap_or("")
+                        ));
+                        walk(&s["children"], depth + 1, out);
+                    }
+                }
+                let r = c
+                    .request(
+                        "textDocument/documentSymbol",
+                        json!({"textDocument": c.doc()}),
+                    )
+                    .await;
+                let mut s = String::new();
+                walk(&r, 0, &mut s);
+                s
+            }
+            "foldingRange" => {
+                let r = c
+                    .request(
+                        "textDocument/foldingRange",
+                        json!({"textDocument": c.doc()}),
+                    )
+                    .await;
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| format!("  {}-{}\n", f["startLine"], f["endLine"]))
+                    .collect()
+            }
+            "semanticTokens" => {
+                let r = c
+                    .request(
+                        "textDocument/semanticTokens/full",
+                        json!({"textDocument": c.doc()}),
+                    )
+                    .await;
+                render_tokens(&c.text, &r["data"])
+            }
+            "inlayHint" => {
+                let r = c
+                    .request(
+                        "textDocument/inlayHint",
+                        json!({"textDocument": c.doc(), "range": range(arg)}),
+                    )
+                    .await;
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| {
+                        format!(
+                            "  {}:{} {}\n",
+                            h["position"]["line"],
+                            h["position"]["character"],
+                            h["label"].as_str().unwrap()
+                        )
+                    })
+                    .collect()
+            }
+            "workspaceSymbol" => {
+                let r = c.request("workspace/symbol", json!({"query": arg})).await;
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "  {} {}\n",
+                            s["name"].as_str().unwrap(),
+                            render_range(&s["location"]["range"])
+                        )
+                    })
+                    .collect()
+            }
+            "configuration" => {
+                let settings: Value = serde_json::from_str(arg).unwrap();
+                c.notify(
+                    "workspace/didChangeConfiguration",
+                    json!({"settings": {"jixiao": settings}}),
+                )
+                .await;
+                render_diagnostics(&c.diagnostics().await)
+            }
+            other => panic!("unknown step {other}"),
+        };
+        out.push_str(&rendered);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn protocol_scenarios() {
+    let mut cases = Vec::new();
+    for input in inputs(&root().join("tests/lsp")) {
+        let out = run_scenario(&input).await;
+        let name = input.file_name().unwrap().to_string_lossy().to_string();
+        cases.push((name, expect_file(&input.with_extension("responses"), &out)));
+    }
+    assert!(!cases.is_empty());
+    run_all(cases);
+}
