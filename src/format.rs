@@ -144,7 +144,7 @@ fn format_line(line: &Line, lt: &str, role: &LineRole, depth: u8, _kind: FormKin
                 format!("{}> {}", indent(depth), b)
             }
         }
-        (LineKind::Entry { key, value, .. }, r) if !matches!(r, Role::Unknown) => {
+        (LineKind::Entry { key, value, .. }, r) => {
             let k = role.key.as_deref().unwrap_or(&lt[key.range()]);
             let k = k.trim_start_matches('\u{FEFF}');
             let v = &lt[value.range()];

@@ -5,6 +5,7 @@ mod check;
 mod export;
 mod files;
 mod fmt;
+mod import;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -53,6 +54,14 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// 从 PDF 提取的文本导入报表（docs/IMPORT.md）；无法归位的行列在标准错误并作为注释保留，此时退出码为 1
+    Import {
+        /// 提取出的文本文件（UTF-8）
+        file: PathBuf,
+        /// 输出文件（默认标准输出）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// 语言服务器（LSP，标准输入输出）；日志写到标准错误，JIXIAO_LOG=debug 可看更多
     Lsp,
     /// 导出为其他工具可读的格式
@@ -63,6 +72,19 @@ enum Command {
         /// 输出文件（默认标准输出）
         #[arg(short, long)]
         output: Option<PathBuf>,
+    },
+    /// Benchmark workload: a generated 绩效目标申报表 of N projects (docs/PERFORMANCE.md)
+    #[command(hide = true)]
+    Gen {
+        #[arg(long)]
+        projects: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The same projects as TOML (for the peer-server benchmark)
+        #[arg(long)]
+        toml: bool,
     },
 }
 
@@ -76,7 +98,14 @@ pub fn run() -> ExitCode {
         } => check::run(&paths, format, profile.as_deref()),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Export { to, file, output } => export::run(to, &file, output.as_deref()),
+        Command::Import { file, output } => import::run(&file, output.as_deref()),
         Command::Lsp => crate::lsp::run(),
+        Command::Gen {
+            projects,
+            seed,
+            out,
+            toml,
+        } => crate::gen::run(projects, seed, out.as_deref(), toml),
     };
     ExitCode::from(code)
 }

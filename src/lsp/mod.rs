@@ -8,7 +8,7 @@
 
 mod config;
 mod convert;
-mod document;
+pub mod document;
 mod workspace;
 
 use crate::ide::{self, ItemKind, SymbolKind};

@@ -51,7 +51,8 @@ pub enum Role {
     /// A syntax error line, kept verbatim.
     Error,
     HeaderField,
-    /// An entry whose name is not known where it stands; kept at its own indentation.
+    /// An entry whose name is not known where it stands; written at project-field depth (so
+    /// that it cannot drift into the indicator tree when the file is re-indented).
     Unknown,
     Project,
     Field,

@@ -1,0 +1,253 @@
+//! The 绩效目标申报表 reader: one form (from its 项目名称 row to the next form) in either layout —
+//! the header fields, the funding rows, 年度总体目标, and the indicator table.
+
+use super::cells::{self, Categories, Line};
+use super::detect::Layout;
+use super::fields::{money_fields, text_fields, Stream};
+use super::form::{Finding, FindingKind, Funding, Item, Money, Project};
+use super::table;
+use super::tree::TreeBuilder;
+use crate::model::*;
+
+pub const HEADER_LABELS: &[&str] = &[
+    "项目名称",
+    NATURE,
+    CATEGORY,
+    AUTHORITY,
+    IMPLEMENTER,
+    START_DATE,
+    END_DATE,
+];
+
+const MONEY_LABELS: &[&str] = &[TOTAL, CURRENT_YEAR, CARRYOVER, OTHER];
+const MONEY_NOISE: &[&str] = &[
+    "项目资金总额",
+    "项目资金",
+    "元",
+    "其中",
+    "财政资金",
+    "项目绩效目标",
+    "项目",
+    "绩效",
+    "目标",
+];
+
+/// Where each part of a form starts, by index into its lines.
+struct Parts {
+    funding: usize,
+    goal_label: usize,
+    table: usize,
+}
+
+fn find(lines: &[Line], from: usize, pred: impl Fn(&str) -> bool) -> Option<usize> {
+    (from..lines.len()).find(|&i| pred(&cells::squeeze(lines[i].text)))
+}
+
+fn parts(lines: &[Line]) -> Parts {
+    let n = lines.len();
+    let funding = find(lines, 0, |s| s.starts_with("项目资金")).unwrap_or(n);
+    let goal_label = find(lines, funding, |s| s.contains("年度总体目标")).unwrap_or(n);
+    let mut table = find(lines, goal_label.min(n), |s| {
+        s.contains("二级指标") && s.contains("三级指标")
+    })
+    .unwrap_or(n);
+    // "一级指\n标\n\n二级指标 三级指标 …": the header's first cell wrapped.
+    while table > goal_label + 1 {
+        let prev = cells::squeeze(lines[table - 1].text);
+        if prev.is_empty() || prev == "一级指" || prev == "标" || prev == "一级指标" {
+            table -= 1;
+        } else {
+            break;
+        }
+    }
+    Parts {
+        funding,
+        goal_label,
+        table,
+    }
+}
+
+fn unplaced(findings: &mut Vec<Finding>, line: usize, text: &str, reason: &str) -> String {
+    findings.push(Finding {
+        line,
+        kind: FindingKind::Unplaced,
+        message: format!("「{}」（{reason}）", text.trim()),
+    });
+    format!("无法归位（原文第 {line} 行）：{}", text.trim_end())
+}
+
+fn source_of<'a>(lines: &[Line<'a>], no: usize) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.no == no)
+        .map(|l| l.text)
+        .unwrap_or("")
+}
+
+/// Header fields into the project; what precedes the first label is reported.
+pub fn header(
+    p: &mut Project,
+    block: &[Line],
+    rows: bool,
+    labels: &[&'static str],
+    findings: &mut Vec<Finding>,
+) {
+    let s = Stream::new(block, rows);
+    let (found, lead) = text_fields(&s, labels);
+    for f in found {
+        let v = cells::squeeze_cjk(&f.value);
+        if f.label == "项目名称" {
+            p.name = v;
+        } else if let Some(k) = static_key(f.label, PROJECT_FIELDS) {
+            if DATE_FIELDS.contains(&k) {
+                p.fields.push((k, cells::squeeze(&v)));
+            } else {
+                p.fields.push((k, v));
+            }
+        }
+    }
+    if let Some((text, line)) = lead {
+        if !cells::is_page_noise(&text) {
+            let c = unplaced(
+                findings,
+                line,
+                source_of(block, line),
+                "表头中不属于任何栏目的文字",
+            );
+            p.comments.push(c);
+        }
+    }
+}
+
+/// Paragraphs of a free text printed over several lines: a line that stops short of the
+/// column's width ends its paragraph (well short, or a little short after a full stop), and so
+/// does the line before a numbered item ("2.…").
+pub fn paragraphs(lines: &[&str]) -> Vec<String> {
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|l| cells::trim(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let max = lines.iter().map(|l| cells::width(l)).max().unwrap_or(0);
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        cur.push_str(l);
+        let next_numbered = lines.get(i + 1).is_some_and(|n| numbered(n));
+        let w = cells::width(l);
+        let short = w + 4 < max || (w + 2 <= max && l.ends_with(['。', '；', '！', '？']));
+        if i + 1 == lines.len() || next_numbered || short {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    out
+}
+
+fn numbered(s: &str) -> bool {
+    let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
+    digits > 0 && s[digits..].starts_with(['.', '、', '．', ':', '：'])
+}
+
+/// Reads one 申报表.
+pub fn read(
+    lines: &[Line],
+    layout: Layout,
+    cats: &Categories,
+    findings: &mut Vec<Finding>,
+) -> Project {
+    let rows = layout == Layout::Tab;
+    let mut p = Project::new(lines.first().map(|l| l.no).unwrap_or(0), FormKind::Target);
+    let parts = parts(lines);
+    header(
+        &mut p,
+        &lines[..parts.funding],
+        rows,
+        HEADER_LABELS,
+        findings,
+    );
+
+    // Funding rows (and the vertical 项目/绩效/目标 label before the goal).
+    let block = &lines[parts.funding..parts.goal_label];
+    let s = Stream::new(block, rows);
+    let (found, left) = money_fields(&s, MONEY_LABELS, MONEY_NOISE);
+    let mut m = Money::default();
+    for f in &found {
+        let slot = match f.label {
+            TOTAL => &mut m.total,
+            CURRENT_YEAR => &mut m.current_year,
+            CARRYOVER => &mut m.carryover,
+            _ => &mut m.other,
+        };
+        *slot = Some(f.value.clone());
+    }
+    for label in MONEY_LABELS {
+        if !found.iter().any(|f| f.label == *label) && !block.is_empty() {
+            findings.push(Finding {
+                line: block[0].no,
+                kind: FindingKind::Note,
+                message: format!("资金栏中没有找到「{label}」的金额"),
+            });
+        }
+    }
+    for (no, text) in left {
+        let c = unplaced(
+            findings,
+            no,
+            source_of(block, no),
+            &format!("资金栏中无法识别的内容「{text}」"),
+        );
+        p.comments.push(c);
+    }
+    p.funding = Funding::Target(m);
+
+    // 年度总体目标.
+    let mut goal: Vec<String> = Vec::new();
+    if parts.goal_label < lines.len() {
+        let label_row = lines[parts.goal_label].text;
+        let body = &lines[parts.goal_label + 1..parts.table];
+        if rows {
+            let cs = cells::cells(label_row);
+            if let Some(k) = cs
+                .iter()
+                .position(|c| cells::squeeze(&c.text).contains("年度总体目标"))
+            {
+                goal.extend(cs[k + 1..].iter().map(|c| c.text.clone()));
+            }
+            for l in body {
+                if cells::is_page_noise(l.text) {
+                    continue;
+                }
+                goal.extend(cells::cells(l.text).into_iter().map(|c| c.text));
+            }
+        } else {
+            let texts: Vec<&str> = body
+                .iter()
+                .filter(|l| !cells::is_page_noise(l.text))
+                .map(|l| l.text)
+                .collect();
+            goal = paragraphs(&texts);
+        }
+    }
+    if !goal.is_empty() {
+        p.texts.push((GOAL, goal));
+    }
+
+    // The indicator table.
+    let mut tb = TreeBuilder::new(cats);
+    let table_rows = &lines[parts.table.min(lines.len())..];
+    if rows {
+        table::read_tab(table_rows, &mut tb, cats);
+    } else {
+        table::read_lines(table_rows, &mut tb, cats);
+    }
+    findings.append(&mut tb.findings);
+    p.items = tb.items;
+    if p.items.iter().all(|i| matches!(i, Item::Comment(_))) {
+        findings.push(Finding {
+            line: p.line,
+            kind: FindingKind::Note,
+            message: format!("项目「{}」没有读到绩效指标", p.name),
+        });
+    }
+    p
+}
