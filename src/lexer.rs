@@ -8,7 +8,8 @@ use std::ops::Range;
 pub enum Token {
     /// Half-width spaces, tabs, the ideographic space an IME produces, a BOM, and a stray CR
     /// (one not followed by LF).
-    #[regex(r"[ \t\r\u{3000}\u{FEFF}]+")]
+    /// One character here; `lex_line` merges runs (see `Word`).
+    #[regex(r"[ \t\r\u{3000}\u{FEFF}]")]
     Space,
     #[regex(r"[:：]")]
     Colon,
@@ -24,20 +25,29 @@ pub enum Token {
     RParen,
     #[regex(r"[%％]")]
     Percent,
-    /// Any other run of characters: names, units, free text.
-    #[regex(r"[^ \t\u{3000}\u{FEFF}:：#><=≥≤≧≦＞＜＝0-9(（)）%％\r\n]+")]
+    /// Any other run of characters: names, units, free text. Not a logos pattern: a
+    /// repetition over arbitrary text makes logos' matcher recurse once per character (a
+    /// 10 MB line overflowed the stack), so `lex_line` builds these from what logos leaves.
     Word,
-    /// A byte sequence logos could not place (kept so that no byte is lost).
-    Junk,
 }
 
 /// Lexes one line (without its line terminator). The ranges cover the line exactly.
 pub fn lex_line(line: &str) -> Vec<(Token, Range<usize>)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(Token, Range<usize>)> = Vec::new();
     let mut lexer = Token::lexer(line);
     while let Some(tok) = lexer.next() {
-        let tok = tok.unwrap_or(Token::Junk);
-        out.push((tok, lexer.span()));
+        let span = lexer.span();
+        match tok {
+            Ok(Token::Space) => match out.last_mut() {
+                Some((Token::Space, r)) if r.end == span.start => r.end = span.end,
+                _ => out.push((Token::Space, span)),
+            },
+            Ok(t) => out.push((t, span)),
+            Err(()) => match out.last_mut() {
+                Some((Token::Word, r)) if r.end == span.start => r.end = span.end,
+                _ => out.push((Token::Word, span)),
+            },
+        }
     }
     out
 }
@@ -45,6 +55,27 @@ pub fn lex_line(line: &str) -> Vec<(Token, Range<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: long runs once overflowed the stack inside logos' matcher.
+    #[test]
+    fn long_runs_do_not_overflow() {
+        for piece in [
+            "很长的文本",
+            "　",
+            " ",
+            "\t",
+            "1234567890",
+            "：",
+            "≥",
+            "（",
+            "%",
+            "x",
+        ] {
+            let line = piece.repeat(1_000_000 / piece.len());
+            let toks = lex_line(&line);
+            assert_eq!(toks.last().unwrap().1.end, line.len());
+        }
+    }
 
     #[test]
     fn covers_every_byte() {

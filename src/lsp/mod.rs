@@ -9,6 +9,7 @@
 mod config;
 mod convert;
 pub mod document;
+mod transport;
 mod workspace;
 
 use crate::ide::{self, ItemKind, SymbolKind};
@@ -713,6 +714,22 @@ fn tokens(st: &State, uri: &Url, r: Option<Range>) -> Option<SemanticTokensResul
 }
 
 impl Backend {
+    /// A frame the transport guard could not pass on (see `transport`).
+    async fn invalid_message(&self, params: Value) {
+        let reason = params
+            .get("reason")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        tracing::error!("ignored an invalid message from the client: {reason}");
+        self.client
+            .log_message(
+                MessageType::ERROR,
+                format!("jixiao：收到无法解析的消息，已忽略（{reason}）"),
+            )
+            .await;
+    }
+
     /// Asks the client for the `jixiao` section, in a task of its own.
     fn pull_configuration(&self) {
         let client = self.client.clone();
@@ -774,7 +791,7 @@ pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
 fn service_with(
     shut_down: Arc<std::sync::atomic::AtomicBool>,
 ) -> (LspService<Backend>, tower_lsp::ClientSocket) {
-    LspService::new(|client| Backend {
+    LspService::build(|client| Backend {
         client,
         state: Arc::new(Mutex::new(State {
             docs: HashMap::new(),
@@ -787,6 +804,8 @@ fn service_with(
         })),
         shut_down,
     })
+    .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
+    .finish()
 }
 
 /// Passes requests through, and signals when the client sends `exit`.
@@ -844,9 +863,17 @@ pub fn run() -> u8 {
     let clean = rt.block_on(async move {
         let (service, socket) = service_with(flag);
         let exit = Arc::new(tokio::sync::Notify::new());
-        let service = ExitWatch { inner: service, exit: exit.clone() };
+        let service = ExitWatch {
+            inner: service,
+            exit: exit.clone(),
+        };
         tokio::select! {
-            _ = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service) => false,
+            _ = async {
+                let (to_server, from_guard) = tokio::io::duplex(1 << 16);
+                let guard = tokio::spawn(transport::guard(tokio::io::stdin(), to_server));
+                Server::new(from_guard, tokio::io::stdout(), socket).serve(service).await;
+                guard.abort();
+            } => false,
             _ = exit.notified() => true,
         }
     });
