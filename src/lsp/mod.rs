@@ -9,14 +9,16 @@
 mod config;
 mod convert;
 pub mod document;
+mod features;
+mod run;
 mod transport;
 mod workspace;
 
-use crate::ide::{self, ItemKind, SymbolKind};
 use crate::position::Encoding;
 use config::{ClientSettings, ConfigCache};
-use convert::{offsets, position, range};
+use convert::offsets;
 use document::DocState;
+pub use run::{run, service};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -24,7 +26,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::*;
-use tower_lsp::{Client, LanguageServer, LspService, Server};
+use tower_lsp::{Client, LanguageServer};
 
 struct State {
     docs: HashMap<Url, DocState>,
@@ -120,47 +122,6 @@ fn diagnostics_of(uri: &Url, doc: &DocState, enc: Encoding) -> (Url, Vec<Diagnos
     (uri.clone(), diags, Some(doc.version))
 }
 
-fn markdown(value: String, r: Option<Range>) -> Hover {
-    Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value,
-        }),
-        range: r,
-    }
-}
-
-fn legend() -> SemanticTokensLegend {
-    SemanticTokensLegend {
-        token_types: ide::TOKEN_TYPES
-            .iter()
-            .map(|t| SemanticTokenType::new(t))
-            .collect(),
-        token_modifiers: vec![],
-    }
-}
-
-fn symbol(doc: &DocState, s: &ide::Symbol, enc: Encoding) -> DocumentSymbol {
-    #[allow(deprecated)]
-    DocumentSymbol {
-        name: s.name.clone(),
-        detail: s.detail.clone(),
-        kind: match s.kind {
-            SymbolKind::Project => tower_lsp::lsp_types::SymbolKind::NAMESPACE,
-            SymbolKind::Funding => tower_lsp::lsp_types::SymbolKind::OBJECT,
-            SymbolKind::Text => tower_lsp::lsp_types::SymbolKind::STRING,
-            SymbolKind::Category => tower_lsp::lsp_types::SymbolKind::ENUM,
-            SymbolKind::Indicator => tower_lsp::lsp_types::SymbolKind::FIELD,
-            SymbolKind::Total => tower_lsp::lsp_types::SymbolKind::NUMBER,
-        },
-        tags: None,
-        deprecated: None,
-        range: range(&doc.rope, s.range.clone(), enc),
-        selection_range: range(&doc.rope, s.selection.clone(), enc),
-        children: Some(s.children.iter().map(|c| symbol(doc, c, enc)).collect()),
-    }
-}
-
 #[tower_lsp::async_trait]
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
@@ -250,7 +211,7 @@ impl LanguageServer for Backend {
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
                         SemanticTokensOptions {
-                            legend: legend(),
+                            legend: features::legend(),
                             range: Some(true),
                             full: Some(SemanticTokensFullOptions::Bool(true)),
                             ..Default::default()
@@ -410,71 +371,20 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let p = params.text_document_position_params;
         Ok(self
-            .with_state("hover", |st| {
-                let doc = st.docs.get(&p.text_document.uri)?;
-                let off = convert::offset(&doc.rope, p.position, st.enc);
-                let (text, r) = doc.with_view(|v| ide::hover(v, off))?;
-                Some(markdown(text, Some(range(&doc.rope, r, st.enc))))
-            })
+            .with_state("hover", |st| features::hover(st, params))
             .flatten())
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let p = params.text_document_position;
         Ok(self
-            .with_state("completion", |st| {
-                let doc = st.docs.get(&p.text_document.uri)?;
-                let enc = st.enc;
-                let off = convert::offset(&doc.rope, p.position, enc);
-                let mut known: Vec<ide::KnownIndicator> = st
-                    .index
-                    .iter()
-                    .filter(|(path, _)| {
-                        Url::from_file_path(path).ok().as_ref() != Some(&p.text_document.uri)
-                    })
-                    .flat_map(|(_, f)| f.indicators.iter().cloned())
-                    .collect();
-                let starts = &doc.starts[1..doc.starts.len() - 1];
-                known.extend(
-                    workspace::index_document(&doc.document(), |_| (0, 0), starts).indicators,
-                );
-                let items = doc.with_view(|v| ide::complete(v, off, &known));
-                let items = items
-                    .into_iter()
-                    .map(|i| CompletionItem {
-                        label: i.label.clone(),
-                        kind: Some(match i.kind {
-                            ItemKind::Field => CompletionItemKind::FIELD,
-                            ItemKind::Category => CompletionItemKind::ENUM,
-                            ItemKind::Indicator => CompletionItemKind::VARIABLE,
-                            ItemKind::Operator => CompletionItemKind::OPERATOR,
-                            ItemKind::Unit => CompletionItemKind::UNIT,
-                            ItemKind::Value => CompletionItemKind::VALUE,
-                        }),
-                        detail: i.detail.clone(),
-                        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                            range: range(&doc.rope, i.replace.clone(), enc),
-                            new_text: i.insert.clone(),
-                        })),
-                        filter_text: Some(i.label),
-                        ..Default::default()
-                    })
-                    .collect();
-                Some(CompletionResponse::Array(items))
-            })
+            .with_state("completion", |st| features::completion(st, params))
             .flatten())
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         Ok(self
-            .with_state("formatting", |st| {
-                let doc = st.docs.get(&params.text_document.uri)?;
-                let text = doc.text();
-                let formatted = crate::format::format(&text, &doc.tree, &doc.document());
-                Some(convert::minimal_edit(&doc.rope, &text, &formatted, st.enc))
-            })
+            .with_state("formatting", |st| features::formatting(st, params))
             .flatten())
     }
 
@@ -484,62 +394,14 @@ impl LanguageServer for Backend {
     ) -> Result<Option<Vec<TextEdit>>> {
         Ok(self
             .with_state("rangeFormatting", |st| {
-                let doc = st.docs.get(&params.text_document.uri)?;
-                let text = doc.text();
-                let span = offsets(&doc.rope, params.range, st.enc);
-                let edits = crate::format::format_range(&text, &doc.tree, &doc.document(), span);
-                Some(
-                    edits
-                        .into_iter()
-                        .map(|(r, t)| TextEdit {
-                            range: range(&doc.rope, r, st.enc),
-                            new_text: t,
-                        })
-                        .collect(),
-                )
+                features::range_formatting(st, params)
             })
             .flatten())
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let uri = params.text_document.uri;
         Ok(self
-            .with_state("codeAction", |st| {
-                let doc = st.docs.get(&uri)?;
-                let enc = st.enc;
-                let span = offsets(&doc.rope, params.range, enc);
-                let diags = doc.diagnostics();
-                let fixes = doc.with_view(|v| ide::fixes(v, &diags, span));
-                let actions = fixes
-                    .into_iter()
-                    .map(|f| {
-                        let edits = f
-                            .edits
-                            .iter()
-                            .map(|(r, t)| TextEdit {
-                                range: range(&doc.rope, r.clone(), enc),
-                                new_text: t.clone(),
-                            })
-                            .collect();
-                        let diag = diags
-                            .iter()
-                            .find(|d| d.span.range() == f.diagnostic && d.rule == f.rule)
-                            .map(|d| convert::diagnostic(&doc.rope, d, enc));
-                        CodeActionOrCommand::CodeAction(CodeAction {
-                            title: f.title,
-                            kind: Some(CodeActionKind::QUICKFIX),
-                            diagnostics: diag.map(|d| vec![d]),
-                            edit: Some(WorkspaceEdit {
-                                changes: Some(HashMap::from([(uri.clone(), edits)])),
-                                ..Default::default()
-                            }),
-                            is_preferred: Some(true),
-                            ..Default::default()
-                        })
-                    })
-                    .collect();
-                Some(actions)
-            })
+            .with_state("codeAction", |st| features::code_action(st, params))
             .flatten())
     }
 
@@ -548,33 +410,13 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         Ok(self
-            .with_state("documentSymbol", |st| {
-                let doc = st.docs.get(&params.text_document.uri)?;
-                let syms = doc.with_view(ide::outline);
-                Some(DocumentSymbolResponse::Nested(
-                    syms.iter().map(|s| symbol(doc, s, st.enc)).collect(),
-                ))
-            })
+            .with_state("documentSymbol", |st| features::document_symbol(st, params))
             .flatten())
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         Ok(self
-            .with_state("foldingRange", |st| {
-                let doc = st.docs.get(&params.text_document.uri)?;
-                let folds = doc.with_view(ide::folding);
-                Some(
-                    folds
-                        .into_iter()
-                        .map(|(a, b)| FoldingRange {
-                            start_line: doc.rope.byte_to_line(a) as u32,
-                            end_line: doc.rope.byte_to_line(b) as u32,
-                            kind: Some(FoldingRangeKind::Region),
-                            ..Default::default()
-                        })
-                        .collect(),
-                )
-            })
+            .with_state("foldingRange", |st| features::folding_range(st, params))
             .flatten())
     }
 
@@ -584,7 +426,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<SemanticTokensResult>> {
         Ok(self
             .with_state("semanticTokens", |st| {
-                tokens(st, &params.text_document.uri, None)
+                features::semantic_tokens_full(st, params)
             })
             .flatten())
     }
@@ -595,38 +437,14 @@ impl LanguageServer for Backend {
     ) -> Result<Option<SemanticTokensRangeResult>> {
         Ok(self
             .with_state("semanticTokensRange", |st| {
-                match tokens(st, &params.text_document.uri, Some(params.range)) {
-                    Some(SemanticTokensResult::Tokens(t)) => {
-                        Some(SemanticTokensRangeResult::Tokens(t))
-                    }
-                    _ => None,
-                }
+                features::semantic_tokens_range(st, params)
             })
             .flatten())
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         Ok(self
-            .with_state("inlayHint", |st| {
-                let doc = st.docs.get(&params.text_document.uri)?;
-                let span = offsets(&doc.rope, params.range, st.enc);
-                let hints = doc.with_view(|v| ide::inlay_hints(v, span));
-                Some(
-                    hints
-                        .into_iter()
-                        .map(|h| InlayHint {
-                            position: position(&doc.rope, h.offset, st.enc),
-                            label: InlayHintLabel::String(h.label),
-                            kind: None,
-                            text_edits: None,
-                            tooltip: None,
-                            padding_left: Some(true),
-                            padding_right: None,
-                            data: None,
-                        })
-                        .collect(),
-                )
-            })
+            .with_state("inlayHint", |st| features::inlay_hint(st, params))
             .flatten())
     }
 
@@ -634,83 +452,8 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<Vec<SymbolInformation>>> {
-        let q = params.query;
-        Ok(self.with_state("workspaceSymbol", |st| {
-            let mut out = Vec::new();
-            let open: Vec<Url> = st.docs.keys().cloned().collect();
-            #[allow(deprecated)]
-            let mut push = |uri: &Url, name: &str, l: u32, c: u32| {
-                if q.is_empty() || name.contains(q.as_str()) {
-                    out.push(SymbolInformation {
-                        name: name.to_string(),
-                        kind: tower_lsp::lsp_types::SymbolKind::NAMESPACE,
-                        tags: None,
-                        deprecated: None,
-                        location: Location::new(
-                            uri.clone(),
-                            Range::new(Position::new(l, c), Position::new(l, c)),
-                        ),
-                        container_name: uri
-                            .path_segments()
-                            .and_then(|mut s| s.next_back())
-                            .map(str::to_string),
-                    });
-                }
-            };
-            for (path, f) in &st.index {
-                let Ok(uri) = Url::from_file_path(path) else {
-                    continue;
-                };
-                if open.contains(&uri) {
-                    continue;
-                }
-                for (name, l, c) in &f.projects {
-                    push(&uri, name, *l, *c);
-                }
-            }
-            for (uri, doc) in &st.docs {
-                for (p, &base) in doc.projects.iter().zip(&doc.starts[1..]) {
-                    let pos = position(&doc.rope, base + p.name_span.start as usize, st.enc);
-                    push(uri, &p.name, pos.line, pos.character);
-                }
-            }
-            out
-        }))
+        Ok(self.with_state("workspaceSymbol", |st| features::symbol(st, params)))
     }
-}
-
-fn tokens(st: &State, uri: &Url, r: Option<Range>) -> Option<SemanticTokensResult> {
-    let doc = st.docs.get(uri)?;
-    let span = r.map(|r| offsets(&doc.rope, r, st.enc));
-    let toks = doc.with_view(|v| ide::semantic_tokens(v, span));
-    let mut data = Vec::with_capacity(toks.len());
-    let (mut pl, mut pc) = (0u32, 0u32);
-    for t in toks {
-        let a = position(&doc.rope, t.range.start, st.enc);
-        let b = position(&doc.rope, t.range.end, st.enc);
-        if b.line != a.line || b.character <= a.character {
-            continue;
-        }
-        let dl = a.line - pl;
-        let dc = if dl == 0 {
-            a.character - pc
-        } else {
-            a.character
-        };
-        data.push(SemanticToken {
-            delta_line: dl,
-            delta_start: dc,
-            length: b.character - a.character,
-            token_type: t.kind,
-            token_modifiers_bitset: 0,
-        });
-        pl = a.line;
-        pc = a.character;
-    }
-    Some(SemanticTokensResult::Tokens(SemanticTokens {
-        result_id: None,
-        data,
-    }))
 }
 
 impl Backend {
@@ -781,108 +524,4 @@ impl Backend {
             };
         });
     }
-}
-
-/// A server not yet connected to a transport: for `run`, and for in-process protocol tests.
-pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
-    service_with(Arc::new(std::sync::atomic::AtomicBool::new(false)))
-}
-
-fn service_with(
-    shut_down: Arc<std::sync::atomic::AtomicBool>,
-) -> (LspService<Backend>, tower_lsp::ClientSocket) {
-    LspService::build(|client| Backend {
-        client,
-        state: Arc::new(Mutex::new(State {
-            docs: HashMap::new(),
-            enc: Encoding::Utf16,
-            config: ConfigCache::default(),
-            roots: Vec::new(),
-            index: HashMap::new(),
-            pull_config: false,
-            watch_config: false,
-        })),
-        shut_down,
-    })
-    .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
-    .finish()
-}
-
-/// Passes requests through, and signals when the client sends `exit`.
-struct ExitWatch<S> {
-    inner: S,
-    exit: Arc<tokio::sync::Notify>,
-}
-
-impl<S> tower_service::Service<tower_lsp::jsonrpc::Request> for ExitWatch<S>
-where
-    S: tower_service::Service<tower_lsp::jsonrpc::Request>,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = S::Future;
-
-    fn poll_ready(
-        &mut self,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::result::Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: tower_lsp::jsonrpc::Request) -> Self::Future {
-        if req.method() == "exit" {
-            self.exit.notify_one();
-        }
-        self.inner.call(req)
-    }
-}
-
-/// Runs the server on stdin/stdout until the client exits. Logs go to stderr; set
-/// `JIXIAO_LOG` (e.g. `JIXIAO_LOG=debug`) to see more.
-pub fn run() -> u8 {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("JIXIAO_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("jixiao: 无法启动语言服务器：{e}");
-            return 2;
-        }
-    };
-    let shut_down = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = shut_down.clone();
-    let clean = rt.block_on(async move {
-        let (service, socket) = service_with(flag);
-        let exit = Arc::new(tokio::sync::Notify::new());
-        let service = ExitWatch {
-            inner: service,
-            exit: exit.clone(),
-        };
-        tokio::select! {
-            _ = async {
-                let (to_server, from_guard) = tokio::io::duplex(1 << 16);
-                let guard = tokio::spawn(transport::guard(tokio::io::stdin(), to_server));
-                Server::new(from_guard, tokio::io::stdout(), socket).serve(service).await;
-                guard.abort();
-            } => false,
-            _ = exit.notified() => true,
-        }
-    });
-    // The stdin reader is a blocking thread that would keep the runtime alive after `exit`.
-    rt.shutdown_timeout(std::time::Duration::from_millis(100));
-    tracing::info!(
-        "exit (clean: {clean}, shutdown received: {})",
-        shut_down.load(std::sync::atomic::Ordering::SeqCst)
-    );
-    // LSP: exit code 0 only when `shutdown` came before `exit`.
-    u8::from(!(clean && shut_down.load(std::sync::atomic::Ordering::SeqCst)))
 }

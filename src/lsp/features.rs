@@ -1,0 +1,307 @@
+//! Requests → responses: each handler's work, done under the state lock, converting the
+//! results of `ide`, `format` and `check` to LSP types.
+
+use super::convert::{self, offsets, position, range};
+use super::document::DocState;
+use super::{workspace, State};
+use crate::ide::{self, ItemKind, SymbolKind};
+use crate::position::Encoding;
+use std::collections::HashMap;
+use tower_lsp::lsp_types::*;
+
+pub fn hover(st: &State, params: HoverParams) -> Option<Hover> {
+    let p = params.text_document_position_params;
+    let doc = st.docs.get(&p.text_document.uri)?;
+    let off = convert::offset(&doc.rope, p.position, st.enc);
+    let (text, r) = doc.with_view(|v| ide::hover(v, off))?;
+    Some(markdown(text, Some(range(&doc.rope, r, st.enc))))
+}
+
+pub fn completion(st: &State, params: CompletionParams) -> Option<CompletionResponse> {
+    let p = params.text_document_position;
+    let doc = st.docs.get(&p.text_document.uri)?;
+    let enc = st.enc;
+    let off = convert::offset(&doc.rope, p.position, enc);
+    let mut known: Vec<ide::KnownIndicator> = st
+        .index
+        .iter()
+        .filter(|(path, _)| Url::from_file_path(path).ok().as_ref() != Some(&p.text_document.uri))
+        .flat_map(|(_, f)| f.indicators.iter().cloned())
+        .collect();
+    let starts = &doc.starts[1..doc.starts.len() - 1];
+    known.extend(workspace::index_document(&doc.document(), |_| (0, 0), starts).indicators);
+    let items = doc.with_view(|v| ide::complete(v, off, &known));
+    let items = items
+        .into_iter()
+        .map(|i| CompletionItem {
+            label: i.label.clone(),
+            kind: Some(match i.kind {
+                ItemKind::Field => CompletionItemKind::FIELD,
+                ItemKind::Category => CompletionItemKind::ENUM,
+                ItemKind::Indicator => CompletionItemKind::VARIABLE,
+                ItemKind::Operator => CompletionItemKind::OPERATOR,
+                ItemKind::Unit => CompletionItemKind::UNIT,
+                ItemKind::Value => CompletionItemKind::VALUE,
+            }),
+            detail: i.detail.clone(),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                range: range(&doc.rope, i.replace.clone(), enc),
+                new_text: i.insert.clone(),
+            })),
+            filter_text: Some(i.label),
+            ..Default::default()
+        })
+        .collect();
+    Some(CompletionResponse::Array(items))
+}
+
+pub fn formatting(st: &State, params: DocumentFormattingParams) -> Option<Vec<TextEdit>> {
+    let doc = st.docs.get(&params.text_document.uri)?;
+    let text = doc.text();
+    let formatted = crate::format::format(&text, &doc.tree, &doc.document());
+    Some(convert::minimal_edit(&doc.rope, &text, &formatted, st.enc))
+}
+
+pub fn range_formatting(
+    st: &State,
+    params: DocumentRangeFormattingParams,
+) -> Option<Vec<TextEdit>> {
+    let doc = st.docs.get(&params.text_document.uri)?;
+    let text = doc.text();
+    let span = offsets(&doc.rope, params.range, st.enc);
+    let edits = crate::format::format_range(&text, &doc.tree, &doc.document(), span);
+    Some(
+        edits
+            .into_iter()
+            .map(|(r, t)| TextEdit {
+                range: range(&doc.rope, r, st.enc),
+                new_text: t,
+            })
+            .collect(),
+    )
+}
+
+pub fn code_action(st: &State, params: CodeActionParams) -> Option<CodeActionResponse> {
+    let uri = params.text_document.uri;
+    let doc = st.docs.get(&uri)?;
+    let enc = st.enc;
+    let span = offsets(&doc.rope, params.range, enc);
+    let diags = doc.diagnostics();
+    let fixes = doc.with_view(|v| ide::fixes(v, &diags, span));
+    let actions = fixes
+        .into_iter()
+        .map(|f| {
+            let edits = f
+                .edits
+                .iter()
+                .map(|(r, t)| TextEdit {
+                    range: range(&doc.rope, r.clone(), enc),
+                    new_text: t.clone(),
+                })
+                .collect();
+            let diag = diags
+                .iter()
+                .find(|d| d.span.range() == f.diagnostic && d.rule == f.rule)
+                .map(|d| convert::diagnostic(&doc.rope, d, enc));
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: f.title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: diag.map(|d| vec![d]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(uri.clone(), edits)])),
+                    ..Default::default()
+                }),
+                is_preferred: Some(true),
+                ..Default::default()
+            })
+        })
+        .collect();
+    Some(actions)
+}
+
+pub fn document_symbol(st: &State, params: DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
+    let doc = st.docs.get(&params.text_document.uri)?;
+    let syms = doc.with_view(ide::outline);
+    Some(DocumentSymbolResponse::Nested(
+        syms.iter()
+            .map(|s| document_symbol_of(doc, s, st.enc))
+            .collect(),
+    ))
+}
+
+pub fn folding_range(st: &State, params: FoldingRangeParams) -> Option<Vec<FoldingRange>> {
+    let doc = st.docs.get(&params.text_document.uri)?;
+    let folds = doc.with_view(ide::folding);
+    Some(
+        folds
+            .into_iter()
+            .map(|(a, b)| FoldingRange {
+                start_line: doc.rope.byte_to_line(a) as u32,
+                end_line: doc.rope.byte_to_line(b) as u32,
+                kind: Some(FoldingRangeKind::Region),
+                ..Default::default()
+            })
+            .collect(),
+    )
+}
+
+pub fn semantic_tokens_full(
+    st: &State,
+    params: SemanticTokensParams,
+) -> Option<SemanticTokensResult> {
+    tokens(st, &params.text_document.uri, None)
+}
+
+pub fn semantic_tokens_range(
+    st: &State,
+    params: SemanticTokensRangeParams,
+) -> Option<SemanticTokensRangeResult> {
+    match tokens(st, &params.text_document.uri, Some(params.range)) {
+        Some(SemanticTokensResult::Tokens(t)) => Some(SemanticTokensRangeResult::Tokens(t)),
+        _ => None,
+    }
+}
+
+pub fn inlay_hint(st: &State, params: InlayHintParams) -> Option<Vec<InlayHint>> {
+    let doc = st.docs.get(&params.text_document.uri)?;
+    let span = offsets(&doc.rope, params.range, st.enc);
+    let hints = doc.with_view(|v| ide::inlay_hints(v, span));
+    Some(
+        hints
+            .into_iter()
+            .map(|h| InlayHint {
+                position: position(&doc.rope, h.offset, st.enc),
+                label: InlayHintLabel::String(h.label),
+                kind: None,
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect(),
+    )
+}
+
+pub fn symbol(st: &State, params: WorkspaceSymbolParams) -> Vec<SymbolInformation> {
+    let q = params.query;
+    let mut out = Vec::new();
+    let open: Vec<Url> = st.docs.keys().cloned().collect();
+    #[allow(deprecated)]
+    let mut push = |uri: &Url, name: &str, l: u32, c: u32| {
+        if q.is_empty() || name.contains(q.as_str()) {
+            out.push(SymbolInformation {
+                name: name.to_string(),
+                kind: tower_lsp::lsp_types::SymbolKind::NAMESPACE,
+                tags: None,
+                deprecated: None,
+                location: Location::new(
+                    uri.clone(),
+                    Range::new(Position::new(l, c), Position::new(l, c)),
+                ),
+                container_name: uri
+                    .path_segments()
+                    .and_then(|mut s| s.next_back())
+                    .map(str::to_string),
+            });
+        }
+    };
+    for (path, f) in &st.index {
+        let Ok(uri) = Url::from_file_path(path) else {
+            continue;
+        };
+        if open.contains(&uri) {
+            continue;
+        }
+        for (name, l, c) in &f.projects {
+            push(&uri, name, *l, *c);
+        }
+    }
+    for (uri, doc) in &st.docs {
+        for (p, &base) in doc.projects.iter().zip(&doc.starts[1..]) {
+            let pos = position(&doc.rope, base + p.name_span.start as usize, st.enc);
+            push(uri, &p.name, pos.line, pos.character);
+        }
+    }
+    out
+}
+
+fn markdown(value: String, r: Option<Range>) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range: r,
+    }
+}
+
+pub fn legend() -> SemanticTokensLegend {
+    SemanticTokensLegend {
+        token_types: ide::TOKEN_TYPES
+            .iter()
+            .map(|t| SemanticTokenType::new(t))
+            .collect(),
+        token_modifiers: vec![],
+    }
+}
+
+fn document_symbol_of(doc: &DocState, s: &ide::Symbol, enc: Encoding) -> DocumentSymbol {
+    #[allow(deprecated)]
+    DocumentSymbol {
+        name: s.name.clone(),
+        detail: s.detail.clone(),
+        kind: match s.kind {
+            SymbolKind::Project => tower_lsp::lsp_types::SymbolKind::NAMESPACE,
+            SymbolKind::Funding => tower_lsp::lsp_types::SymbolKind::OBJECT,
+            SymbolKind::Text => tower_lsp::lsp_types::SymbolKind::STRING,
+            SymbolKind::Category => tower_lsp::lsp_types::SymbolKind::ENUM,
+            SymbolKind::Indicator => tower_lsp::lsp_types::SymbolKind::FIELD,
+            SymbolKind::Total => tower_lsp::lsp_types::SymbolKind::NUMBER,
+        },
+        tags: None,
+        deprecated: None,
+        range: range(&doc.rope, s.range.clone(), enc),
+        selection_range: range(&doc.rope, s.selection.clone(), enc),
+        children: Some(
+            s.children
+                .iter()
+                .map(|c| document_symbol_of(doc, c, enc))
+                .collect(),
+        ),
+    }
+}
+
+fn tokens(st: &State, uri: &Url, r: Option<Range>) -> Option<SemanticTokensResult> {
+    let doc = st.docs.get(uri)?;
+    let span = r.map(|r| offsets(&doc.rope, r, st.enc));
+    let toks = doc.with_view(|v| ide::semantic_tokens(v, span));
+    let mut data = Vec::with_capacity(toks.len());
+    let (mut pl, mut pc) = (0u32, 0u32);
+    for t in toks {
+        let a = position(&doc.rope, t.range.start, st.enc);
+        let b = position(&doc.rope, t.range.end, st.enc);
+        if b.line != a.line || b.character <= a.character {
+            continue;
+        }
+        let dl = a.line - pl;
+        let dc = if dl == 0 {
+            a.character - pc
+        } else {
+            a.character
+        };
+        data.push(SemanticToken {
+            delta_line: dl,
+            delta_start: dc,
+            length: b.character - a.character,
+            token_type: t.kind,
+            token_modifiers_bitset: 0,
+        });
+        pl = a.line;
+        pc = a.character;
+    }
+    Some(SemanticTokensResult::Tokens(SemanticTokens {
+        result_id: None,
+        data,
+    }))
+}

@@ -1,0 +1,112 @@
+//! The process: `jixiao lsp` on stdin/stdout, and the service for in-process tests.
+
+use super::{transport, Backend, State};
+use crate::lsp::config::ConfigCache;
+use crate::position::Encoding;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tower_lsp::{LspService, Server};
+
+/// A server not yet connected to a transport: for `run`, and for in-process protocol tests.
+pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
+    service_with(Arc::new(std::sync::atomic::AtomicBool::new(false)))
+}
+
+fn service_with(
+    shut_down: Arc<std::sync::atomic::AtomicBool>,
+) -> (LspService<Backend>, tower_lsp::ClientSocket) {
+    LspService::build(|client| Backend {
+        client,
+        state: Arc::new(Mutex::new(State {
+            docs: HashMap::new(),
+            enc: Encoding::Utf16,
+            config: ConfigCache::default(),
+            roots: Vec::new(),
+            index: HashMap::new(),
+            pull_config: false,
+            watch_config: false,
+        })),
+        shut_down,
+    })
+    .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
+    .finish()
+}
+
+/// Passes requests through, and signals when the client sends `exit`.
+struct ExitWatch<S> {
+    inner: S,
+    exit: Arc<tokio::sync::Notify>,
+}
+
+impl<S> tower_service::Service<tower_lsp::jsonrpc::Request> for ExitWatch<S>
+where
+    S: tower_service::Service<tower_lsp::jsonrpc::Request>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::result::Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: tower_lsp::jsonrpc::Request) -> Self::Future {
+        if req.method() == "exit" {
+            self.exit.notify_one();
+        }
+        self.inner.call(req)
+    }
+}
+
+/// Runs the server on stdin/stdout until the client exits. Logs go to stderr; set
+/// `JIXIAO_LOG` (e.g. `JIXIAO_LOG=debug`) to see more.
+pub fn run() -> u8 {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("JIXIAO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("jixiao: 无法启动语言服务器：{e}");
+            return 2;
+        }
+    };
+    let shut_down = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = shut_down.clone();
+    let clean = rt.block_on(async move {
+        let (service, socket) = service_with(flag);
+        let exit = Arc::new(tokio::sync::Notify::new());
+        let service = ExitWatch {
+            inner: service,
+            exit: exit.clone(),
+        };
+        tokio::select! {
+            _ = async {
+                let (to_server, from_guard) = tokio::io::duplex(1 << 16);
+                let guard = tokio::spawn(transport::guard(tokio::io::stdin(), to_server));
+                Server::new(from_guard, tokio::io::stdout(), socket).serve(service).await;
+                guard.abort();
+            } => false,
+            _ = exit.notified() => true,
+        }
+    });
+    // The stdin reader is a blocking thread that would keep the runtime alive after `exit`.
+    rt.shutdown_timeout(std::time::Duration::from_millis(100));
+    tracing::info!(
+        "exit (clean: {clean}, shutdown received: {})",
+        shut_down.load(std::sync::atomic::Ordering::SeqCst)
+    );
+    // LSP: exit code 0 only when `shutdown` came before `exit`.
+    u8::from(!(clean && shut_down.load(std::sync::atomic::Ordering::SeqCst)))
+}
