@@ -81,20 +81,7 @@ fn check_parts(col: Option<&str>, parts: &Parts, cx: &Context, f: &Funding, sink
             );
         }
     }
-    let cells: Vec<Money> = parts.parts().iter().flatten().map(|m| m.money).collect();
-    if cells.contains(&Money::Invalid) || cells.iter().all(|m| *m == Money::Blank) {
-        return;
-    }
-    let sum: Decimal = cells
-        .iter()
-        .map(|m| {
-            if let Money::Amount(d) = m {
-                *d
-            } else {
-                Decimal::ZERO
-            }
-        })
-        .sum();
+    let Some(sum) = parts.sum() else { return };
     if let Money::Amount(t) = total.money {
         if t != sum {
             let shown: Vec<String> = parts

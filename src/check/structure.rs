@@ -4,16 +4,6 @@ use super::{Context, Settings, Sink};
 use crate::model::*;
 use std::collections::HashMap;
 
-const TARGET_FIELDS: &[&str] = &[
-    NATURE,
-    CATEGORY,
-    AUTHORITY,
-    IMPLEMENTER,
-    START_DATE,
-    END_DATE,
-];
-const SELF_EVAL_FIELDS: &[&str] = &[AUTHORITY, IMPLEMENTER];
-
 pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     let at = if p.name_span.is_empty() {
         p.key_span

@@ -132,15 +132,8 @@ pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<Com
         }
         Some((Role::Project, _)) => {
             let fields: &[&str] = match kind {
-                FormKind::Target => &[
-                    NATURE,
-                    CATEGORY,
-                    AUTHORITY,
-                    IMPLEMENTER,
-                    START_DATE,
-                    END_DATE,
-                ],
-                FormKind::SelfEval => &[AUTHORITY, IMPLEMENTER],
+                FormKind::Target => TARGET_FIELDS,
+                FormKind::SelfEval => SELF_EVAL_FIELDS,
             };
             for k in fields {
                 if project.is_none_or(|p| p.field(k).is_none()) {

@@ -4,7 +4,7 @@
 
 use super::View;
 use crate::check::{execution_rate, Diagnostic};
-use crate::model::value::{fix_remnant, format_money, Money};
+use crate::model::value::{fix_remnant, format_money};
 use crate::model::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::ops::Range;
@@ -38,18 +38,7 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
         match d.rule {
             "funding-sum" => {
                 if let Some(parts) = project.and_then(|p| parts_with_total_at(p, rel.start)) {
-                    let s: Decimal = parts
-                        .parts()
-                        .iter()
-                        .flatten()
-                        .filter_map(|m| {
-                            if let Money::Amount(a) = m.money {
-                                Some(a)
-                            } else {
-                                None
-                            }
-                        })
-                        .sum();
+                    let Some(s) = parts.sum() else { continue };
                     let key = parts.total.as_ref().map(|t| t.key).unwrap_or(TOTAL);
                     out.push(fix(
                         format!("将「{key}」改为三项之和 {}", format_money(s)),

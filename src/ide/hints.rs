@@ -3,7 +3,7 @@
 
 use super::View;
 use crate::check::{execution_rate, funding_cost_caps};
-use crate::model::value::{canonical_number, format_money, Money};
+use crate::model::value::{canonical_number, format_money};
 use crate::model::*;
 use rust_decimal::Decimal;
 use std::ops::Range;
@@ -13,25 +13,6 @@ pub struct Hint {
     /// Shown after this offset.
     pub offset: usize,
     pub label: String,
-}
-
-fn sum(parts: &Parts) -> Option<Decimal> {
-    let cells: Vec<Money> = parts.parts().iter().flatten().map(|m| m.money).collect();
-    if cells.is_empty() || cells.contains(&Money::Invalid) {
-        return None;
-    }
-    Some(
-        cells
-            .iter()
-            .map(|m| {
-                if let Money::Amount(d) = m {
-                    *d
-                } else {
-                    Decimal::ZERO
-                }
-            })
-            .sum(),
-    )
 }
 
 pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
@@ -47,7 +28,7 @@ pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
             let mut cols: Vec<&Parts> = vec![&f.main];
             cols.extend(f.columns.iter().map(|c| &c.parts));
             for parts in cols {
-                if let (Some(t), Some(s)) = (&parts.total, sum(parts)) {
+                if let (Some(t), Some(s)) = (&parts.total, parts.sum()) {
                     out.push(Hint {
                         offset: base + t.value_span.end as usize,
                         label: format!(" Σ 三项 = {}", format_money(s)),

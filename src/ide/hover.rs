@@ -29,28 +29,6 @@ fn cell(m: Option<&MoneyField>) -> String {
     }
 }
 
-fn sum_of(parts: &Parts) -> Option<Decimal> {
-    let cells: Vec<Money> = parts.parts().iter().flatten().map(|m| m.money).collect();
-    if cells.is_empty()
-        || cells.contains(&Money::Invalid)
-        || cells.iter().all(|m| *m == Money::Blank)
-    {
-        return None;
-    }
-    Some(
-        cells
-            .iter()
-            .map(|m| {
-                if let Money::Amount(d) = m {
-                    *d
-                } else {
-                    Decimal::ZERO
-                }
-            })
-            .sum(),
-    )
-}
-
 /// The funding table of a project, in Markdown.
 pub fn funding_table(p: &Project, kind: FormKind) -> String {
     let mut out = format!("**{}** — 项目资金（元）\n\n", p.name);
@@ -85,7 +63,7 @@ pub fn funding_table(p: &Project, kind: FormKind) -> String {
             .iter()
             .map(|k| {
                 col(*k)
-                    .and_then(sum_of)
+                    .and_then(Parts::sum)
                     .map(format_money)
                     .unwrap_or_else(|| "—".into())
             })
@@ -96,7 +74,7 @@ pub fn funding_table(p: &Project, kind: FormKind) -> String {
             .map(|k| {
                 let parts = col(*k);
                 let t = parts.and_then(|p| p.total.as_ref());
-                cell(t) + &check(t.and_then(|t| t.amount()), parts.and_then(sum_of))
+                cell(t) + &check(t.and_then(|t| t.amount()), parts.and_then(Parts::sum))
             })
             .collect();
         out.push_str(&format!(
@@ -122,7 +100,7 @@ pub fn funding_table(p: &Project, kind: FormKind) -> String {
     ] {
         out.push_str(&format!("| {label} | {} |\n", cell(m.as_ref())));
     }
-    let sum = sum_of(parts);
+    let sum = parts.sum();
     out.push_str(&format!(
         "| 合计 | {} |\n",
         sum.map(format_money).unwrap_or_else(|| "—".into())

@@ -21,6 +21,9 @@ pub const PROJECT_FIELDS: &[&str] = &[
     END_DATE,
 ];
 pub const DATE_FIELDS: &[&str] = &[START_DATE, END_DATE];
+/// The project fields each form requires, in the form's order.
+pub const TARGET_FIELDS: &[&str] = PROJECT_FIELDS;
+pub const SELF_EVAL_FIELDS: &[&str] = &[AUTHORITY, IMPLEMENTER];
 
 pub const GOAL: &str = "年度总体目标";
 pub const BUDGET_GOAL: &str = "预算目标";

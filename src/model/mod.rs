@@ -165,6 +165,27 @@ impl Parts {
     pub fn is_empty(&self) -> bool {
         self.total.is_none() && self.parts().iter().all(|p| p.is_none())
     }
+
+    /// 当年财政拨款 + 上年结转资金 + 其他资金, a blank cell (—) counting 0. `None` when a cell
+    /// is not an amount, or every written cell is blank (nothing to add up).
+    pub fn sum(&self) -> Option<Decimal> {
+        let cells: Vec<Money> = self.parts().iter().flatten().map(|m| m.money).collect();
+        if cells.contains(&Money::Invalid) || cells.iter().all(|m| *m == Money::Blank) {
+            return None;
+        }
+        Some(
+            cells
+                .iter()
+                .map(|m| {
+                    if let Money::Amount(d) = m {
+                        *d
+                    } else {
+                        Decimal::ZERO
+                    }
+                })
+                .sum(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
