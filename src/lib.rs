@@ -11,6 +11,7 @@ pub mod check;
 pub mod cli;
 pub mod export;
 pub mod format;
+pub mod invariants;
 pub mod gen;
 pub mod ide;
 pub mod import;
