@@ -1034,10 +1034,11 @@ fn project(rng: &mut Rng, name: String, t: &Theme) -> ProjectData {
         ])
         .to_string()
     });
+    let (nature, category) = (*rng.pick(NATURES), *rng.pick(CATEGORIES));
     ProjectData {
         name,
-        nature: *rng.pick(NATURES),
-        category: *rng.pick(CATEGORIES),
+        nature,
+        category,
         authority,
         implementer,
         start: (YEAR, start_month, 1),
@@ -1081,7 +1082,7 @@ fn money(fen: u64) -> String {
     let yuan = (fen / 100).to_string();
     let mut out = String::with_capacity(yuan.len() + yuan.len() / 3 + 3);
     for (i, c) in yuan.chars().enumerate() {
-        if i > 0 && (yuan.len() - i) % 3 == 0 {
+        if i > 0 && (yuan.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -66,7 +66,7 @@ pub fn check_edits(text: &str, edits: &[(usize, usize, String)]) -> Result<(), S
         doc.edit(a..b, ins);
         reference.replace_range(a..b, ins);
     }
-    if doc.rope.to_string() != reference {
+    if doc.rope != reference.as_str() {
         return Err("document text differs".into());
     }
     let full = analyze(&reference, &settings);

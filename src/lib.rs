@@ -9,12 +9,13 @@
 pub mod analysis;
 pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod export;
 pub mod format;
-pub mod invariants;
 pub mod gen;
 pub mod ide;
 pub mod import;
+pub mod invariants;
 pub mod lexer;
 pub mod lsp;
 pub mod model;

@@ -1,8 +1,9 @@
 //! The 汇总: totals over projects — by funding source and by 项目类别. Used by the header hover,
-//! and by `jixiao summary`.
+//! and by `jixiao summary` (per unit and overall, as a terminal table, JSON or CSV).
 
-use crate::model::{Document, Project, CATEGORY};
+use crate::model::{Document, FormKind, MoneyField, Project, CATEGORY};
 use rust_decimal::Decimal;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -22,20 +23,67 @@ pub struct Summary {
 }
 
 impl Totals {
+    /// Adds a project: its request (申报表) or its 全年预算数 (自评表); blank or unreadable
+    /// amounts count as nothing.
     pub fn add(&mut self, p: &Project) {
         self.projects += 1;
         if let Some(f) = &p.funding {
             let b = f.budget();
-            let amt = |m: &Option<crate::model::MoneyField>| {
-                m.as_ref().and_then(|m| m.amount()).unwrap_or_default()
-            };
+            let amt =
+                |m: &Option<MoneyField>| m.as_ref().and_then(|m| m.amount()).unwrap_or_default();
             self.total += amt(&b.total);
             self.current_year += amt(&b.current_year);
             self.carryover += amt(&b.carryover);
             self.other += amt(&b.other);
         }
     }
+
+    pub fn merge(&mut self, o: &Totals) {
+        self.projects += o.projects;
+        self.total += o.total;
+        self.current_year += o.current_year;
+        self.carryover += o.carryover;
+        self.other += o.other;
+    }
+
+    fn json(&self) -> Value {
+        let s = |d: Decimal| {
+            let mut d = d;
+            d.rescale(2);
+            Value::String(d.to_string())
+        };
+        json!({
+            "projects": self.projects,
+            "total": s(self.total),
+            "current_year": s(self.current_year),
+            "carryover": s(self.carryover),
+            "other": s(self.other),
+        })
+    }
 }
+
+impl Summary {
+    pub fn merge(&mut self, o: &Summary) {
+        self.all.merge(&o.all);
+        for (k, t) in &o.by_category {
+            self.by_category.entry(k.clone()).or_default().merge(t);
+        }
+    }
+
+    fn json(&self) -> Value {
+        let mut v = self.all.json();
+        v["by_category"] = Value::Object(
+            self.by_category
+                .iter()
+                .map(|(k, t)| (k.clone(), t.json()))
+                .collect(),
+        );
+        v
+    }
+}
+
+/// The 项目类别 a project is counted under.
+pub const UNFILLED: &str = "未填";
 
 pub fn summarize<'a>(projects: impl IntoIterator<Item = &'a Project>) -> Summary {
     let mut s = Summary::default();
@@ -45,7 +93,7 @@ pub fn summarize<'a>(projects: impl IntoIterator<Item = &'a Project>) -> Summary
             .field(CATEGORY)
             .map(|f| f.value.clone())
             .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "未填".into());
+            .unwrap_or_else(|| UNFILLED.into());
         s.by_category.entry(cat).or_default().add(p);
     }
     s
@@ -53,4 +101,236 @@ pub fn summarize<'a>(projects: impl IntoIterator<Item = &'a Project>) -> Summary
 
 pub fn summarize_document(doc: &Document) -> Summary {
     summarize(doc.projects.iter().map(|p| p.as_ref()))
+}
+
+/// One group of the 汇总表: a unit's forms of one kind and year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitSummary {
+    /// The header's 单位, else the file's name.
+    pub unit: String,
+    pub kind: FormKind,
+    pub year: Option<i32>,
+    pub files: Vec<String>,
+    pub summary: Summary,
+}
+
+impl UnitSummary {
+    /// "上海市松江区医疗保险事务中心 2025 年度 绩效目标申报表".
+    pub fn label(&self) -> String {
+        let year = self.year.map(|y| format!(" {y} 年度")).unwrap_or_default();
+        format!("{}{year} {}", self.unit, self.kind.name())
+    }
+}
+
+/// The 汇总 over several files: grouped by unit (header 单位, else the file), form and year, in
+/// the order first seen; and the overall totals.
+pub fn summarize_files<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a Document)>,
+) -> (Vec<UnitSummary>, Summary) {
+    let mut units: Vec<UnitSummary> = Vec::new();
+    let mut overall = Summary::default();
+    for (file, doc) in files {
+        let unit = doc
+            .header
+            .unit
+            .as_ref()
+            .map(|u| u.value.trim().to_string())
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| file.to_string());
+        let (kind, year) = (doc.header.form_kind(), doc.header.year());
+        let s = summarize_document(doc);
+        overall.merge(&s);
+        match units
+            .iter_mut()
+            .find(|u| u.unit == unit && u.kind == kind && u.year == year)
+        {
+            Some(u) => {
+                u.summary.merge(&s);
+                u.files.push(file.to_string());
+            }
+            None => units.push(UnitSummary {
+                unit,
+                kind,
+                year,
+                files: vec![file.to_string()],
+                summary: s,
+            }),
+        }
+    }
+    (units, overall)
+}
+
+/// Columns a string takes in a terminal: CJK (wide and full-width) characters count two.
+pub fn display_width(s: &str) -> usize {
+    crate::import::cells::width(s)
+}
+
+fn pad_right(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(display_width(s))))
+}
+
+fn pad_left(s: &str, w: usize) -> String {
+    format!("{}{s}", " ".repeat(w.saturating_sub(display_width(s))))
+}
+
+const MONEY_HEADS: [&str; 4] = [
+    "年度资金申请总额",
+    "当年财政拨款",
+    "上年结转资金",
+    "其他资金",
+];
+
+fn money_cells(t: &Totals) -> Vec<String> {
+    [t.total, t.current_year, t.carryover, t.other]
+        .iter()
+        .map(|d| crate::model::value::format_money(*d))
+        .collect()
+}
+
+/// The 汇总表 for a terminal: each unit, its 项目类别 indented below it, then 合计; columns
+/// aligned by display width.
+pub fn table(units: &[UnitSummary], overall: &Summary) -> String {
+    let row = |name: String, t: &Totals| {
+        let mut r = vec![name, t.projects.to_string()];
+        r.extend(money_cells(t));
+        r
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for u in units {
+        rows.push(row(u.label(), &u.summary.all));
+        for (cat, t) in &u.summary.by_category {
+            rows.push(row(format!("  {cat}"), t));
+        }
+    }
+    let rules = [rows.len()];
+    rows.push(row(format!("合计（{} 组）", units.len()), &overall.all));
+    for (cat, t) in &overall.by_category {
+        rows.push(row(format!("  {cat}"), t));
+    }
+    let mut heads = vec!["单位 / 项目类别".to_string(), "项目数".to_string()];
+    heads.extend(MONEY_HEADS.iter().map(|s| s.to_string()));
+    let widths: Vec<usize> = (0..heads.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| display_width(&r[c]))
+                .chain([display_width(&heads[c])])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |r: &[String]| -> String {
+        r.iter()
+            .enumerate()
+            .map(|(c, s)| {
+                if c == 0 {
+                    pad_right(s, widths[c])
+                } else {
+                    pad_left(s, widths[c])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let total_width: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+    let mut out = vec![line(&heads), "─".repeat(total_width)];
+    for (i, r) in rows.iter().enumerate() {
+        if rules.contains(&i) {
+            out.push("─".repeat(total_width));
+        }
+        out.push(line(r));
+    }
+    out.join("\n") + "\n"
+}
+
+pub fn to_json(units: &[UnitSummary], overall: &Summary) -> Value {
+    json!({
+        "units": units.iter().map(|u| {
+            let mut v = u.summary.json();
+            v["unit"] = json!(u.unit);
+            v["form"] = json!(match u.kind { FormKind::Target => "target", FormKind::SelfEval => "self-evaluation" });
+            v["year"] = json!(u.year);
+            v["files"] = json!(u.files);
+            v
+        }).collect::<Vec<_>>(),
+        "overall": overall.json(),
+    })
+}
+
+/// CSV (UTF-8 with BOM, CRLF): one row per unit and per 项目类别 within it, then 合计.
+pub fn to_csv(units: &[UnitSummary], overall: &Summary) -> String {
+    let q = crate::export::csv::quote;
+    let mut out = String::from('\u{FEFF}');
+    let mut heads = vec!["单位", "年度", "表", "项目类别", "项目数"];
+    heads.extend(MONEY_HEADS);
+    out.push_str(&heads.join(","));
+    out.push_str("\r\n");
+    let mut row = |unit: &str, year: &str, kind: &str, cat: &str, t: &Totals| {
+        let mut cells = vec![q(unit), q(year), q(kind), q(cat), t.projects.to_string()];
+        for d in [t.total, t.current_year, t.carryover, t.other] {
+            let mut d = d;
+            d.rescale(2);
+            cells.push(d.to_string());
+        }
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    };
+    for u in units {
+        let year = u.year.map(|y| y.to_string()).unwrap_or_default();
+        row(&u.unit, &year, u.kind.name(), "", &u.summary.all);
+        for (cat, t) in &u.summary.by_category {
+            row(&u.unit, &year, u.kind.name(), cat, t);
+        }
+    }
+    row("合计", "", "", "", &overall.all);
+    for (cat, t) in &overall.by_category {
+        row("合计", "", "", cat, t);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze;
+    use crate::check::Settings;
+
+    #[test]
+    fn widths_align() {
+        assert_eq!(display_width("其他运转类"), 10);
+        assert_eq!(display_width("合计 (3)"), 8);
+        assert_eq!(pad_left("12", 5), "   12");
+        assert_eq!(display_width(&pad_right("特定目标类", 12)), 12);
+    }
+
+    #[test]
+    fn groups_by_unit_form_and_year() {
+        let s = Settings::default();
+        let a = analyze("表: 绩效目标申报表\n年度: 2025\n单位: 甲\n\n项目: x\n  项目类别: 其他运转类\n  资金:\n    年度资金申请总额: 100\n    当年财政拨款: 60\n    其他资金: 40\n", &s).doc;
+        let b = analyze("表: 绩效目标申报表\n年度: 2025\n单位: 甲\n\n项目: y\n  资金:\n    年度资金申请总额: 1.5\n", &s).doc;
+        let c = analyze("表: 绩效目标申报表\n年度: 2025\n\n项目: z\n", &s).doc;
+        let (units, overall) =
+            summarize_files([("a.jixiao", &a), ("b.jixiao", &b), ("c.jixiao", &c)]);
+        assert_eq!(units.len(), 2);
+        assert_eq!(units[0].files, ["a.jixiao", "b.jixiao"]);
+        assert_eq!(units[1].unit, "c.jixiao");
+        assert_eq!(overall.all.projects, 3);
+        assert_eq!(overall.all.total.to_string(), "101.5");
+        assert_eq!(overall.by_category[UNFILLED].projects, 2);
+        let t = table(&units, &overall);
+        let lines: Vec<&str> = t.lines().collect();
+        // Every money column ends at the same display column.
+        let ends: Vec<usize> = lines
+            .iter()
+            .filter(|l| !l.starts_with('─'))
+            .map(|l| display_width(l))
+            .collect();
+        assert!(ends.iter().all(|&e| e == ends[0]), "{t}");
+        assert!(t.contains("甲 2025 年度 绩效目标申报表"));
+        let j = to_json(&units, &overall);
+        assert_eq!(j["overall"]["total"], "101.50");
+        assert_eq!(j["units"][0]["by_category"]["其他运转类"]["other"], "40.00");
+        assert!(to_csv(&units, &overall).starts_with("\u{FEFF}单位,年度,表,项目类别,项目数,"));
+    }
 }

@@ -160,8 +160,7 @@ fn fixtures() {
         let name = input.file_name().unwrap().to_string_lossy().to_string();
         let (out, report) = match jixiao::import::import(&text, &settings, &name) {
             Ok(i) => {
-                let mut r = i.report(&name).join("\n");
-                r.push('\n');
+                let mut r: String = i.report(&name).iter().map(|l| format!("{l}\n")).collect();
                 r.push_str(&i.summary());
                 r.push('\n');
                 (i.text, r)

@@ -1,12 +1,36 @@
-//! `jixiao export`: the documented JSON interface.
+//! `jixiao export`: JSON (the documented interface), CSV (one row per indicator) and XLSX (one
+//! sheet per project in the form's layout, plus 汇总).
 
 use super::check::settings_for;
-use super::files::{read, write_atomic};
+use super::files::{display, read, write_atomic};
 use super::ExportTarget;
 use crate::analysis::analyze;
 use std::path::Path;
 
+/// Writes bytes through a temporary file and a rename, like `write_atomic`.
+fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.jixiao-tmp",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    ));
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: 无法写入：{e}", path.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: 无法写入：{e}", path.display())
+    })
+}
+
 pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
+    if to == ExportTarget::Xlsx && output.is_none() {
+        eprintln!("jixiao: 导出 XLSX 需要用 -o 指定输出文件");
+        return 2;
+    }
     let result = read(file).and_then(|t| settings_for(file, None).map(|s| (t, s)));
     let (text, settings) = match result {
         Ok(x) => x,
@@ -16,21 +40,41 @@ pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
         }
     };
     let a = analyze(&text, &settings);
-    let out = match to {
+    let out: Vec<u8> = match to {
         ExportTarget::Json => {
-            serde_json::to_string_pretty(&crate::export::to_json(&a.doc, &settings)).unwrap() + "\n"
+            (serde_json::to_string_pretty(&crate::export::to_json(&a.doc, &settings)).unwrap()
+                + "\n")
+                .into_bytes()
         }
-    };
-    match output {
-        Some(o) => match write_atomic(o, &out) {
-            Ok(()) => 0,
+        ExportTarget::Csv => crate::export::csv::to_csv(&a.doc).into_bytes(),
+        ExportTarget::Xlsx => match crate::export::xlsx::to_xlsx(&a.doc) {
+            Ok(b) => b,
             Err(e) => {
-                eprintln!("jixiao: {e}");
-                2
+                eprintln!("jixiao: {}: {e}", display(file));
+                return 2;
             }
         },
+    };
+    match output {
+        Some(o) => {
+            let r = match std::str::from_utf8(&out) {
+                Ok(s) if to != ExportTarget::Xlsx => write_atomic(o, s),
+                _ => write_bytes_atomic(o, &out),
+            };
+            match r {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("jixiao: {e}");
+                    2
+                }
+            }
+        }
         None => {
-            print!("{out}");
+            use std::io::Write;
+            let mut so = std::io::stdout().lock();
+            if so.write_all(&out).and_then(|_| so.flush()).is_err() {
+                return 2;
+            }
             0
         }
     }

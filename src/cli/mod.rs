@@ -2,10 +2,12 @@
 //! files that need formatting), 2 bad usage or unreadable input.
 
 mod check;
+mod diff;
 mod export;
 mod files;
 mod fmt;
 mod import;
+mod summary;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -31,6 +33,15 @@ pub enum OutputFormat {
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
 pub enum ExportTarget {
     Json,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum SummaryFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -62,14 +73,28 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 比较两个文件的实际内容（项目、字段、资金、指标），不计格式；也可作 git 的 diff 驱动（docs/DIFF.md）
+    Diff {
+        /// 旧文件 新文件；作为 git 外部 diff 时为 git 传入的 7 个参数
+        #[arg(required = true, num_args = 2..=9, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// 汇总表：每个单位（文件头的单位，否则按文件）和合计的项目数、年度资金申请总额（按资金来源、按项目类别）
+    Summary {
+        /// 文件或目录（目录中查找 *.jixiao）
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: SummaryFormat,
+    },
     /// 语言服务器（LSP，标准输入输出）；日志写到标准错误，JIXIAO_LOG=debug 可看更多
     Lsp,
-    /// 导出为其他工具可读的格式
+    /// 导出为 JSON、CSV（每个指标一行）或 XLSX（每个项目一张表，另有汇总表）
     Export {
         #[arg(long, value_enum, default_value = "json")]
         to: ExportTarget,
         file: PathBuf,
-        /// 输出文件（默认标准输出）
+        /// 输出文件（默认标准输出；XLSX 必须指定）
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -99,6 +124,8 @@ pub fn run() -> ExitCode {
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Export { to, file, output } => export::run(to, &file, output.as_deref()),
         Command::Import { file, output } => import::run(&file, output.as_deref()),
+        Command::Diff { args } => diff::run(&args),
+        Command::Summary { paths, format } => summary::run(&paths, format),
         Command::Lsp => crate::lsp::run(),
         Command::Gen {
             projects,

@@ -153,9 +153,30 @@ pub fn is_table_header(s: &str) -> bool {
         || t == "年度（/项目）指标值"
 }
 
-/// Layout noise that can stand anywhere: titles, year lines, rule lines.
+/// A page number: 第 3 页, （第 3 页，共 12 页）, - 3 -.
+pub fn is_page_number(s: &str) -> bool {
+    let t = squeeze(s);
+    let t = t.trim_matches(|c| matches!(c, '(' | ')' | '（' | '）' | '-' | '—'));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if let Some(rest) = t.strip_prefix('第') {
+        let mut parts = rest.splitn(2, '页');
+        let n = parts.next().unwrap_or("");
+        let tail = parts.next().unwrap_or("");
+        let tail = tail.trim_start_matches(['，', ',', '、']);
+        return digits(n)
+            && (tail.is_empty()
+                || tail
+                    .strip_prefix('共')
+                    .and_then(|x| x.strip_suffix('页'))
+                    .is_some_and(digits));
+    }
+    let raw = squeeze(s);
+    raw.starts_with(['-', '—']) && raw.ends_with(['-', '—']) && digits(t)
+}
+
+/// Layout noise that can stand anywhere: titles, year lines, rule lines, page numbers.
 pub fn is_page_noise(s: &str) -> bool {
-    is_title(s) || year_line(s).is_some() || is_rule(s)
+    is_title(s) || year_line(s).is_some() || is_rule(s) || is_page_number(s)
 }
 
 /// A value as the table prints it in its value column: an operator or a number first, or a
@@ -305,7 +326,7 @@ mod tests {
 
     #[test]
     fn widths_and_squeezing() {
-        assert_eq!(width("年度(/项目)"), 12);
+        assert_eq!(width("年度(/项目)"), 11);
         assert_eq!(width("SAS 维护费"), 10);
         assert_eq!(
             squeeze_cjk("医疗保险经办业务 专项经费"),
@@ -324,6 +345,12 @@ mod tests {
         assert!(is_title(" 财政项目支出绩效自评表"));
         assert!(is_rule("--\t-------\t---------------"));
         assert!(!is_rule("—"));
+        assert!(
+            is_page_number("（第 3 页，共 12 页）")
+                && is_page_number("第3页")
+                && is_page_number("- 3 -")
+        );
+        assert!(!is_page_number("3") && !is_page_number("第三季度"));
         assert!(is_table_header(
             "\t一级指标\t二级指标\t三级指标\t年度(/项目)指标值\t"
         ));

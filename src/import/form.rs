@@ -64,7 +64,7 @@ pub struct SelfEvalFunding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Funding {
     Target(Money),
-    SelfEval(SelfEvalFunding),
+    SelfEval(Box<SelfEvalFunding>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +73,8 @@ pub struct Project {
     pub name: String,
     /// Comments written right after the `项目:` line.
     pub comments: Vec<String>,
+    /// Comments written at the end of the 资金 block.
+    pub funding_comments: Vec<String>,
     /// (field key, value), in the form's order.
     pub fields: Vec<(&'static str, String)>,
     pub funding: Funding,
@@ -91,10 +93,11 @@ impl Project {
             line,
             name: String::new(),
             comments: Vec::new(),
+            funding_comments: Vec::new(),
             fields: Vec::new(),
             funding: match kind {
                 FormKind::Target => Funding::Target(Money::default()),
-                FormKind::SelfEval => Funding::SelfEval(SelfEvalFunding::default()),
+                FormKind::SelfEval => Funding::SelfEval(Box::default()),
             },
             texts: Vec::new(),
             items: Vec::new(),
@@ -112,6 +115,19 @@ pub struct Document {
     /// Comments for the top of the file.
     pub comments: Vec<String>,
     pub projects: Vec<Project>,
+}
+
+/// How a source line reads in a message: its cells separated by ` | ` rather than tabs.
+pub fn shown(source: &str) -> String {
+    if !source.contains('\t') {
+        return source.trim().to_string();
+    }
+    source
+        .split('\t')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// A value that the jixiao syntax would misread at the start of an entry or a line.
@@ -172,7 +188,7 @@ pub fn write(doc: &Document) -> String {
                 }
             }
             Funding::SelfEval(f) => {
-                if *f != SelfEvalFunding::default() {
+                if **f != SelfEvalFunding::default() {
                     out.push("  资金:".into());
                     for (i, col) in f.columns.iter().enumerate() {
                         if *col != Money::default() {
@@ -191,6 +207,12 @@ pub fn write(doc: &Document) -> String {
                     }
                 }
             }
+        }
+        if !p.funding_comments.is_empty() && !out.last().is_some_and(|l| l.starts_with("    ")) {
+            out.push("  资金:".into());
+        }
+        for c in &p.funding_comments {
+            comment(&mut out, "    ", c);
         }
         for (k, paras) in &p.texts {
             out.push(format!("  {k}:"));

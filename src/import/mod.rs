@@ -107,7 +107,7 @@ pub fn import(text: &str, settings: &Settings, source: &str) -> Result<Imported,
     let mut pre_comments = Vec::new();
     for l in &pre {
         let t = cells::trim(l.text);
-        if t.is_empty() || cells::year_line(t).is_some() {
+        if t.is_empty() || cells::year_line(t).is_some() || cells::is_page_number(t) {
             continue;
         }
         if cells::is_title(t) {
@@ -121,7 +121,7 @@ pub fn import(text: &str, settings: &Settings, source: &str) -> Result<Imported,
         findings.push(Finding {
             line: l.no,
             kind: FindingKind::Unplaced,
-            message: format!("「{t}」（第一张表之前无法识别的文字）"),
+            message: format!("「{}」（第一张表之前无法识别的文字）", form::shown(t)),
         });
         pre_comments.push(format!(
             "无法归位（原文第 {} 行）：{}",

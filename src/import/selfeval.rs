@@ -42,9 +42,16 @@ const TABLE_HEADER: &[&str] = &[
 
 fn parts(lines: &[Line]) -> Parts {
     let n = lines.len();
-    let funding = find(lines, 0, |s| s.starts_with("项目资金")).unwrap_or(n);
-    let goal_label = find(lines, funding, |s| s.contains("预算目标")).unwrap_or(n);
-    let header = find(lines, goal_label, |s| s.contains("二级指标")).unwrap_or(n);
+    // Each part ends where the next one is found (a missing label leaves its part empty).
+    let header = find(lines, 0, |s| s.contains("二级指标")).unwrap_or(n);
+    let funding = find(lines, 0, |s| {
+        s.starts_with("项目资金") || s.contains(TOTAL_SELF_EVAL)
+    })
+    .unwrap_or(header)
+    .min(header);
+    let goal_label = find(lines, funding, |s| s.contains("预算目标"))
+        .filter(|&g| g < header)
+        .unwrap_or(header);
     let mut goal_end = header;
     while goal_end > goal_label + 1 {
         let prev = cells::squeeze(lines[goal_end - 1].text);
@@ -78,7 +85,7 @@ fn unplaced_comment(findings: &mut Vec<Finding>, l: &Line, reason: &str) -> Stri
     findings.push(Finding {
         line: l.no,
         kind: FindingKind::Unplaced,
-        message: format!("「{}」（{reason}）", l.text.trim()),
+        message: format!("「{}」（{reason}）", super::form::shown(l.text)),
     });
     format!("无法归位（原文第 {} 行）：{}", l.no, l.text.trim_end())
 }
@@ -381,14 +388,14 @@ pub fn read(lines: &[Line], cats: &Categories, findings: &mut Vec<Finding>) -> P
         findings,
     );
     let mut comments = Vec::new();
-    p.funding = Funding::SelfEval(funding(
+    p.funding = Funding::SelfEval(Box::new(funding(
         &lines[parts.funding..parts.goal_label],
         findings,
         &mut comments,
-    ));
-    p.comments.append(&mut comments);
+    )));
+    p.funding_comments.append(&mut comments);
 
-    if parts.goal_label < lines.len() {
+    if parts.goal_label < parts.goal_end {
         let label = cells::squeeze(lines[parts.goal_label].text);
         let body: Vec<&str> = lines[parts.goal_label + 1..parts.goal_end]
             .iter()

@@ -145,13 +145,11 @@ pub fn read_tab(rows: &[Line], tb: &mut TreeBuilder, cats: &Categories) {
         let ahead = || alone[i + 1..].iter().flatten().next().cloned();
         apply_categories(tb, &row, *no, ahead, &mut pending);
         if !row.extras.is_empty() {
-            tb.unplaced(
+            tb.unplaced_cells(
                 *no,
                 source,
-                &format!(
-                    "多出的单元格「{}」既不是类别也不是指标",
-                    row.extras.join("」「")
-                ),
+                &row.extras,
+                "多出的单元格，既不是类别也不是指标名或指标值",
             );
         }
         let had_cats = !row.cats.is_empty();

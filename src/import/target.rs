@@ -45,12 +45,18 @@ fn find(lines: &[Line], from: usize, pred: impl Fn(&str) -> bool) -> Option<usiz
 
 fn parts(lines: &[Line]) -> Parts {
     let n = lines.len();
-    let funding = find(lines, 0, |s| s.starts_with("项目资金")).unwrap_or(n);
-    let goal_label = find(lines, funding, |s| s.contains("年度总体目标")).unwrap_or(n);
-    let mut table = find(lines, goal_label.min(n), |s| {
+    // Each part ends where the next one is found; a part whose label is missing is empty
+    // rather than swallowing the parts after it.
+    let mut table = find(lines, 0, |s| {
         s.contains("二级指标") && s.contains("三级指标")
     })
     .unwrap_or(n);
+    let funding = find(lines, 0, |s| s.starts_with("项目资金") || s.contains(TOTAL))
+        .unwrap_or(table)
+        .min(table);
+    let goal_label = find(lines, funding, |s| s.contains("年度总体目标"))
+        .filter(|&g| g < table)
+        .unwrap_or(table);
     // "一级指\n标\n\n二级指标 三级指标 …": the header's first cell wrapped.
     while table > goal_label + 1 {
         let prev = cells::squeeze(lines[table - 1].text);
@@ -71,7 +77,7 @@ fn unplaced(findings: &mut Vec<Finding>, line: usize, text: &str, reason: &str) 
     findings.push(Finding {
         line,
         kind: FindingKind::Unplaced,
-        message: format!("「{}」（{reason}）", text.trim()),
+        message: format!("「{}」（{reason}）", super::form::shown(text)),
     });
     format!("无法归位（原文第 {line} 行）：{}", text.trim_end())
 }
@@ -196,13 +202,13 @@ pub fn read(
             source_of(block, no),
             &format!("资金栏中无法识别的内容「{text}」"),
         );
-        p.comments.push(c);
+        p.funding_comments.push(c);
     }
     p.funding = Funding::Target(m);
 
     // 年度总体目标.
     let mut goal: Vec<String> = Vec::new();
-    if parts.goal_label < lines.len() {
+    if parts.goal_label < parts.table {
         let label_row = lines[parts.goal_label].text;
         let body = &lines[parts.goal_label + 1..parts.table];
         if rows {
@@ -250,4 +256,57 @@ pub fn read(
         });
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::vocab::Vocab;
+
+    #[test]
+    fn paragraph_breaks() {
+        let p = paragraphs(&[
+            "1.提高医保中心基础设备的标准化；",
+            "2.提高医保中心工作规范化、标准化、专业化和",
+            "信息化水平；",
+            "3.提升医保中心业务处理效能。",
+        ]);
+        assert_eq!(p.len(), 3);
+        assert_eq!(
+            p[1],
+            "2.提高医保中心工作规范化、标准化、专业化和信息化水平；"
+        );
+        let p = paragraphs(&[
+            "通过项目实施，进一步缓解区医保中心工伤医疗费",
+            "审核业务工作的压力。",
+            "聘请第三方配备3个工作人员为松江区医疗保险事",
+            "务中心提供评审服务。",
+        ]);
+        assert_eq!(p.len(), 2);
+    }
+
+    #[test]
+    fn a_missing_part_stays_empty() {
+        let v = Vocab::builtin();
+        let cats = Categories::new(v, v.profile_for_year(Some(2025)));
+        let text = "项目名称\t甲\t项目性质\t其他经常性项目\n年度资金申请总额\t1,000.00\n当年财政拨款\t1,000.00\n\t一级指标\t二级指标\t三级指标\t年度(/项目)指标值\n\t产出指标\t数量指标\t人数\t≥1.00(人)\n";
+        let lines = cells::lines(text);
+        let mut findings = Vec::new();
+        let p = read(&lines, Layout::Tab, &cats, &mut findings);
+        assert_eq!(p.name, "甲");
+        assert!(p.texts.is_empty());
+        assert_eq!(
+            p.funding,
+            Funding::Target(Money {
+                total: Some("1,000.00".into()),
+                current_year: Some("1,000.00".into()),
+                ..Money::default()
+            })
+        );
+        assert_eq!(p.items.len(), 3);
+        assert!(
+            findings.iter().all(|f| f.kind == FindingKind::Note),
+            "{findings:?}"
+        );
+    }
 }

@@ -7,7 +7,7 @@
 //! that repeats the same 二级 shows two cells, so there the 二级 stays where it is written).
 
 use super::cells::{Categories, Level};
-use super::form::{Finding, FindingKind, Indicator, Item};
+use super::form::{shown, Finding, FindingKind, Indicator, Item};
 
 /// The categories of a row further down the table, for the merged-cell repair.
 #[derive(Debug, Clone, Default)]
@@ -147,10 +147,24 @@ impl<'c, 'v> TreeBuilder<'c, 'v> {
         self.findings.push(Finding {
             line,
             kind: FindingKind::Unplaced,
-            message: format!("「{}」（{reason}）", source.trim()),
+            message: format!("「{}」（{reason}）", shown(source)),
         });
         self.items.push(Item::Comment(format!(
             "无法归位（原文第 {line} 行）：{}",
+            source.trim_end()
+        )));
+    }
+
+    /// Reports cells of a row that cannot be placed (the rest of the row was read).
+    pub fn unplaced_cells(&mut self, line: usize, source: &str, cells: &[String], reason: &str) {
+        let list = cells.join("」「");
+        self.findings.push(Finding {
+            line,
+            kind: FindingKind::Unplaced,
+            message: format!("「{}」中的「{list}」（{reason}）", shown(source)),
+        });
+        self.items.push(Item::Comment(format!(
+            "无法归位（原文第 {line} 行的「{list}」）：{}",
             source.trim_end()
         )));
     }

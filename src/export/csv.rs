@@ -1,0 +1,132 @@
+//! CSV: one row per indicator, each with its project's columns, for spreadsheets. UTF-8 with a
+//! byte-order mark (so that Excel reads it as UTF-8 and shows the Chinese), CRLF line ends and
+//! RFC 4180 quoting. A project without indicators still gets one row.
+
+use super::{amount, field, num, value_parts};
+use crate::model::*;
+
+/// The column headers, in Chinese as on the forms.
+pub fn headers(kind: FormKind) -> Vec<&'static str> {
+    let mut h = vec![
+        "项目名称",
+        NATURE,
+        CATEGORY,
+        AUTHORITY,
+        IMPLEMENTER,
+        START_DATE,
+        END_DATE,
+        match kind {
+            FormKind::Target => TOTAL,
+            FormKind::SelfEval => TOTAL_SELF_EVAL,
+        },
+        CURRENT_YEAR,
+        CARRYOVER,
+        OTHER,
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "比较符",
+        "指标值",
+        "单位",
+        "指标值原文",
+    ];
+    if kind == FormKind::SelfEval {
+        h.extend([ACTUAL, WEIGHT, SCORE, DEVIATION]);
+    }
+    h
+}
+
+/// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
+pub fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn line(out: &mut String, cells: &[String]) {
+    let row: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+    out.push_str(&row.join(","));
+    out.push_str("\r\n");
+}
+
+/// The whole file, BOM included.
+pub fn to_csv(doc: &Document) -> String {
+    let kind = doc.header.form_kind();
+    let mut out = String::from('\u{FEFF}');
+    line(
+        &mut out,
+        &headers(kind)
+            .iter()
+            .map(|h| h.to_string())
+            .collect::<Vec<_>>(),
+    );
+    for p in &doc.projects {
+        let budget = p.funding.as_ref().map(|f| f.budget());
+        let money = |k: &str| {
+            amount(budget.and_then(|b| b.get(k)))
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        };
+        let project: Vec<String> = vec![
+            p.name.clone(),
+            field(p, NATURE),
+            field(p, CATEGORY),
+            field(p, AUTHORITY),
+            field(p, IMPLEMENTER),
+            field(p, START_DATE),
+            field(p, END_DATE),
+            money(TOTAL),
+            money(CURRENT_YEAR),
+            money(CARRYOVER),
+            money(OTHER),
+        ];
+        let mut any = false;
+        for (l1, l2, ind) in p.indicators() {
+            any = true;
+            let (op, value, unit) = value_parts(&ind.value);
+            let mut row = project.clone();
+            row.extend([
+                l1.canonical.clone(),
+                l2.map(|l| l.canonical.clone()).unwrap_or_default(),
+                ind.name.clone(),
+                op,
+                value,
+                unit,
+                ind.value_text.clone(),
+            ]);
+            if kind == FormKind::SelfEval {
+                row.extend([
+                    ind.actual
+                        .as_ref()
+                        .map(|a| a.value.clone())
+                        .unwrap_or_default(),
+                    num(ind.weight.as_ref()),
+                    num(ind.score.as_ref()),
+                    ind.deviation.as_ref().map(|d| d.text()).unwrap_or_default(),
+                ]);
+            }
+            line(&mut out, &row);
+        }
+        if !any {
+            let mut row = project;
+            row.resize(headers(kind).len(), String::new());
+            line(&mut out, &row);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote("提升"), "提升");
+        assert_eq!(quote("安全检查覆盖率,应用率"), "\"安全检查覆盖率,应用率\"");
+        assert_eq!(quote("“沪惠保\"平台"), "\"“沪惠保\"\"平台\"");
+        assert_eq!(quote("甲\n乙"), "\"甲\n乙\"");
+    }
+}
