@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Test the editor side of jixiao: the TextMate grammar, the VS Code extension (compile + static checks),
-# the Neovim plugin (headless Neovim, a real LSP client), the Emacs mode (batch Emacs, when installed)
-# and the Helix configuration (parsed).
+# the Neovim plugin (headless Neovim, a real LSP client), the Emacs mode (batch Emacs, when installed),
+# the Helix configuration (parsed) and, opt-in, the extension end to end in a real VS Code.
 #
-#   scripts/test-editors.sh [--no-install] [PART...]      PART: syntax vscode neovim emacs helix
+#   scripts/test-editors.sh [--no-install] [PART...]      PART: syntax vscode neovim emacs helix e2e
 #
 # Installs what it needs: npm ci in syntax/ and editors/vscode/; Debian's neovim when nvim is missing and
 # we are root (skipped with --no-install). The language-server checks of the Neovim and Emacs tests use
 # $JIXIAO_BIN, else target/debug/jixiao; without a binary that has an `lsp` subcommand they are skipped.
+# e2e (scripts/e2e-vscode/run.sh: code-server + headless Chromium; ~30 s warm, ~4 min the first time: installs chromium and
+# code-server on first use) runs when named or when JIXIAO_E2E=1; otherwise it is listed as skipped.
 # Prints one summary line per part and exits non-zero if any part failed.
 set -uo pipefail
 
@@ -17,12 +19,14 @@ parts=()
 for arg in "$@"; do
   case "$arg" in
     --no-install) install=0 ;;
-    syntax|vscode|neovim|emacs|helix) parts+=("$arg") ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    syntax|vscode|neovim|emacs|helix|e2e) parts+=("$arg") ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test-editors: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
-[ ${#parts[@]} -gt 0 ] || parts=(syntax vscode neovim emacs helix)
+[ ${#parts[@]} -gt 0 ] || parts=(syntax vscode neovim emacs helix e2e)
+explicit_e2e=0
+for part in "$@"; do [ "$part" != e2e ] || explicit_e2e=1; done
 
 LOGDIR="$(mktemp -d "${TMPDIR:-/tmp}/jixiao-test-editors.XXXXXX")"
 trap 'rm -rf "$LOGDIR"' EXIT
@@ -157,6 +161,25 @@ EOF
     fi
   else
     record helix skipped "neither hx nor python3 >= 3.11"
+  fi
+}
+
+part_e2e() {
+  if [ "$explicit_e2e" = 0 ] && [ "${JIXIAO_E2E:-0}" != 1 ]; then
+    record e2e skipped "real VS Code test; set JIXIAO_E2E=1 or name the part"
+    return
+  fi
+  have_node || { record e2e FAILED "node and npm are required"; return; }
+  echo "==> e2e: scripts/e2e-vscode/run.sh (code-server + headless Chromium)"
+  local args=() line
+  [ "$install" = 1 ] || args+=(--no-install)
+  # shown as it goes: it takes minutes
+  if bash "$ROOT/scripts/e2e-vscode/run.sh" "${args[@]}" 2>&1 | tee "$LOGDIR/e2e.log"; then
+    line="$(grep '^vscode-e2e: [0-9]' "$LOGDIR/e2e.log" | tail -n 1)"
+    record e2e ok "${line#vscode-e2e: }, $(grep -o 'total [0-9]*s' "$LOGDIR/e2e.log" | tail -n 1)"
+  else
+    line="$(grep '^vscode-e2e: [0-9]' "$LOGDIR/e2e.log" | tail -n 1)"
+    line="${line#vscode-e2e: }"; record e2e FAILED "${line:-no result line}"
   fi
 }
 

@@ -262,3 +262,15 @@ fn cli_refuses_invalid_utf8_and_missing_files() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("文件不存在"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// eglot sends `"params": null` on `shutdown`; it must be accepted like no params.
+#[test]
+fn shutdown_with_null_params_is_accepted() {
+    let mut s = Server::start();
+    s.send(json!({"jsonrpc": "2.0", "id": 99, "method": "shutdown", "params": null}));
+    let r = s.response(99);
+    assert!(r.get("error").is_none() && r["result"].is_null(), "{r}");
+    s.send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
+    let status = s.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}

@@ -32,7 +32,7 @@ fn service_with(
     .finish()
 }
 
-/// Passes requests through, and signals when the client sends `exit`.
+/// Passes requests through (with `params: null` dropped), and signals when the client sends `exit`.
 struct ExitWatch<S> {
     inner: S,
     exit: Arc<tokio::sync::Notify>,
@@ -57,7 +57,21 @@ where
         if req.method() == "exit" {
             self.exit.notify_one();
         }
-        self.inner.call(req)
+        self.inner.call(without_null_params(req))
+    }
+}
+
+/// `"params": null` means no params (JSON-RPC allows either; eglot sends it on `shutdown`), but
+/// tower-lsp answers it with "Unexpected params" for methods that take none.
+fn without_null_params(req: tower_lsp::jsonrpc::Request) -> tower_lsp::jsonrpc::Request {
+    if !req.params().is_some_and(|p| p.is_null()) {
+        return req;
+    }
+    let (method, id, _) = req.into_parts();
+    let b = tower_lsp::jsonrpc::Request::build(method);
+    match id {
+        Some(id) => b.id(id).finish(),
+        None => b.finish(),
     }
 }
 

@@ -4,7 +4,8 @@
 ;;
 ;; Checks jixiao-mode (file association, highlighting, comments, indentation, RET on `>' lines,
 ;; imenu) and, when eglot is available and the server binary ($JIXIAO_BIN, else target/debug/jixiao)
-;; has an `lsp' subcommand, a real eglot session: connect, publishDiagnostics, hover, shutdown.
+;; has an `lsp' subcommand, a real eglot session: connect, publishDiagnostics, hover, and a separate
+;; `eglot-shutdown' (eglot 1.9, Debian 12's elpa-eglot for Emacs 28, sends `shutdown' with "params": null).
 ;; Prints one line, e.g. "emacs: 9 passed, 0 failed" and exits non-zero on failure.
 
 ;;; Code:
@@ -21,7 +22,8 @@
     (when (file-directory-p dir)
       (add-to-list 'package-directory-list dir)))
   (let ((package-user-dir (make-temp-file "jixiao-test-elpa" t)))
-    (package-initialize)))
+    (package-initialize)
+    (delete-directory package-user-dir t)))
 
 (defconst jixiao-test--root
   (expand-file-name "../../.." (file-name-directory (or load-file-name buffer-file-name))))
@@ -159,28 +161,46 @@
 
 (defvar jixiao-test--diagnostics nil)
 
-(ert-deftest jixiao-test-eglot-session ()
+(defmacro jixiao-test--with-session (bin name server-var &rest body)
+  "Visit a copy of the sample as NAME, connect eglot to BIN as SERVER-VAR, run BODY.
+Afterwards the server process is stopped (if BODY did not) and the buffer killed."
+  (declare (indent 3))
+  (let ((buf (make-symbol "buf")))
+    `(let* ((eglot-server-programs (list (list 'jixiao-mode ,bin "lsp")))
+            (eglot-sync-connect 10)
+            (eglot-connect-timeout 20)
+            (,buf (jixiao-test--open ,name))
+            (,server-var nil))
+       (unwind-protect
+           (with-current-buffer ,buf
+             (setq ,server-var (apply #'eglot--connect (eglot--guess-contact)))
+             (should ,server-var)
+             (should (eglot-managed-p))
+             ,@body)
+         (when (and ,server-var (jsonrpc-running-p ,server-var))
+           ;; not the subject of this test: stop the server whatever it answers to `shutdown'
+           (condition-case nil (eglot-shutdown ,server-var) (error nil))
+           (when (jsonrpc-running-p ,server-var) (jsonrpc-shutdown ,server-var t)))
+         (kill-buffer ,buf)))))
+
+(defun jixiao-test--eglot-available ()
   (unless (require 'eglot nil t)
     (setq jixiao-test--skip-reason "eglot not available"))
-  (skip-unless (featurep 'eglot))
+  (featurep 'eglot))
+
+(ert-deftest jixiao-test-eglot-session ()
+  "Connect, receive diagnostics (funding-sum on the total's line), hover."
+  (skip-unless (jixiao-test--eglot-available))
   (let ((bin (jixiao-test--server-binary)))
     (skip-unless bin)
-    (let* ((eglot-server-programs (list (list 'jixiao-mode bin "lsp")))
-           (eglot-sync-connect 10)
-           (eglot-connect-timeout 20)
-           (buf (jixiao-test--open "eglot.jixiao"))
-           (uri (concat "file://" (expand-file-name "eglot.jixiao" jixiao-test--dir)))
+    (let* ((uri (concat "file://" (expand-file-name "eglot.jixiao" jixiao-test--dir)))
            (record (lambda (_server method &rest params)
                      (when (and (eq method 'textDocument/publishDiagnostics)
                                 (equal (plist-get params :uri) uri))
-                       (setq jixiao-test--diagnostics (plist-get params :diagnostics)))))
-           server)
+                       (setq jixiao-test--diagnostics (plist-get params :diagnostics))))))
       (advice-add 'eglot-handle-notification :before record)
       (unwind-protect
-          (with-current-buffer buf
-            (setq server (apply #'eglot--connect (eglot--guess-contact)))
-            (should server)
-            (should (eglot-managed-p))
+          (jixiao-test--with-session bin "eglot.jixiao" server
             ;; diagnostics for the file, with funding-sum on the total's line
             (with-timeout (20 (ert-fail "no publishDiagnostics within 20 s"))
               (while (not (and jixiao-test--diagnostics (> (length jixiao-test--diagnostics) 0)))
@@ -200,10 +220,22 @@
               (should (string-match-p "[^[:space:]]"
                                       (format "%s" (if (stringp contents) contents
                                                      (or (plist-get contents :value) contents)))))))
-        (advice-remove 'eglot-handle-notification record)
-        (when (and server (jsonrpc-running-p server))
-          (eglot-shutdown server))
-        (kill-buffer buf))
+        (advice-remove 'eglot-handle-notification record)))))
+
+(ert-deftest jixiao-test-eglot-shutdown ()
+  "`eglot-shutdown' succeeds: the server answers eglot's `shutdown' request.
+Eglot 1.9 (Debian 12's elpa-eglot for Emacs 28) sends it as
+{\"jsonrpc\":\"2.0\",\"id\":N,\"method\":\"shutdown\",\"params\":null}; the server must answer
+{\"result\":null}, not an error."
+  (skip-unless (jixiao-test--eglot-available))
+  (let ((bin (jixiao-test--server-binary)))
+    (skip-unless bin)
+    (jixiao-test--with-session bin "shutdown.jixiao" server
+      (let ((err (condition-case e (progn (eglot-shutdown server nil 5) nil)
+                   (jsonrpc-error e))))
+        (when err
+          (ert-fail (list "the server answered eglot's shutdown request (\"params\": null) with an error"
+                          (cdr err)))))
       (should-not (jsonrpc-running-p server)))))
 
 ;;; Runner
