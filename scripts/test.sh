@@ -30,10 +30,16 @@ if [ -x scripts/test-editors.sh ] || [ -f scripts/test-editors.sh ]; then
   step "editor tests"
   bash scripts/test-editors.sh 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
-  p=$(awk '/^[a-z-]+: [0-9]+ passed, [0-9]+ failed/ { s += $2 } END { print s + 0 }' "$log")
-  f=$(awk '/^[a-z-]+: [0-9]+ passed, [0-9]+ failed/ { s += $4 } END { print s + 0 }' "$log")
-  passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0}))
+  # Count from the editors summary: lines like "neovim: ok (7 passed, 0 failed)".
+  counts=$(awk '/^== editors summary/ { on = 1; next }
+    on && match($0, /[0-9]+ passed, [0-9]+ failed/) {
+      split(substr($0, RSTART, RLENGTH), a, /[ ,]+/); p += a[1]; f += a[3]
+    }
+    END { print p + 0, f + 0 }' "$log")
+  p=${counts% *}
+  f=${counts#* }
+  passed=$((passed + p))
+  failed=$((failed + f))
   if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
 fi
 
