@@ -138,24 +138,15 @@ impl Settings {
                 chinese_toml_message(e.message())
             )
         })?;
-        self.apply(cfg).map_err(|msg| {
-            // Point at the line that names the offending value.
-            let named = msg
-                .split('「')
-                .nth(1)
-                .and_then(|r| r.split('」').next())
-                .unwrap_or("");
-            match text
-                .lines()
-                .position(|l| !named.is_empty() && l.contains(named))
-            {
-                Some(i) => format!("第 {} 行：{msg}", i + 1),
+        self.apply(cfg)
+            .map_err(|(key, msg)| match key_line(text, &key) {
+                Some(l) => format!("第 {l} 行：{msg}"),
                 None => msg,
-            }
-        })
+            })
     }
 
-    pub fn apply(&mut self, cfg: ConfigFile) -> Result<(), String> {
+    /// Applies a parsed configuration. An error names the key it is about (for its line).
+    pub fn apply(&mut self, cfg: ConfigFile) -> Result<(), (String, String)> {
         for p in cfg.extra_profiles {
             self.vocab.profiles.retain(|q| q.id != p.id);
             self.vocab.profiles.push(p);
@@ -173,8 +164,9 @@ impl Settings {
                 }
             }
             if !found {
-                return Err(format!(
-                    "[categories] 中的一级指标「{l1}」不在任何指标体系中"
+                return Err((
+                    l1.clone(),
+                    format!("[categories] 中的一级指标「{l1}」不在任何指标体系中"),
                 ));
             }
         }
@@ -189,7 +181,10 @@ impl Settings {
         if let Some(p) = cfg.profile {
             if self.vocab.profile(&p).is_none() {
                 let ids: Vec<&str> = self.vocab.profiles.iter().map(|p| p.id.as_str()).collect();
-                return Err(format!("指标体系「{p}」不存在，可选：{}", ids.join("、")));
+                return Err((
+                    "profile".into(),
+                    format!("指标体系「{p}」不存在，可选：{}", ids.join("、")),
+                ));
             }
             self.profile = Some(p);
         }
@@ -202,16 +197,23 @@ impl Settings {
             };
             match d {
                 Some(d) if !d.is_sign_negative() => self.tolerance_per_cap = d,
-                _ => return Err(format!("tolerance 应为不小于 0 的金额（元），而不是 {t}")),
+                _ => {
+                    return Err((
+                        "tolerance".into(),
+                        format!("tolerance 应为不小于 0 的金额（元），而不是 {t}"),
+                    ))
+                }
             }
         }
         for (id, sev) in cfg.rules {
             if rule(&id).is_none() {
-                return Err(format!(
-                    "[rules] 中的规则「{id}」不存在（规则列表见 docs/RULES.md）"
+                return Err((
+                    id.clone(),
+                    format!("[rules] 中的规则「{id}」不存在（规则列表见 docs/RULES.md）"),
                 ));
             }
-            let sev = parse_severity(&sev).map_err(|e| format!("[rules] {id}: {e}"))?;
+            let sev =
+                parse_severity(&sev).map_err(|e| (id.clone(), format!("[rules] {id}: {e}")))?;
             self.severities.insert(id, sev);
         }
         Ok(())
@@ -237,6 +239,18 @@ fn chinese_toml_message(m: &str) -> String {
         s = s.replace(en, zh);
     }
     s
+}
+
+/// The 1-based line that sets `key` (`key = …` or `"key" = …`).
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.split('=')
+                .next()
+                .is_some_and(|k| k.trim().trim_matches('"') == key)
+                && l.contains('=')
+        })
+        .map(|i| i + 1)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
