@@ -7,6 +7,7 @@ use crate::analysis::{analyze, format_text};
 use crate::check::Settings;
 use crate::export::to_json;
 use crate::lsp::document::DocState;
+use crate::position::Encoding;
 use crate::syntax::parse;
 use std::sync::Arc;
 
@@ -65,6 +66,8 @@ pub fn check_edits(text: &str, edits: &[(usize, usize, String)]) -> Result<(), S
         let (a, b) = (snap(*a.min(b)), snap(*a.max(b)));
         doc.edit(a..b, ins);
         reference.replace_range(a..b, ins);
+        // As the server does after every edit: fills the per-project conversion cache.
+        let _ = doc.lsp_diagnostics(Encoding::Utf16);
     }
     if doc.rope != reference.as_str() {
         return Err("document text differs".into());
@@ -80,6 +83,14 @@ pub fn check_edits(text: &str, edits: &[(usize, usize, String)]) -> Result<(), S
     theirs.sort_by_key(key);
     if mine != theirs {
         return Err("incremental diagnostics differ from a full analysis".into());
+    }
+    let sent = |mut v: Vec<tower_lsp::lsp_types::Diagnostic>| {
+        v.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        v
+    };
+    let fresh = DocState::new(&reference, 1, settings).lsp_diagnostics(Encoding::Utf16);
+    if sent(doc.lsp_diagnostics(Encoding::Utf16)) != sent(fresh) {
+        return Err("diagnostics sent after edits differ from those of a fresh document".into());
     }
     Ok(())
 }

@@ -285,3 +285,19 @@ proptest! {
         prop_assert_eq!(mine, theirs);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// The fuzz target's invariant on generated edit scripts: incremental tree, diagnostics and
+    /// what is sent to the client (per-project conversion cache) equal a fresh document's.
+    #[test]
+    fn edit_scripts_keep_the_server_document_exact(which in any::<usize>(), edits in proptest::collection::vec(edit_strategy(), 1..10)) {
+        let ex = examples();
+        let text = &ex[which % ex.len()];
+        let script: Vec<(usize, usize, String)> = edits.iter().map(|e| (e.at % (text.len() + 1), e.at % (text.len() + 1) + e.del, e.ins.clone())).collect();
+        if let Err(e) = jixiao::invariants::check_edits(text, &script) {
+            return Err(TestCaseError::fail(e));
+        }
+    }
+}

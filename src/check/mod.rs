@@ -18,6 +18,7 @@ pub use settings::{Settings, SettingsError};
 use crate::model::vocab::Profile;
 use crate::model::{Document, FormKind, Header, Project};
 use crate::syntax::Span;
+use std::sync::Arc;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
@@ -138,24 +139,57 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     sink.out
 }
 
-/// Diagnostics of the header and of the file as a whole (absolute spans; the header segment
-/// starts at 0). `project_starts[i]` is the offset of project i.
-pub fn check_file(
-    doc: &Document,
-    project_starts: &[usize],
-    settings: &Settings,
-) -> Vec<Diagnostic> {
+/// Diagnostics of the header segment (it starts at 0, so its spans are absolute).
+pub fn check_header(header: &Header, settings: &Settings) -> Vec<Diagnostic> {
     let mut sink = Sink {
         settings,
         out: Vec::new(),
         project: None,
     };
-    for issue in &doc.header.issues {
+    for issue in &header.issues {
         sink.push(issue.rule, issue.span, issue.message.clone());
     }
-    structure::check_header(&doc.header, settings, &mut sink);
-    structure::check_projects(doc, project_starts, &mut sink);
+    structure::check_header(header, settings, &mut sink);
     sink.out
+}
+
+/// duplicate-project, per project: (project index, diagnostic relative to its segment).
+pub fn check_duplicates(
+    projects: &[Arc<Project>],
+    settings: &Settings,
+) -> Vec<(usize, Diagnostic)> {
+    let mut out = Vec::new();
+    for (i, span, message) in structure::duplicate_projects(projects) {
+        let mut sink = Sink {
+            settings,
+            out: Vec::new(),
+            project: Some(projects[i].name.clone()),
+        };
+        sink.push("duplicate-project", span, message);
+        out.extend(sink.out.into_iter().map(|d| (i, d)));
+    }
+    out
+}
+
+pub use structure::duplicate_key;
+
+/// Diagnostics of the header and of the file as a whole (absolute spans).
+/// `project_starts[i]` is the offset of project i.
+pub fn check_file(
+    doc: &Document,
+    project_starts: &[usize],
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut out = check_header(&doc.header, settings);
+    out.extend(
+        check_duplicates(&doc.projects, settings)
+            .into_iter()
+            .map(|(i, mut d)| {
+                d.span = d.span.shift(project_starts[i]);
+                d
+            }),
+    );
+    out
 }
 
 /// Every diagnostic of a document, spans absolute, in source order.

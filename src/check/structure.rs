@@ -95,30 +95,35 @@ pub fn check_header(h: &Header, _settings: &Settings, sink: &mut Sink) {
     }
 }
 
-pub fn check_projects(doc: &Document, starts: &[usize], sink: &mut Sink) {
+/// duplicate-project: every project named like an earlier one, as (project index, span
+/// relative to that project's segment, message).
+pub fn duplicate_projects(
+    projects: &[std::sync::Arc<Project>],
+) -> Vec<(usize, crate::syntax::Span, String)> {
     let mut first: HashMap<&str, usize> = HashMap::new();
-    for (i, p) in doc.projects.iter().enumerate() {
+    let mut out = Vec::new();
+    for (i, p) in projects.iter().enumerate() {
         if p.name.is_empty() {
             continue;
         }
         if let Some(&j) = first.get(p.name.as_str()) {
-            let prev = &doc.projects[j];
-            sink.project = Some(p.name.clone());
-            sink.push(
-                "duplicate-project",
-                p.name_span.shift(starts[i]),
-                format!(
-                    "项目「{}」与前面第 {} 个项目同名（申请总额 {}）",
-                    p.name,
-                    j + 1,
-                    total_text(prev)
-                ),
+            let msg = format!(
+                "项目「{}」与前面第 {} 个项目同名（申请总额 {}）",
+                p.name,
+                j + 1,
+                total_text(&projects[j])
             );
+            out.push((i, p.name_span, msg));
         } else {
             first.insert(&p.name, i);
         }
     }
-    sink.project = None;
+    out
+}
+
+/// What `duplicate_projects` looks at in a project: a change elsewhere leaves its result alone.
+pub fn duplicate_key(p: &Project) -> (&str, String) {
+    (&p.name, total_text(p))
 }
 
 fn total_text(p: &Project) -> String {

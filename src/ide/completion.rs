@@ -55,7 +55,39 @@ fn leading_cols(s: &str) -> u32 {
         .sum()
 }
 
-pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<CompletionItem> {
+/// Indicators seen so far, oldest first: the workspace's other files, then this document. Only
+/// references: nothing is copied per request.
+fn seen<'a>(
+    view: &'a View,
+    workspace: &'a [&'a KnownIndicator],
+) -> Vec<(&'a str, &'a str, &'a str, &'a str)> {
+    let mut out: Vec<(&str, &str, &str, &str)> = workspace
+        .iter()
+        .map(|k| {
+            (
+                k.name.as_str(),
+                k.level2.as_str(),
+                k.value.as_str(),
+                k.project.as_str(),
+            )
+        })
+        .collect();
+    for p in view.projects {
+        for (_, l2, ind) in p.indicators() {
+            if !ind.value_text.is_empty() {
+                out.push((
+                    &ind.name,
+                    l2.map(|l| l.canonical.as_str()).unwrap_or(""),
+                    &ind.value_text,
+                    &p.name,
+                ));
+            }
+        }
+    }
+    out
+}
+
+pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<CompletionItem> {
     let Some(at) = view.at(offset) else {
         return Vec::new();
     };
@@ -176,14 +208,18 @@ pub fn complete(view: &View, offset: usize, known: &[KnownIndicator]) -> Vec<Com
         }
         Some((Role::Level2, name)) => {
             let canonical = view.settings.vocab.canonical_category(&name);
-            let mut seen = std::collections::HashSet::new();
-            for k in known.iter().rev().filter(|k| k.level2 == canonical) {
-                if seen.insert(k.name.clone()) {
+            let mut names = std::collections::HashSet::new();
+            for (name, _, value, project) in seen(view, known)
+                .into_iter()
+                .rev()
+                .filter(|k| k.1 == canonical)
+            {
+                if names.insert(name) {
                     out.push(CompletionItem {
-                        label: k.name.clone(),
+                        label: name.to_string(),
                         kind: ItemKind::Indicator,
-                        detail: Some(format!("{}（{}）", k.value, k.project)),
-                        insert: format!("{}: {}", k.name, k.value),
+                        detail: Some(format!("{value}（{project}）")),
+                        insert: format!("{name}: {value}"),
                         replace: replace.clone(),
                     });
                 }
@@ -247,7 +283,7 @@ fn complete_value(
     key: &str,
     typed: &str,
     replace: Range<usize>,
-    known: &[KnownIndicator],
+    known: &[&KnownIndicator],
 ) -> Vec<CompletionItem> {
     let item =
         |label: &str, kind: ItemKind, detail: Option<String>, insert: String| CompletionItem {
@@ -301,12 +337,17 @@ fn complete_value(
                     ));
                 }
             } else if t.is_empty() {
-                for k in known.iter().rev().filter(|k| k.name == key).take(1) {
+                for (_, _, value, project) in seen(view, known)
+                    .into_iter()
+                    .rev()
+                    .filter(|k| k.0 == key)
+                    .take(1)
+                {
                     out.push(item(
-                        &k.value,
+                        value,
                         ItemKind::Value,
-                        Some(format!("上次的值（{}）", k.project)),
-                        k.value.clone(),
+                        Some(format!("上次的值（{project}）")),
+                        value.to_string(),
                     ));
                 }
                 for (op, d) in OPERATORS {

@@ -1,15 +1,24 @@
 //! One open document: its rope, tree, models and diagnostics, kept up to date edit by edit.
 //! An edit re-parses the segments it touches, rebuilds and re-checks those projects only, and
 //! reuses every other project's model and diagnostics (they are relative to their segment).
+//! What is sent to the client is cached per project too (lines relative to the project's first
+//! line), so a keystroke converts only the diagnostics of the project it touched.
 
-use crate::check::{check_file, check_project, Diagnostic, Settings};
+use super::convert;
+use crate::check::{
+    check_duplicates, check_header, check_project, duplicate_key, Diagnostic, Settings,
+};
 use crate::ide::View;
 use crate::model::{build_header, build_project, Document, Header, Project};
+use crate::position::Encoding;
 use crate::syntax::{parse, SyntaxTree};
 use ropey::Rope;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
+use tower_lsp::lsp_types as lsp;
+
+type Converted = Option<Arc<Vec<lsp::Diagnostic>>>;
 
 pub struct DocState {
     pub version: i32,
@@ -20,9 +29,15 @@ pub struct DocState {
     pub projects: Vec<Arc<Project>>,
     /// Per project, relative to its segment.
     pub project_diags: Vec<Arc<Vec<Diagnostic>>>,
-    /// Header and whole-file diagnostics, absolute.
-    pub file_diags: Vec<Diagnostic>,
+    /// The header's diagnostics (absolute: the header starts the file).
+    pub header_diags: Vec<Diagnostic>,
+    /// duplicate-project: (project index, diagnostic relative to its segment).
+    pub dup_diags: Vec<(usize, Diagnostic)>,
     pub settings: Arc<Settings>,
+    /// Per project, its diagnostics as sent to the client, lines relative to the project's
+    /// first line; `None` until first needed after a change.
+    converted: Vec<Converted>,
+    converted_enc: Option<Encoding>,
 }
 
 impl DocState {
@@ -37,8 +52,11 @@ impl DocState {
             header: Arc::new(Header::default()),
             projects: Vec::new(),
             project_diags: Vec::new(),
-            file_diags: Vec::new(),
+            header_diags: Vec::new(),
+            dup_diags: Vec::new(),
             settings,
+            converted: Vec::new(),
+            converted_enc: None,
         };
         d.rebuild_all();
         d
@@ -50,7 +68,7 @@ impl DocState {
             .into()
     }
 
-    /// Rebuilds every model and diagnostic (open, settings change, header change).
+    /// Rebuilds every model and diagnostic (open, settings change).
     pub fn rebuild_all(&mut self) {
         self.starts = self.tree.segment_starts();
         self.header = Arc::new(build_header(&self.tree.segments[0], &self.seg_text(0)));
@@ -67,21 +85,16 @@ impl DocState {
         self.recheck_all();
     }
 
+    /// Re-checks every project (the header or the settings changed).
     pub fn recheck_all(&mut self) {
         self.project_diags = self
             .projects
             .iter()
             .map(|p| Arc::new(check_project(p, &self.header, &self.settings)))
             .collect();
-        self.refresh_file_diags();
-    }
-
-    fn refresh_file_diags(&mut self) {
-        let doc = Document {
-            header: self.header.clone(),
-            projects: self.projects.clone(),
-        };
-        self.file_diags = check_file(&doc, &self.starts[1..self.starts.len() - 1], &self.settings);
+        self.header_diags = check_header(&self.header, &self.settings);
+        self.dup_diags = check_duplicates(&self.projects, &self.settings);
+        self.converted = vec![None; self.projects.len()];
     }
 
     pub fn set_settings(&mut self, settings: Arc<Settings>) {
@@ -130,8 +143,12 @@ impl DocState {
                 Arc::new(build_project(&self.tree.segments[seg], &text, vocab))
             })
             .collect();
-        self.projects
-            .splice(p_first..p_first + p_removed, new_projects);
+        let old = p_first..p_first + p_removed;
+        let names_kept = self.projects[old.clone()]
+            .iter()
+            .map(|p| duplicate_key(p))
+            .eq(new_projects.iter().map(|p| duplicate_key(p)));
+        self.projects.splice(old.clone(), new_projects);
         if header_touched {
             let text: Cow<str> = self.rope.byte_slice(self.starts[0]..self.starts[1]).into();
             let header = build_header(&self.tree.segments[0], &text);
@@ -145,19 +162,75 @@ impl DocState {
             .iter()
             .map(|p| Arc::new(check_project(p, &self.header, &self.settings)))
             .collect();
-        self.project_diags
-            .splice(p_first..p_first + p_removed, new_diags);
-        self.refresh_file_diags();
+        self.project_diags.splice(old.clone(), new_diags);
+        self.converted
+            .splice(old, std::iter::repeat_n(None, p_added));
+        // duplicate-project looks at every name: redo it only when a name (or a total it
+        // quotes) changed.
+        if !names_kept {
+            self.dup_diags = check_duplicates(&self.projects, &self.settings);
+        }
     }
 
     /// Every diagnostic, absolute.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        let mut out = self.file_diags.clone();
+        let mut out = self.header_diags.clone();
+        let shifted = |i: usize, d: &Diagnostic| {
+            let mut d = d.clone();
+            d.span = d.span.shift(self.starts[i + 1]);
+            d
+        };
+        out.extend(self.dup_diags.iter().map(|(i, d)| shifted(*i, d)));
         for (i, ds) in self.project_diags.iter().enumerate() {
+            out.extend(ds.iter().map(|d| shifted(i, d)));
+        }
+        out
+    }
+
+    /// Every diagnostic as sent to the client. Only projects changed since the last call are
+    /// converted; the others are moved to their project's current first line.
+    pub fn lsp_diagnostics(&mut self, enc: Encoding) -> Vec<lsp::Diagnostic> {
+        if self.converted_enc != Some(enc) {
+            self.converted = vec![None; self.projects.len()];
+            self.converted_enc = Some(enc);
+        }
+        let mut out: Vec<lsp::Diagnostic> = self
+            .header_diags
+            .iter()
+            .map(|d| convert::diagnostic(&self.rope, d, enc))
+            .collect();
+        for (i, d) in &self.dup_diags {
+            let mut d = d.clone();
+            d.span = d.span.shift(self.starts[i + 1]);
+            out.push(convert::diagnostic(&self.rope, &d, enc));
+        }
+        for i in 0..self.projects.len() {
+            if self.project_diags[i].is_empty() {
+                continue;
+            }
             let base = self.starts[i + 1];
-            out.extend(ds.iter().map(|d| {
+            let first_line = self.rope.byte_to_line(base) as u32;
+            let cached = self.converted[i].get_or_insert_with(|| {
+                let relative = |mut d: lsp::Diagnostic| {
+                    d.range.start.line -= first_line;
+                    d.range.end.line -= first_line;
+                    d
+                };
+                Arc::new(
+                    self.project_diags[i]
+                        .iter()
+                        .map(|d| {
+                            let mut d = d.clone();
+                            d.span = d.span.shift(base);
+                            relative(convert::diagnostic(&self.rope, &d, enc))
+                        })
+                        .collect(),
+                )
+            });
+            out.extend(cached.iter().map(|d| {
                 let mut d = d.clone();
-                d.span = d.span.shift(base);
+                d.range.start.line += first_line;
+                d.range.end.line += first_line;
                 d
             }));
         }

@@ -3,7 +3,7 @@
 
 use super::convert::{self, offsets, position, range};
 use super::document::DocState;
-use super::{workspace, State};
+use super::State;
 use crate::ide::{self, ItemKind, SymbolKind};
 use crate::position::Encoding;
 use std::collections::HashMap;
@@ -22,14 +22,12 @@ pub fn completion(st: &State, params: CompletionParams) -> Option<CompletionResp
     let doc = st.docs.get(&p.text_document.uri)?;
     let enc = st.enc;
     let off = convert::offset(&doc.rope, p.position, enc);
-    let mut known: Vec<ide::KnownIndicator> = st
+    let known: Vec<&ide::KnownIndicator> = st
         .index
         .iter()
         .filter(|(path, _)| Url::from_file_path(path).ok().as_ref() != Some(&p.text_document.uri))
-        .flat_map(|(_, f)| f.indicators.iter().cloned())
+        .flat_map(|(_, f)| f.indicators.iter())
         .collect();
-    let starts = &doc.starts[1..doc.starts.len() - 1];
-    known.extend(workspace::index_document(&doc.document(), |_| (0, 0), starts).indicators);
     let items = doc.with_view(|v| ide::complete(v, off, &known));
     let items = items
         .into_iter()

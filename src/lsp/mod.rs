@@ -113,13 +113,12 @@ impl Backend {
     }
 }
 
-fn diagnostics_of(uri: &Url, doc: &DocState, enc: Encoding) -> (Url, Vec<Diagnostic>, Option<i32>) {
-    let diags = doc
-        .diagnostics()
-        .iter()
-        .map(|d| convert::diagnostic(&doc.rope, d, enc))
-        .collect();
-    (uri.clone(), diags, Some(doc.version))
+fn diagnostics_of(
+    uri: &Url,
+    doc: &mut DocState,
+    enc: Encoding,
+) -> (Url, Vec<Diagnostic>, Option<i32>) {
+    (uri.clone(), doc.lsp_diagnostics(enc), Some(doc.version))
 }
 
 #[tower_lsp::async_trait]
@@ -280,8 +279,8 @@ impl LanguageServer for Backend {
             let (settings, problems) = st
                 .config
                 .settings_for(doc.uri.to_file_path().ok().as_deref());
-            let d = DocState::new(&doc.text, doc.version, settings);
-            let out = diagnostics_of(&doc.uri, &d, st.enc);
+            let mut d = DocState::new(&doc.text, doc.version, settings);
+            let out = diagnostics_of(&doc.uri, &mut d, st.enc);
             st.docs.insert(doc.uri.clone(), d);
             (out, problems)
         });
