@@ -7,25 +7,6 @@ use super::ExportTarget;
 use crate::analysis::analyze;
 use std::path::Path;
 
-/// Writes bytes through a temporary file and a rename, like `write_atomic`.
-fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.jixiao-tmp",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    ));
-    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: 无法写入：{e}", path.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("{}: 无法写入：{e}", path.display())
-    })
-}
-
 pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
     if to == ExportTarget::Xlsx && output.is_none() {
         eprintln!("jixiao: 导出 XLSX 需要用 -o 指定输出文件");
@@ -59,7 +40,7 @@ pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
         Some(o) => {
             let r = match std::str::from_utf8(&out) {
                 Ok(s) if to != ExportTarget::Xlsx => write_atomic(o, s),
-                _ => write_bytes_atomic(o, &out),
+                _ => write_atomic(o, &out),
             };
             match r {
                 Ok(()) => 0,

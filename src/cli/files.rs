@@ -69,7 +69,7 @@ pub fn display(path: &Path) -> String {
 }
 
 /// Writes through a temporary file and a rename, so a failure leaves the old file whole.
-pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
+pub fn write_atomic(path: &Path, content: impl AsRef<[u8]>) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -80,7 +80,8 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
             .map(|n| n.to_string_lossy())
             .unwrap_or_default()
     ));
-    std::fs::write(&tmp, text).map_err(|e| format!("{}: 无法写入：{e}", path.display()))?;
+    std::fs::write(&tmp, content.as_ref())
+        .map_err(|e| format!("{}: 无法写入：{e}", path.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         format!("{}: 无法写入：{e}", path.display())
