@@ -102,13 +102,19 @@ class Server:
         return t
 
     def notify(self, method, params):
-        return self._send({"jsonrpc": "2.0", "method": method, "params": params})
+        msg = {"jsonrpc": "2.0", "method": method}
+        if params is not None:  # `shutdown`/`exit` have no params (not `null`)
+            msg["params"] = params
+        return self._send(msg)
 
     def request(self, method, params, timeout=600):
         """Sends a request and waits for its response: (seconds, response)."""
         self.next_id += 1
         rid = self.next_id
-        t0 = self._send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params})
+        msg = {"jsonrpc": "2.0", "id": rid, "method": method}
+        if params is not None:
+            msg["params"] = params
+        t0 = self._send(msg)
         deadline = t0 + timeout
         with self.resp_cv:
             while rid not in self.responses:
@@ -176,14 +182,18 @@ class Server:
         return proc_status(self.proc.pid, "VmRSS")
 
     def close(self):
+        """shutdown, exit; returns the exit code (None if the server had to be killed)."""
+        code = None
         try:
             self.request("shutdown", None, timeout=30)
             self.notify("exit", None)
-            self.proc.wait(timeout=30)
-        except Exception:
+            code = self.proc.wait(timeout=120)
+        except Exception as e:
+            print(f"  shutdown failed ({e}); killing the server", file=sys.stderr)
             self.proc.kill()
             self.proc.wait()
         self.log.close()
+        return code
 
 
 def proc_status(pid, field):
@@ -389,7 +399,7 @@ def measure(name, cmd, path, language, places, args):
         res["formatting_edits"] = len(r or [])
         res["peak_rss_kib"] = srv.peak_rss_kib()
     finally:
-        srv.close()
+        res["exit_code"] = srv.close()
     return res
 
 
