@@ -8,15 +8,15 @@
 //!   against `parse_after_edit`, a full parse of the same edited text.
 //! - `doc_edit`: the server's document update (`DocState::edit`: rope, reparse, rebuild and
 //!   re-check the touched project, whole-file checks), one keystroke.
-//! - `keystroke`: `doc_edit` plus what `didChange` does before publishing — every diagnostic
-//!   made absolute and converted to a UTF-16 position — i.e. all but JSON and the pipe.
+//! - `keystroke`: `doc_edit` plus what `didChange` does before writing to the pipe — the
+//!   `publishDiagnostics` frame (`DocState::publish_frame`, UTF-16).
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use jixiao::check::{check_document, Settings};
 use jixiao::lexer::lex_line;
 use jixiao::lsp::document::DocState;
 use jixiao::model::build;
-use jixiao::position::{rope, Encoding};
+use jixiao::position::Encoding;
 use jixiao::syntax::parse;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -110,6 +110,7 @@ fn incremental(c: &mut Criterion) {
         // document stays the same size however many iterations criterion asks for.
         let settings = Arc::new(Settings::default());
         let mut doc = DocState::new(&text, 1, settings);
+        let uri = tower_lsp::lsp_types::Url::parse("file:///bench.jixiao").unwrap();
         let ch = "强";
         let step = |doc: &mut DocState, i: u64| {
             if i.is_multiple_of(2) {
@@ -137,17 +138,7 @@ fn incremental(c: &mut Criterion) {
                 for i in 0..iters {
                     let t = Instant::now();
                     step(&mut doc, i);
-                    let positions: Vec<_> = doc
-                        .diagnostics()
-                        .iter()
-                        .map(|d| {
-                            (
-                                rope::position(&doc.rope, d.span.start as usize, Encoding::Utf16),
-                                rope::position(&doc.rope, d.span.end as usize, Encoding::Utf16),
-                            )
-                        })
-                        .collect();
-                    black_box(positions);
+                    black_box(doc.publish_frame(&uri, Encoding::Utf16));
                     total += t.elapsed();
                 }
                 if iters % 2 == 1 {

@@ -55,6 +55,7 @@ pub fn check_edits(text: &str, edits: &[(usize, usize, String)]) -> Result<(), S
     let settings = Arc::new(Settings::default());
     let mut doc = DocState::new(text, 1, settings.clone());
     let mut reference = text.to_string();
+    let uri = tower_lsp::lsp_types::Url::parse("file:///check.jixiao").expect("a valid URL");
     for (a, b, ins) in edits {
         let snap = |mut i: usize| {
             i = i.min(reference.len());
@@ -67,7 +68,7 @@ pub fn check_edits(text: &str, edits: &[(usize, usize, String)]) -> Result<(), S
         doc.edit(a..b, ins);
         reference.replace_range(a..b, ins);
         // As the server does after every edit: fills the per-project conversion cache.
-        let _ = doc.lsp_diagnostics(Encoding::Utf16);
+        let _ = doc.publish_frame(&uri, Encoding::Utf16);
     }
     if doc.rope != reference.as_str() {
         return Err("document text differs".into());
@@ -84,12 +85,24 @@ pub fn check_edits(text: &str, edits: &[(usize, usize, String)]) -> Result<(), S
     if mine != theirs {
         return Err("incremental diagnostics differ from a full analysis".into());
     }
-    let sent = |mut v: Vec<tower_lsp::lsp_types::Diagnostic>| {
-        v.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    // The diagnostics of a publishDiagnostics frame, in a fixed order.
+    let sent = |frame: Vec<u8>| -> Vec<String> {
+        let at = frame
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(0, |i| i + 4);
+        let json: serde_json::Value = serde_json::from_slice(&frame[at..]).unwrap_or_default();
+        let mut v: Vec<String> = json["params"]["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| d.to_string())
+            .collect();
+        v.sort();
         v
     };
-    let fresh = DocState::new(&reference, 1, settings).lsp_diagnostics(Encoding::Utf16);
-    if sent(doc.lsp_diagnostics(Encoding::Utf16)) != sent(fresh) {
+    let fresh = DocState::new(&reference, 1, settings).publish_frame(&uri, Encoding::Utf16);
+    if sent(doc.publish_frame(&uri, Encoding::Utf16)) != sent(fresh) {
         return Err("diagnostics sent after edits differ from those of a fresh document".into());
     }
     Ok(())

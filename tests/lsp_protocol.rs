@@ -27,9 +27,20 @@ struct Client {
 
 impl Client {
     async fn start(uri: &str, text: &str) -> Client {
-        let (service, socket) = jixiao::lsp::service();
+        let (service, socket, mut frames) = jixiao::lsp::service();
         let (mut from_server, mut to_server) = socket.split();
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        // Diagnostics arrive as the frames the server writes itself; they must decode as the
+        // JSON-RPC notifications an editor reads.
+        let frames_tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(frame) = frames.recv().await {
+                let text = std::str::from_utf8(&frame).expect("UTF-8 frame");
+                let (head, body) = text.split_once("\r\n\r\n").expect("a framed message");
+                assert_eq!(head, format!("Content-Length: {}", body.len()));
+                let _ = frames_tx.send(serde_json::from_str::<Request>(body).expect("JSON-RPC"));
+            }
+        });
         tokio::spawn(async move {
             while let Some(req) = from_server.next().await {
                 // Answer the server's requests (configuration, registration) as a plain client would.

@@ -5,6 +5,7 @@
 //! line), so a keystroke converts only the diagnostics of the project it touched.
 
 use super::convert;
+use super::publish::{self, Prepared};
 use crate::check::{
     check_duplicates, check_header, check_project, duplicate_key, Diagnostic, Settings,
 };
@@ -18,7 +19,7 @@ use std::ops::Range;
 use std::sync::Arc;
 use tower_lsp::lsp_types as lsp;
 
-type Converted = Option<Arc<Vec<lsp::Diagnostic>>>;
+type Converted = Option<Arc<Vec<Prepared>>>;
 
 pub struct DocState {
     pub version: i32,
@@ -187,54 +188,52 @@ impl DocState {
         out
     }
 
-    /// Every diagnostic as sent to the client. Only projects changed since the last call are
-    /// converted; the others are moved to their project's current first line.
-    pub fn lsp_diagnostics(&mut self, enc: Encoding) -> Vec<lsp::Diagnostic> {
+    /// The `publishDiagnostics` frame for this document: every diagnostic, as sent to the
+    /// client. Only projects changed since the last call are converted and serialised; the
+    /// others are written at their project's current first line.
+    pub fn publish_frame(&mut self, uri: &lsp::Url, enc: Encoding) -> Vec<u8> {
         if self.converted_enc != Some(enc) {
             self.converted = vec![None; self.projects.len()];
             self.converted_enc = Some(enc);
         }
-        let mut out: Vec<lsp::Diagnostic> = self
-            .header_diags
-            .iter()
-            .map(|d| convert::diagnostic(&self.rope, d, enc))
-            .collect();
+        let prepare = |d: &Diagnostic| Prepared::new(&convert::diagnostic(&self.rope, d, enc));
+        // The header's and duplicate-project's diagnostics are few; they are redone each time.
+        let mut loose: Vec<Prepared> = self.header_diags.iter().map(prepare).collect();
         for (i, d) in &self.dup_diags {
             let mut d = d.clone();
             d.span = d.span.shift(self.starts[i + 1]);
-            out.push(convert::diagnostic(&self.rope, &d, enc));
+            loose.push(prepare(&d));
         }
+        let mut firsts = Vec::new();
         for i in 0..self.projects.len() {
             if self.project_diags[i].is_empty() {
                 continue;
             }
             let base = self.starts[i + 1];
             let first_line = self.rope.byte_to_line(base) as u32;
-            let cached = self.converted[i].get_or_insert_with(|| {
-                let relative = |mut d: lsp::Diagnostic| {
-                    d.range.start.line -= first_line;
-                    d.range.end.line -= first_line;
-                    d
-                };
-                Arc::new(
-                    self.project_diags[i]
-                        .iter()
-                        .map(|d| {
-                            let mut d = d.clone();
-                            d.span = d.span.shift(base);
-                            relative(convert::diagnostic(&self.rope, &d, enc))
-                        })
-                        .collect(),
-                )
-            });
-            out.extend(cached.iter().map(|d| {
-                let mut d = d.clone();
-                d.range.start.line += first_line;
-                d.range.end.line += first_line;
-                d
-            }));
+            if self.converted[i].is_none() {
+                let relative = self.project_diags[i]
+                    .iter()
+                    .map(|d| {
+                        let mut d = d.clone();
+                        d.span = d.span.shift(base);
+                        prepare(&d).shifted(-(first_line as i64))
+                    })
+                    .collect();
+                self.converted[i] = Some(Arc::new(relative));
+            }
+            firsts.push((i, first_line));
         }
-        out
+        let converted = &self.converted;
+        let items = loose
+            .iter()
+            .map(|p| (p, 0))
+            .chain(firsts.iter().flat_map(|&(i, line)| {
+                converted[i]
+                    .iter()
+                    .flat_map(move |ps| ps.iter().map(move |p| (p, line)))
+            }));
+        publish::frame(uri, Some(self.version), items)
     }
 
     pub fn text(&self) -> String {

@@ -10,6 +10,7 @@ mod config;
 mod convert;
 pub mod document;
 mod features;
+mod publish;
 mod run;
 mod transport;
 mod workspace;
@@ -43,10 +44,12 @@ pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
     shut_down: Arc<std::sync::atomic::AtomicBool>,
+    /// publishDiagnostics frames, written without tower-lsp's client (see `publish.rs`).
+    out: publish::Outbox,
 }
 
-/// A batch of diagnostics to publish after the state lock is released.
-type Publish = Vec<(Url, Vec<Diagnostic>, Option<i32>)>;
+/// `publishDiagnostics` frames to send after the state lock is released.
+type Publish = Vec<Vec<u8>>;
 
 impl Backend {
     /// Runs `f` on the state; a panic inside is logged and yields `None`.
@@ -66,9 +69,10 @@ impl Backend {
         }
     }
 
-    async fn publish(&self, batch: Publish) {
-        for (uri, diags, version) in batch {
-            self.client.publish_diagnostics(uri, diags, version).await;
+    fn publish(&self, batch: Publish) {
+        for frame in batch {
+            // Fails only when the output is gone, i.e. the session is ending.
+            let _ = self.out.send(frame);
         }
     }
 
@@ -108,17 +112,13 @@ impl Backend {
         });
         if let Some((batch, problems)) = result {
             self.warn_user(problems);
-            self.publish(batch).await;
+            self.publish(batch);
         }
     }
 }
 
-fn diagnostics_of(
-    uri: &Url,
-    doc: &mut DocState,
-    enc: Encoding,
-) -> (Url, Vec<Diagnostic>, Option<i32>) {
-    (uri.clone(), doc.lsp_diagnostics(enc), Some(doc.version))
+fn diagnostics_of(uri: &Url, doc: &mut DocState, enc: Encoding) -> Vec<u8> {
+    doc.publish_frame(uri, enc)
 }
 
 #[tower_lsp::async_trait]
@@ -286,7 +286,7 @@ impl LanguageServer for Backend {
         });
         if let Some((out, problems)) = result {
             self.warn_user(problems);
-            self.publish(vec![out]).await;
+            self.publish(vec![out]);
         }
     }
 
@@ -324,7 +324,7 @@ impl LanguageServer for Backend {
             Some(diagnostics_of(&uri, doc, enc))
         });
         if let Some(Some(out)) = result {
-            self.publish(vec![out]).await;
+            self.publish(vec![out]);
         }
     }
 
@@ -335,9 +335,7 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.with_state("didClose", |st| st.docs.remove(&uri));
-        self.client
-            .publish_diagnostics(uri.clone(), vec![], None)
-            .await;
+        self.publish(vec![publish::frame(&uri, None, std::iter::empty())]);
         self.reindex(uri);
     }
 
@@ -480,6 +478,7 @@ impl Backend {
             client: self.client.clone(),
             state: self.state.clone(),
             shut_down: self.shut_down.clone(),
+            out: self.out.clone(),
         };
         tokio::spawn(async move {
             let item = ConfigurationItem {

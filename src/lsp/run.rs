@@ -1,5 +1,6 @@
 //! The process: `jixiao lsp` on stdin/stdout, and the service for in-process tests.
 
+use super::publish::Outbox;
 use super::{transport, Backend, State};
 use crate::lsp::config::ConfigCache;
 use crate::position::Encoding;
@@ -7,15 +8,23 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tower_lsp::{LspService, Server};
 
-/// A server not yet connected to a transport: for `run`, and for in-process protocol tests.
-pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
-    service_with(Arc::new(std::sync::atomic::AtomicBool::new(false)))
+/// The frames the server writes itself (`publishDiagnostics`), beside tower-lsp's socket.
+pub type Frames = tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>;
+
+/// A server not yet connected to a transport, for in-process protocol tests: requests go to the
+/// service; the server's messages come out of the socket, and its diagnostics as frames.
+pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket, Frames) {
+    let (out, frames) = tokio::sync::mpsc::unbounded_channel();
+    let (service, socket) = service_with(Arc::new(std::sync::atomic::AtomicBool::new(false)), out);
+    (service, socket, frames)
 }
 
 fn service_with(
     shut_down: Arc<std::sync::atomic::AtomicBool>,
+    out: Outbox,
 ) -> (LspService<Backend>, tower_lsp::ClientSocket) {
     LspService::build(|client| Backend {
+        out,
         client,
         state: Arc::new(Mutex::new(State {
             docs: HashMap::new(),
@@ -98,8 +107,11 @@ pub fn run() -> u8 {
     };
     let shut_down = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = shut_down.clone();
+    let (out, frames) = tokio::sync::mpsc::unbounded_channel();
+    let writer = std::thread::spawn(move || transport::write_frames(frames));
     let clean = rt.block_on(async move {
-        let (service, socket) = service_with(flag);
+        let output = transport::FrameSink::new(out.clone());
+        let (service, socket) = service_with(flag, out);
         let exit = Arc::new(tokio::sync::Notify::new());
         let service = ExitWatch {
             inner: service,
@@ -109,7 +121,7 @@ pub fn run() -> u8 {
             _ = async {
                 let (to_server, from_guard) = tokio::io::duplex(1 << 16);
                 let guard = tokio::spawn(transport::guard(tokio::io::stdin(), to_server));
-                Server::new(from_guard, tokio::io::stdout(), socket).serve(service).await;
+                Server::new(from_guard, output, socket).serve(service).await;
                 guard.abort();
             } => false,
             _ = exit.notified() => true,
@@ -117,6 +129,12 @@ pub fn run() -> u8 {
     });
     // The stdin reader is a blocking thread that would keep the runtime alive after `exit`.
     rt.shutdown_timeout(std::time::Duration::from_millis(100));
+    // Every sender is gone with the runtime: the writer ends once the last frame is out (unless
+    // the client stopped reading; then it is not waited for).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while !writer.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     tracing::info!(
         "exit (clean: {clean}, shutdown received: {})",
         shut_down.load(std::sync::atomic::Ordering::SeqCst)

@@ -1,0 +1,169 @@
+//! `textDocument/publishDiagnostics`, written straight to its JSON frame.
+//!
+//! tower-lsp's `Client::publish_diagnostics` first builds a `serde_json::Value` tree of the
+//! whole notification, then encodes that tree. LSP makes every notification carry all of a
+//! document's diagnostics, so on a large file with many of them that was most of a keystroke's
+//! cost, and it grew with the file. Here each diagnostic is serialised once, when its project
+//! changes ([`Prepared`]); a notification only writes line numbers and copies bytes.
+//!
+//! The frames go to an [`Outbox`]: over stdio, the same queue as tower-lsp's own output
+//! (see `run.rs`), so no frame is ever interleaved with another.
+
+use std::io::Write;
+use tower_lsp::lsp_types as lsp;
+
+/// Where complete frames (`Content-Length` header and body) are sent.
+pub type Outbox = tokio::sync::mpsc::UnboundedSender<Vec<u8>>;
+
+const METHOD: &str = "textDocument/publishDiagnostics";
+
+/// One diagnostic ready to be written: its range, and the rest of its JSON object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    range: lsp::Range,
+    /// Everything after the range: `,"code":…,"message":…}`, or `}` when nothing follows.
+    rest: Box<str>,
+}
+
+impl Prepared {
+    pub fn new(d: &lsp::Diagnostic) -> Prepared {
+        // Serialised by lsp-types itself, so the fields are exactly those it would send.
+        let mut value = serde_json::to_value(d).unwrap_or_default();
+        if let Some(map) = value.as_object_mut() {
+            map.remove("range");
+        }
+        let text = value.to_string();
+        let rest = match text.strip_prefix("{}") {
+            Some(_) => "}".into(),
+            None => format!(",{}", &text[1..]).into(),
+        };
+        Prepared {
+            range: d.range,
+            rest,
+        }
+    }
+
+    /// The same diagnostic with its lines moved by `delta`.
+    pub fn shifted(&self, delta: i64) -> Prepared {
+        let mv = |p: lsp::Position| lsp::Position::new((p.line as i64 + delta) as u32, p.character);
+        Prepared {
+            range: lsp::Range::new(mv(self.range.start), mv(self.range.end)),
+            rest: self.rest.clone(),
+        }
+    }
+
+    /// Writes the JSON object, its lines moved down by `line_shift`.
+    fn write(&self, out: &mut Vec<u8>, line_shift: u32) {
+        let (s, e) = (self.range.start, self.range.end);
+        let _ = write!(
+            out,
+            r#"{{"range":{{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}}"#,
+            s.line + line_shift,
+            s.character,
+            e.line + line_shift,
+            e.character
+        );
+        out.extend_from_slice(self.rest.as_bytes());
+    }
+
+    fn len_hint(&self) -> usize {
+        self.rest.len() + 80
+    }
+}
+
+/// The framed notification for `uri`: `items` are diagnostics with the number of lines to move
+/// each one down by.
+pub fn frame<'a>(
+    uri: &lsp::Url,
+    version: Option<i32>,
+    items: impl Iterator<Item = (&'a Prepared, u32)> + Clone,
+) -> Vec<u8> {
+    let size: usize = items.clone().map(|(p, _)| p.len_hint() + 1).sum();
+    let mut body = Vec::with_capacity(size + uri.as_str().len() + 128);
+    body.extend_from_slice(br#"{"jsonrpc":"2.0","method":""#);
+    body.extend_from_slice(METHOD.as_bytes());
+    body.extend_from_slice(br#"","params":{"uri":"#);
+    let _ = serde_json::to_writer(&mut body, uri.as_str());
+    body.extend_from_slice(br#","diagnostics":["#);
+    for (i, (p, shift)) in items.enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        p.write(&mut body, shift);
+    }
+    body.push(b']');
+    if let Some(v) = version {
+        let _ = write!(body, r#","version":{v}"#);
+    }
+    body.extend_from_slice(b"}}");
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(&body);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn diag(line: u32, message: &str, code: Option<&str>) -> lsp::Diagnostic {
+        lsp::Diagnostic {
+            range: lsp::Range::new(lsp::Position::new(line, 2), lsp::Position::new(line + 1, 0)),
+            severity: Some(lsp::DiagnosticSeverity::WARNING),
+            code: code.map(|c| lsp::NumberOrString::String(c.into())),
+            source: Some("jixiao".into()),
+            message: message.into(),
+            ..Default::default()
+        }
+    }
+
+    fn body(frame: &[u8]) -> Value {
+        let text = std::str::from_utf8(frame).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        assert_eq!(head, format!("Content-Length: {}", body.len()));
+        serde_json::from_str(body).unwrap()
+    }
+
+    /// What tower-lsp would have sent for the same diagnostics.
+    fn reference(uri: &lsp::Url, diags: Vec<lsp::Diagnostic>, version: Option<i32>) -> Value {
+        let params = lsp::PublishDiagnosticsParams::new(uri.clone(), diags, version);
+        json!({"jsonrpc": "2.0", "method": METHOD, "params": params})
+    }
+
+    #[test]
+    fn same_json_as_lsp_types() {
+        let uri = lsp::Url::parse("file:///tmp/%E9%A2%84%E7%AE%97%20a.jixiao").unwrap();
+        let diags = vec![
+            diag(
+                0,
+                "合计 ≠ 各项之和：\"引号\" \\ 反斜杠\t制表\u{1}控制",
+                Some("funding-sum"),
+            ),
+            diag(7, "", None),
+            lsp::Diagnostic {
+                range: lsp::Range::default(),
+                message: "只有消息".into(),
+                ..Default::default()
+            },
+        ];
+        let prepared: Vec<Prepared> = diags.iter().map(Prepared::new).collect();
+        for version in [Some(3), None] {
+            let got = body(&frame(&uri, version, prepared.iter().map(|p| (p, 0))));
+            assert_eq!(got, reference(&uri, diags.clone(), version));
+        }
+        let empty = body(&frame(&uri, None, std::iter::empty()));
+        assert_eq!(empty, reference(&uri, vec![], None));
+    }
+
+    #[test]
+    fn lines_are_moved() {
+        let uri = lsp::Url::parse("file:///a.jixiao").unwrap();
+        let d = diag(4, "x", Some("r"));
+        let p = Prepared::new(&d).shifted(-4);
+        let got = body(&frame(&uri, Some(1), [(&p, 10)].into_iter()));
+        let mut moved = d.clone();
+        moved.range.start.line = 10;
+        moved.range.end.line = 11;
+        assert_eq!(got, reference(&uri, vec![moved], Some(1)));
+    }
+}
