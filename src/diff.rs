@@ -270,13 +270,10 @@ fn value_text(ind: &Indicator) -> String {
 fn columns(ind: &Indicator) -> Vec<(&'static str, Option<String>)> {
     vec![
         ("指标值", Some(value_text(ind))),
-        (
-            ACTUAL,
-            ind.actual.as_ref().map(|a| a.value.trim().to_string()),
-        ),
-        (WEIGHT, num_text(ind.weight.as_ref())),
-        (SCORE, num_text(ind.score.as_ref())),
-        (DEVIATION, ind.deviation.as_ref().map(|d| d.text())),
+        (ACTUAL, ind.actual().map(|a| a.value.trim().to_string())),
+        (WEIGHT, num_text(ind.weight())),
+        (SCORE, num_text(ind.score())),
+        (DEVIATION, ind.deviation().map(|d| d.text())),
     ]
 }
 

@@ -11,8 +11,8 @@ fn round2(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
-fn value(f: &Option<NumField>) -> Option<Decimal> {
-    f.as_ref().and_then(|f| f.num).map(|n| n.value)
+fn value(f: Option<&NumField>) -> Option<Decimal> {
+    f.and_then(|f| f.num).map(|n| n.value)
 }
 
 /// 执行率 in percent, two decimals, from the 全年执行数 and 全年预算数 (else 年初预算数) totals.
@@ -54,7 +54,7 @@ fn number_cells(p: &Project) -> Vec<&NumField> {
         out.extend([&t.weight, &t.score].into_iter().flatten());
     }
     for (_, _, ind) in p.indicators() {
-        out.extend([&ind.weight, &ind.score].into_iter().flatten());
+        out.extend([ind.weight(), ind.score()].into_iter().flatten());
     }
     out
 }
@@ -84,14 +84,14 @@ pub fn check(p: &Project, _cx: &Context, sink: &mut Sink) {
     let mut scores = Decimal::ZERO;
     let mut any_weight = false;
     if let Some(f) = &p.funding {
-        if let Some(w) = value(&f.weight) {
+        if let Some(w) = value(f.weight.as_ref()) {
             weights += w;
             any_weight = true;
         }
-        scores += value(&f.score).unwrap_or_default();
+        scores += value(f.score.as_ref()).unwrap_or_default();
     }
     for (_, _, ind) in p.indicators() {
-        let (w, s) = (value(&ind.weight), value(&ind.score));
+        let (w, s) = (value(ind.weight()), value(ind.score()));
         if let Some(w) = w {
             weights += w;
             any_weight = true;
@@ -101,7 +101,7 @@ pub fn check(p: &Project, _cx: &Context, sink: &mut Sink) {
         if s > w {
             sink.push(
                 "score-exceeds-weight",
-                ind.score.as_ref().unwrap().value_span,
+                ind.score().unwrap().value_span,
                 format!(
                     "「{}」得分 {} 超过分值 {}",
                     ind.name,
@@ -109,12 +109,7 @@ pub fn check(p: &Project, _cx: &Context, sink: &mut Sink) {
                     w.normalize()
                 ),
             );
-        } else if s < w
-            && ind
-                .deviation
-                .as_ref()
-                .is_none_or(|d| d.text().trim().is_empty())
-        {
+        } else if s < w && ind.deviation().is_none_or(|d| d.text().trim().is_empty()) {
             sink.push(
                 "deviation-reason",
                 ind.name_span,
@@ -145,7 +140,7 @@ pub fn check(p: &Project, _cx: &Context, sink: &mut Sink) {
     }
     // A stated 总分分值 that differs from Σ分值 is the same mistake as weight-total when that
     // fired; report it only when the weights do add up to 100.
-    if let (Some(tw), Some(v)) = (&total.weight, value(&total.weight)) {
+    if let (Some(tw), Some(v)) = (&total.weight, value(total.weight.as_ref())) {
         if any_weight && v != weights && !weight_total_fired {
             sink.push(
                 "total-score",
@@ -158,7 +153,7 @@ pub fn check(p: &Project, _cx: &Context, sink: &mut Sink) {
             );
         }
     }
-    if let (Some(ts), Some(v)) = (&total.score, value(&total.score)) {
+    if let (Some(ts), Some(v)) = (&total.score, value(total.score.as_ref())) {
         if (v - scores).abs() > Decimal::new(1, 2) {
             sink.push(
                 "total-score",
@@ -195,7 +190,7 @@ fn check_funding(f: &Funding, sink: &mut Sink) {
             }
         }
     }
-    let (Some(w), Some(s)) = (value(&f.weight), &f.score) else {
+    let (Some(w), Some(s)) = (value(f.weight.as_ref()), &f.score) else {
         return;
     };
     let Some(stated) = s.num.map(|n| n.value) else {

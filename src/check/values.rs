@@ -50,7 +50,7 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     let texts = p
         .texts
         .iter()
-        .chain(p.indicators().filter_map(|(_, _, i)| i.deviation.as_ref()));
+        .chain(p.indicators().filter_map(|(_, _, i)| i.deviation()));
     for t in texts {
         for (line, span) in &t.lines {
             if let Some(r) = remnant(line) {
@@ -68,7 +68,7 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     let fields = p
         .fields
         .iter()
-        .chain(p.indicators().filter_map(|(_, _, i)| i.actual.as_ref()));
+        .chain(p.indicators().filter_map(|(_, _, i)| i.actual()));
     for f in fields {
         if let Some(r) = remnant(&f.value) {
             sink.push(

@@ -98,13 +98,10 @@ pub fn to_csv(doc: &Document) -> String {
             ]);
             if kind == FormKind::SelfEval {
                 row.extend([
-                    ind.actual
-                        .as_ref()
-                        .map(|a| a.value.clone())
-                        .unwrap_or_default(),
-                    num(ind.weight.as_ref()),
-                    num(ind.score.as_ref()),
-                    ind.deviation.as_ref().map(|d| d.text()).unwrap_or_default(),
+                    ind.actual().map(|a| a.value.clone()).unwrap_or_default(),
+                    num(ind.weight()),
+                    num(ind.score()),
+                    ind.deviation().map(|d| d.text()).unwrap_or_default(),
                 ]);
             }
             line(&mut out, &row);

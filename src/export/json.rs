@@ -29,9 +29,8 @@ fn parts(p: &Parts) -> Value {
     })
 }
 
-fn num(n: &Option<NumField>) -> Value {
-    n.as_ref()
-        .and_then(|n| n.num)
+fn num(n: Option<&NumField>) -> Value {
+    n.and_then(|n| n.num)
         .map(|n| Value::String(n.value.normalize().to_string()))
         .unwrap_or(Value::Null)
 }
@@ -89,14 +88,11 @@ fn indicator(l1: &Level1, l2: Option<&Level2>, ind: &Indicator, self_eval: bool)
     if self_eval {
         m.insert(
             "actual".into(),
-            ind.actual
-                .as_ref()
-                .map(|a| json!(a.value))
-                .unwrap_or(Value::Null),
+            ind.actual().map(|a| json!(a.value)).unwrap_or(Value::Null),
         );
-        m.insert("weight".into(), num(&ind.weight));
-        m.insert("score".into(), num(&ind.score));
-        m.insert("deviation".into(), text(ind.deviation.as_ref()));
+        m.insert("weight".into(), num(ind.weight()));
+        m.insert("score".into(), num(ind.score()));
+        m.insert("deviation".into(), text(ind.deviation()));
     }
     Value::Object(m)
 }
@@ -133,9 +129,9 @@ fn project(p: &Project, kind: FormKind) -> Value {
                         "executed": col(ColumnKind::Executed),
                     }),
                 );
-                fm.insert("weight".into(), num(&f.weight));
-                fm.insert("rate".into(), num(&f.rate));
-                fm.insert("score".into(), num(&f.score));
+                fm.insert("weight".into(), num(f.weight.as_ref()));
+                fm.insert("rate".into(), num(f.rate.as_ref()));
+                fm.insert("score".into(), num(f.score.as_ref()));
             }
             Value::Object(fm)
         }
@@ -160,8 +156,8 @@ fn project(p: &Project, kind: FormKind) -> Value {
         m.insert(
             "total_score".into(),
             json!({
-                "weight": t.map(|t| num(&t.weight)).unwrap_or(Value::Null),
-                "score": t.map(|t| num(&t.score)).unwrap_or(Value::Null),
+                "weight": t.map(|t| num(t.weight.as_ref())).unwrap_or(Value::Null),
+                "score": t.map(|t| num(t.score.as_ref())).unwrap_or(Value::Null),
             }),
         );
     }

@@ -379,13 +379,10 @@ fn self_eval_sheet(
         let cells = [
             ind.name.clone(),
             ind.value_text.clone(),
-            ind.actual
-                .as_ref()
-                .map(|a| a.value.clone())
-                .unwrap_or_default(),
-            num(ind.weight.as_ref()),
-            num(ind.score.as_ref()),
-            ind.deviation.as_ref().map(|d| d.text()).unwrap_or_default(),
+            ind.actual().map(|a| a.value.clone()).unwrap_or_default(),
+            num(ind.weight()),
+            num(ind.score()),
+            ind.deviation().map(|d| d.text()).unwrap_or_default(),
         ];
         for (c, v) in cells.iter().enumerate() {
             ws.write_string_with_format(r, 2 + c as u16, v, &fm.wrap)?;

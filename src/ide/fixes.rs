@@ -113,7 +113,7 @@ fn parts_with_total_at(p: &Project, rel: usize) -> Option<&Parts> {
 
 fn total_fix(p: &Project, rel: usize) -> Option<(&'static str, Decimal)> {
     let t = p.total.as_ref()?;
-    let val = |n: &Option<NumField>| n.as_ref().and_then(|n| n.num).map(|n| n.value);
+    let val = |n: Option<&NumField>| n.and_then(|n| n.num).map(|n| n.value);
     let f = p.funding.as_ref();
     if t.score
         .as_ref()
@@ -121,9 +121,9 @@ fn total_fix(p: &Project, rel: usize) -> Option<(&'static str, Decimal)> {
     {
         let s = p
             .indicators()
-            .filter_map(|(_, _, i)| val(&i.score))
+            .filter_map(|(_, _, i)| val(i.score()))
             .sum::<Decimal>()
-            + f.and_then(|f| val(&f.score)).unwrap_or_default();
+            + f.and_then(|f| val(f.score.as_ref())).unwrap_or_default();
         return Some(("得分", s.normalize()));
     }
     if t.weight
@@ -132,9 +132,9 @@ fn total_fix(p: &Project, rel: usize) -> Option<(&'static str, Decimal)> {
     {
         let w = p
             .indicators()
-            .filter_map(|(_, _, i)| val(&i.weight))
+            .filter_map(|(_, _, i)| val(i.weight()))
             .sum::<Decimal>()
-            + f.and_then(|f| val(&f.weight)).unwrap_or_default();
+            + f.and_then(|f| val(f.weight.as_ref())).unwrap_or_default();
         return Some(("分值", w.normalize()));
     }
     None

@@ -55,12 +55,12 @@ pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
         if let Some(t) = &p.total {
             let scores: Decimal = p
                 .indicators()
-                .filter_map(|(_, _, i)| i.score.as_ref().and_then(|s| s.num).map(|n| n.value))
+                .filter_map(|(_, _, i)| i.score().and_then(|s| s.num).map(|n| n.value))
                 .sum::<Decimal>()
                 + f_score(p);
             let weights: Decimal = p
                 .indicators()
-                .filter_map(|(_, _, i)| i.weight.as_ref().and_then(|s| s.num).map(|n| n.value))
+                .filter_map(|(_, _, i)| i.weight().and_then(|s| s.num).map(|n| n.value))
                 .sum::<Decimal>()
                 + p.funding
                     .as_ref()

@@ -222,6 +222,7 @@ pub fn build_project(seg: &Segment, text: &str, vocab: &Vocab) -> Project {
         };
         b.p.roles.push(r);
     }
+    b.p.shrink();
     b.p
 }
 
@@ -243,7 +244,7 @@ impl Builder<'_> {
             TextTarget::Project(i) => Some(&mut self.p.texts[i]),
             TextTarget::Deviation => self
                 .current_indicator()
-                .and_then(|ind| ind.deviation.as_mut()),
+                .and_then(|ind| ind.eval.as_mut()?.deviation.as_mut()),
         };
         if let Some(f) = field {
             f.lines.push((body, body_span));
@@ -429,15 +430,15 @@ impl Builder<'_> {
                 let ind = self.current_indicator().unwrap();
                 let r = match key {
                     WEIGHT => {
-                        set_once(&mut ind.weight, num(key), &mut issues);
+                        set_once(&mut ind.eval_mut().weight, num(key), &mut issues);
                         Role::Score
                     }
                     SCORE => {
-                        set_once(&mut ind.score, num(key), &mut issues);
+                        set_once(&mut ind.eval_mut().score, num(key), &mut issues);
                         Role::Score
                     }
                     ACTUAL => {
-                        set_once(&mut ind.actual, field(key), &mut issues);
+                        set_once(&mut ind.eval_mut().actual, field(key), &mut issues);
                         Role::Actual
                     }
                     _ => {
@@ -449,7 +450,7 @@ impl Builder<'_> {
                         if !v.is_empty() {
                             t.lines.push((v.to_string(), value_span));
                         }
-                        set_once(&mut ind.deviation, t, &mut issues);
+                        set_once(&mut ind.eval_mut().deviation, t, &mut issues);
                         Role::Deviation
                     }
                 };
@@ -606,10 +607,7 @@ impl Builder<'_> {
                     value: parse_indicator_value(v),
                     value_text: v.to_string(),
                     value_span,
-                    actual: None,
-                    weight: None,
-                    score: None,
-                    deviation: None,
+                    eval: None,
                 };
                 let l1 = &mut self.p.level1[l1i];
                 let (list, depth) = match self.cur_l2 {

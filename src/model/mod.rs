@@ -276,10 +276,36 @@ pub struct Indicator {
     pub value: IndicatorValue,
     pub value_text: String,
     pub value_span: Span,
+    /// The 自评表's cells; boxed because a 申报表 has none, and they would triple the size of
+    /// every indicator.
+    pub eval: Option<Box<Evaluation>>,
+}
+
+/// An indicator's 自评表 cells.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evaluation {
     pub actual: Option<Field>,
     pub weight: Option<NumField>,
     pub score: Option<NumField>,
     pub deviation: Option<TextField>,
+}
+
+impl Indicator {
+    pub fn actual(&self) -> Option<&Field> {
+        self.eval.as_ref()?.actual.as_ref()
+    }
+    pub fn weight(&self) -> Option<&NumField> {
+        self.eval.as_ref()?.weight.as_ref()
+    }
+    pub fn score(&self) -> Option<&NumField> {
+        self.eval.as_ref()?.score.as_ref()
+    }
+    pub fn deviation(&self) -> Option<&TextField> {
+        self.eval.as_ref()?.deviation.as_ref()
+    }
+    pub fn eval_mut(&mut self) -> &mut Evaluation {
+        self.eval.get_or_insert_with(Default::default)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,6 +351,21 @@ pub struct Project {
 }
 
 impl Project {
+    /// Gives back the vectors' spare room. A document keeps thousands of projects for as long
+    /// as it is open; grown by pushing, their indicator lists were ~40% unused (docs/PERFORMANCE.md).
+    pub(crate) fn shrink(&mut self) {
+        self.fields.shrink_to_fit();
+        self.texts.shrink_to_fit();
+        self.issues.shrink_to_fit();
+        self.level1.shrink_to_fit();
+        for l1 in &mut self.level1 {
+            l1.indicators.shrink_to_fit();
+            l1.level2.shrink_to_fit();
+            for l2 in &mut l1.level2 {
+                l2.indicators.shrink_to_fit();
+            }
+        }
+    }
     pub fn field(&self, key: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.key == key)
     }
