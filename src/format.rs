@@ -16,7 +16,6 @@ use std::ops::Range;
 /// Formats `text`, given its tree and model. The output ends with one line terminator, using
 /// the file's own (`\r\n` if its first line has one).
 pub fn format(text: &str, tree: &SyntaxTree, doc: &Document) -> String {
-    let lines = format_lines(text, tree, doc);
     let eol = if text.contains("\r\n")
         && text
             .find('\n')
@@ -30,82 +29,81 @@ pub fn format(text: &str, tree: &SyntaxTree, doc: &Document) -> String {
     if text.starts_with('\u{FEFF}') {
         out.push('\u{FEFF}');
     }
-    for l in lines {
-        out.push_str(&l);
+    let mut pending_blank = false;
+    let mut wrote_any = false;
+    for_each_rendered(text, tree, doc, |rendered, _, role| {
+        let Some(line) = rendered else {
+            pending_blank = true;
+            return;
+        };
+        // One blank line before each project and wherever the source had blank lines; none at
+        // the top.
+        if wrote_any && (pending_blank || role == Role::Project) {
+            out.push_str(eol);
+        }
+        pending_blank = false;
+        wrote_any = true;
+        out.push_str(&line);
         out.push_str(eol);
-    }
+    });
     out
 }
 
-/// Each source line's canonical rendering (`None` for a blank line), with its absolute content
-/// range. Comments take the depth of the next line that is not a comment or blank.
-fn rendered_lines(
+/// Calls `f` with each source line's canonical rendering (`None` for a blank line), its
+/// absolute content range and role, in order. One line at a time: formatting a large file
+/// builds no per-line table beside its output.
+fn for_each_rendered(
     text: &str,
     tree: &SyntaxTree,
     doc: &Document,
-) -> Vec<(Option<String>, Range<usize>, Role)> {
+    mut f: impl FnMut(Option<String>, Range<usize>, Role),
+) {
     let starts = tree.segment_starts();
-    let mut items: Vec<(&Line, &str, &LineRole, usize)> = Vec::new();
-    for (i, seg) in tree.segments.iter().enumerate() {
-        let seg_text = &text[starts[i]..starts[i + 1]];
-        let roles = if i == 0 {
+    let roles = |i: usize| {
+        if i == 0 {
             &doc.header.roles
         } else {
             &doc.projects[i - 1].roles
-        };
-        for (line, role) in seg.lines.iter().zip(roles) {
-            items.push((line, line.text(seg_text), role, starts[i]));
+        }
+    };
+    // Comments take the depth of the next line that is not a comment or blank.
+    let total: usize = tree.segments.iter().map(|s| s.lines.len()).sum();
+    let mut next_depth = vec![0u8; total];
+    let (mut d, mut at) = (0u8, total);
+    for i in (0..tree.segments.len()).rev() {
+        for r in roles(i).iter().rev() {
+            at -= 1;
+            next_depth[at] = d;
+            if !matches!(r.role, Role::Blank | Role::Comment) {
+                d = r.depth;
+            }
         }
     }
-    let mut next_depth = vec![0u8; items.len()];
-    let mut d = 0u8;
-    for (i, (_, _, r, _)) in items.iter().enumerate().rev() {
-        next_depth[i] = d;
-        if !matches!(r.role, Role::Blank | Role::Comment) {
-            d = r.depth;
-        }
-    }
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, (line, lt, role, base))| {
-            let range = base + line.start as usize..base + line.end() as usize;
+    let mut n = 0;
+    for (i, seg) in tree.segments.iter().enumerate() {
+        let seg_text = &text[starts[i]..starts[i + 1]];
+        for (line, role) in seg.lines.iter().zip(roles(i)) {
+            let range = starts[i] + line.start as usize..starts[i] + line.end() as usize;
+            let depth = next_depth[n];
+            n += 1;
             if role.role == Role::Blank {
-                return (None, range, role.role);
+                f(None, range, role.role);
+                continue;
             }
             let depth = if role.role == Role::Comment {
-                next_depth[i]
+                depth
             } else {
                 role.depth
             };
-            (
-                Some(format_line(line, lt, role, depth, doc.header.form_kind())),
+            let lt = line.text(seg_text);
+            let kind = doc.header.form_kind();
+            f(
+                Some(format_line(line, lt, role, depth, kind)),
                 range,
                 role.role,
-            )
-        })
-        .collect()
-}
-
-/// The canonical lines, without terminators, blank-line policy applied.
-pub fn format_lines(text: &str, tree: &SyntaxTree, doc: &Document) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut pending_blank = false;
-    for (rendered, _, role) in rendered_lines(text, tree, doc) {
-        let Some(line) = rendered else {
-            pending_blank = true;
-            continue;
-        };
-        if role == Role::Project && !out.is_empty() {
-            pending_blank = true;
+            );
         }
-        if pending_blank && !out.is_empty() {
-            out.push(String::new());
-        }
-        pending_blank = false;
-        out.push(line);
     }
-    out
 }
 
 /// Range formatting: each non-blank line overlapping `range` rewritten in canonical form, as
@@ -116,14 +114,15 @@ pub fn format_range(
     doc: &Document,
     range: Range<usize>,
 ) -> Vec<(Range<usize>, String)> {
-    rendered_lines(text, tree, doc)
-        .into_iter()
-        .filter(|(_, r, _)| r.end >= range.start && r.start <= range.end)
-        .filter_map(|(line, r, _)| {
-            let line = line?;
-            (text[r.clone()] != *line).then_some((r, line))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for_each_rendered(text, tree, doc, |line, r, _| {
+        if let Some(line) = line {
+            if r.end >= range.start && r.start <= range.end && text[r.clone()] != *line {
+                out.push((r, line));
+            }
+        }
+    });
+    out
 }
 
 fn indent(depth: u8) -> String {

@@ -229,12 +229,24 @@ impl LanguageServer for Backend {
             return;
         };
         let state = self.state.clone();
+        // On the server's own thread, one file at a time with a yield between files, so that
+        // messages keep being served; its transient memory is then reused by the documents
+        // (a thread of its own would keep it in a malloc arena of its own, docs/PERFORMANCE.md).
         tokio::spawn(async move {
-            let index = tokio::task::spawn_blocking(move || workspace::scan(&roots))
-                .await
-                .unwrap_or_default();
-            tracing::info!("workspace index: {} files", index.len());
-            state.lock().unwrap_or_else(|e| e.into_inner()).index = index;
+            let files = workspace::files(&roots);
+            let mut count = 0;
+            for path in files {
+                if let Some(ix) = workspace::index_file(&path) {
+                    count += 1;
+                    state
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .index
+                        .insert(path, ix);
+                }
+                tokio::task::yield_now().await;
+            }
+            tracing::info!("workspace index: {count} files");
         });
         if watch {
             let client = self.client.clone();
@@ -502,7 +514,7 @@ impl Backend {
         });
     }
 
-    /// Re-indexes one file from disk for the workspace index, in the background.
+    /// Re-indexes one file from disk for the workspace index, after the current message.
     fn reindex(&self, uri: Url) {
         let Ok(path) = uri.to_file_path() else { return };
         if path.extension().is_none_or(|x| x != "jixiao") {
@@ -510,11 +522,7 @@ impl Backend {
         }
         let state = self.state.clone();
         tokio::spawn(async move {
-            let p = path.clone();
-            let idx = tokio::task::spawn_blocking(move || workspace::index_file(&p))
-                .await
-                .ok()
-                .flatten();
+            let idx = workspace::index_file(&path);
             let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
             match idx {
                 Some(i) => st.index.insert(path, i),

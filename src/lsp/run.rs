@@ -94,8 +94,7 @@ pub fn run() -> u8 {
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -1,11 +1,11 @@
 //! The workspace index: the `*.jixiao` files under the workspace folders, for workspace symbols
 //! and for completing indicator names used elsewhere (other projects, last year's files).
 
-use crate::analysis::analyze;
 use crate::check::Settings;
 use crate::ide::KnownIndicator;
-use crate::model::Document;
+use crate::model::build_project;
 use crate::position::{Encoding, LineIndex};
+use crate::syntax::parse;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -19,56 +19,57 @@ pub struct FileIndex {
     pub indicators: Vec<KnownIndicator>,
 }
 
-pub fn index_document(
-    doc: &Document,
-    text_pos: impl Fn(usize) -> (u32, u32),
-    starts: &[usize],
-) -> FileIndex {
+/// What completion and workspace symbols need from one file. Its projects are built one at a
+/// time and dropped at once (no checks, no whole-file model): the index may cover thousands of
+/// files, and a whole-file analysis of a large one would briefly cost ten times its size.
+pub fn index_text(text: &str, settings: &Settings) -> FileIndex {
+    let tree = parse(text);
+    let starts = tree.segment_starts();
+    let ix = LineIndex::new(text);
     let mut f = FileIndex::default();
-    for (p, &base) in doc.projects.iter().zip(starts) {
-        let (l, c) = text_pos(base + p.name_span.start as usize);
-        f.projects.push((p.name.clone(), l, c));
+    let mut uses: Vec<Option<KnownIndicator>> = Vec::new();
+    // (二级, name) → its entry in `uses`: only the last use of a name is offered.
+    let mut last: HashMap<(String, String), usize> = HashMap::new();
+    for (seg, &base) in tree.segments.iter().zip(&starts).skip(1) {
+        let p = build_project(seg, &text[base..base + seg.len as usize], &settings.vocab);
+        let (l, c) = ix.position(text, base + p.name_span.start as usize, Encoding::Utf16);
+        f.projects.push((p.name.clone(), l as u32, c as u32));
         for (_, l2, ind) in p.indicators() {
-            if !ind.value_text.is_empty() {
-                f.indicators.push(KnownIndicator {
-                    name: ind.name.clone(),
-                    level2: l2.map(|l| l.canonical.clone()).unwrap_or_default(),
-                    value: ind.value_text.clone(),
-                    project: p.name.clone(),
-                });
+            if ind.value_text.is_empty() {
+                continue;
             }
+            let level2 = l2.map(|l| l.canonical.clone()).unwrap_or_default();
+            if let Some(i) = last.insert((level2.clone(), ind.name.clone()), uses.len()) {
+                uses[i] = None;
+            }
+            uses.push(Some(KnownIndicator {
+                name: ind.name.clone(),
+                level2,
+                value: ind.value_text.clone(),
+                project: p.name.clone(),
+            }));
         }
     }
+    // In order of last use, so that the latest value of a name is still the last entry.
+    f.indicators = uses.into_iter().flatten().collect();
+    f.projects.shrink_to_fit();
     f
 }
 
 pub fn index_file(path: &Path) -> Option<FileIndex> {
     let text = std::fs::read_to_string(path).ok()?;
     let settings = Settings::for_file(path).unwrap_or_default();
-    let a = analyze(&text, &settings);
-    let ix = LineIndex::new(&text);
-    let starts = a.project_starts();
-    Some(index_document(
-        &a.doc,
-        |o| {
-            let (l, c) = ix.position(&text, o, Encoding::Utf16);
-            (l as u32, c as u32)
-        },
-        &starts,
-    ))
+    Some(index_text(&text, &settings))
 }
 
-/// Every `*.jixiao` file under `roots` (bounded), indexed.
-pub fn scan(roots: &[PathBuf]) -> HashMap<PathBuf, FileIndex> {
+/// Every `*.jixiao` file under `roots` (bounded), in a stable order.
+pub fn files(roots: &[PathBuf]) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for r in roots {
         walk(r, &mut files);
     }
     files.truncate(MAX_FILES);
     files
-        .into_iter()
-        .filter_map(|p| index_file(&p).map(|i| (p, i)))
-        .collect()
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -92,5 +93,27 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         } else if p.extension().is_some_and(|x| x == "jixiao") {
             out.push(p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_keeps_the_last_use_of_each_name() {
+        let text = "表: 绩效目标申报表\n年度: 2025\n\n项目: 甲\n  指标:\n    产出指标:\n      数量指标:\n        培训人次: ≥100(人次)\n        覆盖率: ≥90(%)\n\n项目: 乙\n  指标:\n    产出指标:\n      数量指标:\n        培训人次: ≥200(人次)\n";
+        let f = index_text(text, &Settings::default());
+        let got: Vec<_> = f
+            .indicators
+            .iter()
+            .map(|k| (k.name.as_str(), k.value.as_str(), k.project.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("覆盖率", "≥90(%)", "甲"), ("培训人次", "≥200(人次)", "乙")]
+        );
+        let names: Vec<_> = f.projects.iter().map(|p| (p.0.as_str(), p.1)).collect();
+        assert_eq!(names, [("甲", 3), ("乙", 10)]);
     }
 }
