@@ -117,22 +117,15 @@ impl DocState {
         self.rope.insert(cs, new_text);
         let rope = &self.rope;
         let slice = |r: Range<usize>| -> Cow<'_, str> { rope.byte_slice(r).into() };
-        let re = self.tree.reparse_with(rope.len_bytes(), start, end, &slice);
-        self.tree = re.tree;
+        let (first, removed, added) =
+            self.tree
+                .reparse_in_place(rope.len_bytes(), start, end, &slice);
         self.starts = self.tree.segment_starts();
         // Segment indices: 0 is the header; project i is segment i + 1.
-        let header_touched = re.first == 0;
-        let p_first = re.first.saturating_sub(1);
-        let p_removed = if header_touched {
-            re.removed - 1
-        } else {
-            re.removed
-        };
-        let p_added = if header_touched {
-            re.added - 1
-        } else {
-            re.added
-        };
+        let header_touched = first == 0;
+        let p_first = first.saturating_sub(1);
+        let p_removed = if header_touched { removed - 1 } else { removed };
+        let p_added = if header_touched { added - 1 } else { added };
         let vocab = &self.settings.vocab;
         let new_projects: Vec<Arc<Project>> = (0..p_added)
             .map(|k| {

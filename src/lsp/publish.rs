@@ -17,12 +17,15 @@ pub type Outbox = tokio::sync::mpsc::UnboundedSender<Vec<u8>>;
 
 const METHOD: &str = "textDocument/publishDiagnostics";
 
-/// One diagnostic ready to be written: its range, and the rest of its JSON object.
+/// One diagnostic ready to be written: its JSON object, cut where its two line numbers go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prepared {
-    range: lsp::Range,
-    /// Everything after the range: `,"code":…,"message":…}`, or `}` when nothing follows.
-    rest: Box<str>,
+    start_line: u32,
+    end_line: u32,
+    /// `,"character":…},"end":{"line":`
+    middle: Box<str>,
+    /// `,"character":…}}` and the rest of the object: `,"code":…}`.
+    tail: Box<str>,
 }
 
 impl Prepared {
@@ -32,43 +35,58 @@ impl Prepared {
         if let Some(map) = value.as_object_mut() {
             map.remove("range");
         }
-        let text = value.to_string();
-        let rest = match text.strip_prefix("{}") {
-            Some(_) => "}".into(),
-            None => format!(",{}", &text[1..]).into(),
+        let rest = value.to_string();
+        let rest = match rest.strip_prefix("{}") {
+            Some(_) => "}".to_string(),
+            None => format!(",{}", &rest[1..]),
         };
+        let (s, e) = (d.range.start, d.range.end);
         Prepared {
-            range: d.range,
-            rest,
+            start_line: s.line,
+            end_line: e.line,
+            middle: format!(r#","character":{}}},"end":{{"line":"#, s.character).into(),
+            tail: format!(r#","character":{}}}}}{rest}"#, e.character).into(),
         }
     }
 
     /// The same diagnostic with its lines moved by `delta`.
     pub fn shifted(&self, delta: i64) -> Prepared {
-        let mv = |p: lsp::Position| lsp::Position::new((p.line as i64 + delta) as u32, p.character);
+        let mv = |line: u32| (line as i64 + delta) as u32;
         Prepared {
-            range: lsp::Range::new(mv(self.range.start), mv(self.range.end)),
-            rest: self.rest.clone(),
+            start_line: mv(self.start_line),
+            end_line: mv(self.end_line),
+            ..self.clone()
         }
     }
 
     /// Writes the JSON object, its lines moved down by `line_shift`.
     fn write(&self, out: &mut Vec<u8>, line_shift: u32) {
-        let (s, e) = (self.range.start, self.range.end);
-        let _ = write!(
-            out,
-            r#"{{"range":{{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}}"#,
-            s.line + line_shift,
-            s.character,
-            e.line + line_shift,
-            e.character
-        );
-        out.extend_from_slice(self.rest.as_bytes());
+        out.extend_from_slice(br#"{"range":{"start":{"line":"#);
+        write_u32(out, self.start_line + line_shift);
+        out.extend_from_slice(self.middle.as_bytes());
+        write_u32(out, self.end_line + line_shift);
+        out.extend_from_slice(self.tail.as_bytes());
     }
 
     fn len_hint(&self) -> usize {
-        self.rest.len() + 80
+        self.middle.len() + self.tail.len() + 48
     }
+}
+
+/// Decimal digits of `n`, without going through `fmt` (this runs for every diagnostic of a
+/// document on every keystroke).
+fn write_u32(out: &mut Vec<u8>, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// The framed notification for `uri`: `items` are diagnostics with the number of lines to move
@@ -153,6 +171,15 @@ mod tests {
         }
         let empty = body(&frame(&uri, None, std::iter::empty()));
         assert_eq!(empty, reference(&uri, vec![], None));
+    }
+
+    #[test]
+    fn numbers() {
+        for n in [0, 7, 10, 99, 100, 4_294_967_295] {
+            let mut out = Vec::new();
+            write_u32(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
     }
 
     #[test]

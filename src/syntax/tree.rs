@@ -115,6 +115,27 @@ impl SyntaxTree {
         old_end: usize,
         slice: &'a dyn Fn(std::ops::Range<usize>) -> Cow<'a, str>,
     ) -> Reparse {
+        let mut tree = self.clone();
+        let (first, removed, added) = tree.reparse_in_place(new_len, start, old_end, slice);
+        Reparse {
+            tree,
+            first,
+            removed,
+            added,
+        }
+    }
+
+    /// [`reparse_with`](Self::reparse_with), changing this tree: returns `(first, removed,
+    /// added)`. The untouched segments stay where they are — no per-segment work at all, where
+    /// building a new tree would count every `Arc` up and down (the bulk of a keystroke in a
+    /// large file).
+    pub fn reparse_in_place<'a>(
+        &mut self,
+        new_len: usize,
+        start: usize,
+        old_end: usize,
+        slice: &'a dyn Fn(std::ops::Range<usize>) -> Cow<'a, str>,
+    ) -> (usize, usize, usize) {
         let starts = self.segment_starts();
         let n = self.segments.len();
         let old_len = starts[n];
@@ -153,16 +174,8 @@ impl SyntaxTree {
                 .map(|(_, p)| p)
                 .collect();
             let added = new.len();
-            let mut segments = Vec::with_capacity(n + added);
-            segments.extend(self.segments[..first].iter().cloned());
-            segments.extend(new);
-            segments.extend(self.segments[last + 1..].iter().cloned());
-            return Reparse {
-                tree: SyntaxTree { segments },
-                first,
-                removed: last + 1 - first,
-                added,
-            };
+            self.segments.splice(first..=last, new);
+            return (first, last + 1 - first, added);
         }
     }
 
