@@ -1,10 +1,13 @@
 //! `jixiao lsp`: the language server over stdio (LSP 3.17). The only module that knows LSP
 //! types; everything it shows comes from `check`, `format` and `ide`, which work in bytes.
 //!
-//! Concurrency: tower-lsp runs handlers concurrently, so all document state sits behind one
-//! mutex and every handler does its work synchronously under it — a `didChange` is applied in
-//! full before the handler first awaits. Requests to the client (configuration) run in spawned
-//! tasks, never inside a handler. A panic in a handler is caught and logged; the server lives on.
+//! Concurrency: the server runs on one thread (a current-thread tokio runtime; stdin is read and
+//! stdout written by threads of their own). tower-lsp interleaves handlers at their awaits, so
+//! all document state sits behind one mutex and every handler does its work synchronously under
+//! it — a `didChange` is applied in full before the handler first awaits. Requests to the client
+//! (configuration) run in spawned tasks, never inside a handler. The workspace index is built in
+//! a task that yields between files. A panic in a handler is caught and logged; the server lives
+//! on.
 
 mod config;
 mod convert;
