@@ -7,14 +7,9 @@ use crate::model::*;
 
 /// The column headers, in Chinese as on the forms.
 pub fn headers(kind: FormKind) -> Vec<&'static str> {
-    let mut h = vec![
-        "项目名称",
-        NATURE,
-        CATEGORY,
-        AUTHORITY,
-        IMPLEMENTER,
-        START_DATE,
-        END_DATE,
+    let mut h = vec!["项目名称"];
+    h.extend(PROJECT_FIELDS);
+    h.extend([
         match kind {
             FormKind::Target => TOTAL,
             FormKind::SelfEval => TOTAL_SELF_EVAL,
@@ -29,7 +24,7 @@ pub fn headers(kind: FormKind) -> Vec<&'static str> {
         "指标值",
         "单位",
         "指标值原文",
-    ];
+    ]);
     if kind == FormKind::SelfEval {
         h.extend([ACTUAL, WEIGHT, SCORE, DEVIATION]);
     }
@@ -69,19 +64,9 @@ pub fn to_csv(doc: &Document) -> String {
                 .map(|d| d.to_string())
                 .unwrap_or_default()
         };
-        let project: Vec<String> = vec![
-            p.name.clone(),
-            field(p, NATURE),
-            field(p, CATEGORY),
-            field(p, AUTHORITY),
-            field(p, IMPLEMENTER),
-            field(p, START_DATE),
-            field(p, END_DATE),
-            money(TOTAL),
-            money(CURRENT_YEAR),
-            money(CARRYOVER),
-            money(OTHER),
-        ];
+        let mut project = vec![p.name.clone()];
+        project.extend(PROJECT_FIELDS.iter().map(|k| field(p, k)));
+        project.extend([TOTAL, CURRENT_YEAR, CARRYOVER, OTHER].map(money));
         let mut any = false;
         for (l1, l2, ind) in p.indicators() {
             any = true;
