@@ -1,7 +1,7 @@
 //! One line, classified on its own text alone (line-local).
 
 use super::Span;
-use crate::lexer::{lex_line, Token};
+use crate::lexer::{tokens, Token};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
@@ -103,11 +103,12 @@ fn trim_end(line: &str, mut end: usize, floor: usize) -> usize {
 
 /// Classifies one line's content (no terminator). `start`/`eol` are filled in by the caller.
 pub fn classify(content: &str) -> (LineKind, u32, u32) {
-    let toks = lex_line(content);
-    let mut i = 0;
+    // Only the first tokens decide: the indentation, then a `#`, a `>` or the first colon.
+    let mut toks = tokens(content);
+    let mut next = toks.next();
     let mut indent = 0usize;
     let mut indent_cols = 0u32;
-    if let Some((Token::Space, r)) = toks.first() {
+    if let Some((Token::Space, r)) = &next {
         indent = r.end;
         indent_cols = content[r.clone()]
             .chars()
@@ -118,9 +119,9 @@ pub fn classify(content: &str) -> (LineKind, u32, u32) {
                 _ => 1,
             })
             .sum();
-        i = 1;
+        next = toks.next();
     }
-    let Some((first, first_r)) = toks.get(i).cloned() else {
+    let Some((first, first_r)) = next else {
         return (LineKind::Blank, indent as u32, indent_cols);
     };
     let kind = match first {
@@ -148,7 +149,10 @@ pub fn classify(content: &str) -> (LineKind, u32, u32) {
                 body: Span::new(b, e),
             }
         }
-        _ => match toks[i..].iter().find(|(t, _)| *t == Token::Colon) {
+        _ => match std::iter::once((first, first_r))
+            .chain(toks)
+            .find(|(t, _)| *t == Token::Colon)
+        {
             None => LineKind::Error {
                 kind: SyntaxError::MissingColon,
             },
@@ -187,7 +191,8 @@ pub fn lines_of(text: &str) -> Vec<Line> {
     let mut at = 0usize;
     let bytes = text.as_bytes();
     while at < text.len() {
-        let nl = memchr_nl(&bytes[at..]).map(|i| at + i);
+        // `find` with a char searches for its byte a word at a time.
+        let nl = text[at..].find('\n').map(|i| at + i);
         let (content_end, next, eol) = match nl {
             Some(n) if n > at && bytes[n - 1] == b'\r' => (n - 1, n + 1, 2u8),
             Some(n) => (n, n + 1, 1u8),
@@ -205,10 +210,6 @@ pub fn lines_of(text: &str) -> Vec<Line> {
         at = next;
     }
     out
-}
-
-fn memchr_nl(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'\n')
 }
 
 #[cfg(test)]
