@@ -208,7 +208,7 @@ fn check_indicator(
                     ),
                 );
             }
-            if is_cost(l1, l2) && matches!(op, Op::Ge | Op::Gt) {
+            if matches!(op, Op::Ge | Op::Gt) && is_cost(l1, l2) {
                 sink.push(
                     "cost-operator",
                     at,
