@@ -187,10 +187,17 @@ pub fn classify(content: &str) -> (LineKind, u32, u32) {
 /// Splits `text` into lines (keeping `\r\n` as one terminator) and classifies each.
 /// Offsets are relative to the start of `text`.
 pub fn lines_of(text: &str) -> Vec<Line> {
-    let mut out = Vec::new();
-    let mut at = 0usize;
+    lines(text).collect()
+}
+
+/// [`lines_of`] one line at a time, for a caller that files them away as they come.
+pub fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
     let bytes = text.as_bytes();
-    while at < text.len() {
+    let mut at = 0usize;
+    std::iter::from_fn(move || {
+        if at >= text.len() {
+            return None;
+        }
         // `find` with a char searches for its byte a word at a time.
         let nl = text[at..].find('\n').map(|i| at + i);
         let (content_end, next, eol) = match nl {
@@ -199,17 +206,17 @@ pub fn lines_of(text: &str) -> Vec<Line> {
             None => (text.len(), text.len(), 0u8),
         };
         let (kind, indent, indent_cols) = classify(&text[at..content_end]);
-        out.push(Line {
+        let line = Line {
             start: at as u32,
             len: (content_end - at) as u32,
             eol,
             indent,
             indent_cols,
             kind,
-        });
+        };
         at = next;
-    }
-    out
+        Some(line)
+    })
 }
 
 #[cfg(test)]

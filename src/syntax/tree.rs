@@ -2,7 +2,7 @@
 //! `项目:` line up to the next. Segments hold only positions relative to themselves, so an edit
 //! re-parses the segments it touches and shares the rest (`Arc`) with the previous tree.
 
-use super::line::{lines_of, Line, LineKind};
+use super::line::{lines, Line, LineKind};
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -47,18 +47,20 @@ pub fn parse(text: &str) -> SyntaxTree {
 /// Cuts `text` into segments. When `with_header` the first segment is the header (empty if
 /// the text starts with a project).
 fn split(text: &str, with_header: bool) -> Vec<Arc<Segment>> {
-    let lines = lines_of(text);
     let mut out = Vec::new();
+    // The current segment's lines are gathered in one reused buffer and copied out once, at
+    // their final size: no vector of the whole file's lines, no growth per segment.
     let mut cur: Vec<Line> = Vec::new();
     let mut cur_start = 0u32;
     let mut first = with_header;
-    for mut line in lines {
+    for mut line in lines(text) {
         let line_start = line.start;
         if starts_project(&line, text) && (!cur.is_empty() || first) {
             out.push(Arc::new(Segment {
                 len: line_start - cur_start,
-                lines: std::mem::take(&mut cur),
+                lines: cur.as_slice().to_vec(),
             }));
+            cur.clear();
             cur_start = line_start;
         }
         first = false;
@@ -68,7 +70,7 @@ fn split(text: &str, with_header: bool) -> Vec<Arc<Segment>> {
     if !cur.is_empty() || first {
         out.push(Arc::new(Segment {
             len: text.len() as u32 - cur_start,
-            lines: cur,
+            lines: cur.as_slice().to_vec(),
         }));
     }
     out
