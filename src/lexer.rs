@@ -1,5 +1,9 @@
 //! Tokens of one line. Lexing is line-local: no token spans a newline, so an edit
 //! re-lexes only the lines it touches (DESIGN §7).
+//!
+//! A line's kind depends only on its first tokens and its first colon, so `syntax::classify`
+//! reads those characters directly instead of lexing the whole line; its tests check that it
+//! agrees with these tokens.
 
 use logos::Logos;
 use std::ops::Range;
@@ -33,51 +37,23 @@ pub enum Token {
 
 /// Lexes one line (without its line terminator). The ranges cover the line exactly.
 pub fn lex_line(line: &str) -> Vec<(Token, Range<usize>)> {
-    tokens(line).collect()
-}
-
-/// The tokens of one line (without its line terminator), as [`lex_line`] gives them, one at a
-/// time: a caller that needs only the first few (classifying a line) stops there, and no
-/// vector is built.
-pub fn tokens(line: &str) -> Tokens<'_> {
-    Tokens {
-        lexer: Token::lexer(line),
-        ahead: None,
-    }
-}
-
-pub struct Tokens<'a> {
-    lexer: logos::Lexer<'a, Token>,
-    /// The token read past the end of a run of spaces or other characters (see `Word`).
-    ahead: Option<(Token, Range<usize>)>,
-}
-
-impl Tokens<'_> {
-    /// The next token as logos sees it; what it does not recognise is one piece of a `Word`.
-    fn single(&mut self) -> Option<(Token, Range<usize>)> {
-        let tok = self.lexer.next()?;
-        Some((tok.unwrap_or(Token::Word), self.lexer.span()))
-    }
-}
-
-impl Iterator for Tokens<'_> {
-    type Item = (Token, Range<usize>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (tok, mut span) = self.ahead.take().or_else(|| self.single())?;
-        if matches!(tok, Token::Space | Token::Word) {
-            // Merge the run: read on until a token of another kind, and keep that one.
-            while let Some((t, s)) = self.single() {
-                if t == tok {
-                    span.end = s.end;
-                } else {
-                    self.ahead = Some((t, s));
-                    break;
-                }
-            }
+    let mut out: Vec<(Token, Range<usize>)> = Vec::new();
+    let mut lexer = Token::lexer(line);
+    while let Some(tok) = lexer.next() {
+        let span = lexer.span();
+        match tok {
+            Ok(Token::Space) => match out.last_mut() {
+                Some((Token::Space, r)) if r.end == span.start => r.end = span.end,
+                _ => out.push((Token::Space, span)),
+            },
+            Ok(t) => out.push((t, span)),
+            Err(()) => match out.last_mut() {
+                Some((Token::Word, r)) if r.end == span.start => r.end = span.end,
+                _ => out.push((Token::Word, span)),
+            },
         }
-        Some((tok, span))
     }
+    out
 }
 
 #[cfg(test)]

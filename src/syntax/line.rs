@@ -1,7 +1,6 @@
 //! One line, classified on its own text alone (line-local).
 
 use super::Span;
-use crate::lexer::{tokens, Token};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
@@ -102,79 +101,56 @@ fn trim_end(line: &str, mut end: usize, floor: usize) -> usize {
 }
 
 /// Classifies one line's content (no terminator). `start`/`eol` are filled in by the caller.
+///
+/// What decides is the first character after the indentation (`#`, `>`, or neither) and the
+/// first colon: the tokens of `lexer::lex_line` with the indentation as one `Space`, a `Hash`,
+/// an `Op` starting with `>`, and the first `Colon`. No token spans a colon, so this is read
+/// off the characters directly, without lexing the rest of the line.
 pub fn classify(content: &str) -> (LineKind, u32, u32) {
-    // Only the first tokens decide: the indentation, then a `#`, a `>` or the first colon.
-    let mut toks = tokens(content);
-    let mut next = toks.next();
-    let mut indent = 0usize;
-    let mut indent_cols = 0u32;
-    if let Some((Token::Space, r)) = &next {
-        indent = r.end;
-        indent_cols = content[r.clone()]
-            .chars()
-            .map(|c| match c {
-                '\t' => 4,
-                '\u{3000}' => 2,
-                '\r' | '\u{FEFF}' => 0,
-                _ => 1,
-            })
-            .sum();
-        next = toks.next();
-    }
-    let Some((first, first_r)) = next else {
+    let indent = skip_spaces(content, 0);
+    let indent_cols = content[..indent]
+        .chars()
+        .map(|c| match c {
+            '\t' => 4,
+            '\u{3000}' => 2,
+            '\r' | '\u{FEFF}' => 0,
+            _ => 1,
+        })
+        .sum();
+    let rest = &content[indent..];
+    let Some(first) = rest.chars().next() else {
         return (LineKind::Blank, indent as u32, indent_cols);
     };
     let kind = match first {
-        Token::Hash => LineKind::Comment {
-            text: Span::new(first_r.end, content.len()),
+        '#' => LineKind::Comment {
+            text: Span::new(indent + 1, content.len()),
         },
-        Token::Op if content[first_r.clone()].starts_with(['>', '＞']) => {
-            let marker_len = if content[first_r.clone()].starts_with('>') {
-                1
-            } else {
-                '＞'.len_utf8()
-            };
-            let marker = Span::new(first_r.start, first_r.start + marker_len);
-            let mut b = marker.end as usize;
-            while let Some(c) = content[b..].chars().next() {
-                if is_space(c) {
-                    b += c.len_utf8();
-                } else {
-                    break;
-                }
-            }
+        '>' | '＞' => {
+            let marker = Span::new(indent, indent + first.len_utf8());
+            let b = skip_spaces(content, marker.end as usize);
             let e = trim_end(content, content.len(), b);
             LineKind::Text {
                 marker,
                 body: Span::new(b, e),
             }
         }
-        _ => match std::iter::once((first, first_r))
-            .chain(toks)
-            .find(|(t, _)| *t == Token::Colon)
-        {
+        _ => match rest.char_indices().find(|&(_, c)| matches!(c, ':' | '：')) {
             None => LineKind::Error {
                 kind: SyntaxError::MissingColon,
             },
-            Some((_, colon)) => {
-                let key_end = trim_end(content, colon.start, indent);
+            Some((i, c)) => {
+                let colon = Span::new(indent + i, indent + i + c.len_utf8());
+                let key_end = trim_end(content, colon.start as usize, indent);
                 if key_end == indent {
                     LineKind::Error {
                         kind: SyntaxError::EmptyKey,
                     }
                 } else {
-                    let mut v = colon.end;
-                    while let Some(c) = content[v..].chars().next() {
-                        if is_space(c) {
-                            v += c.len_utf8();
-                        } else {
-                            break;
-                        }
-                    }
+                    let v = skip_spaces(content, colon.end as usize);
                     let v_end = trim_end(content, content.len(), v);
                     LineKind::Entry {
                         key: Span::new(indent, key_end),
-                        colon: Span::new(colon.start, colon.end),
+                        colon,
                         value: Span::new(v, v_end),
                     }
                 }
@@ -182,6 +158,14 @@ pub fn classify(content: &str) -> (LineKind, u32, u32) {
         },
     };
     (kind, indent as u32, indent_cols)
+}
+
+/// The offset of the first character at or after `from` that is not a space.
+fn skip_spaces(line: &str, from: usize) -> usize {
+    line[from..]
+        .char_indices()
+        .find(|&(_, c)| !is_space(c))
+        .map_or(line.len(), |(i, _)| from + i)
 }
 
 /// Splits `text` into lines (keeping `\r\n` as one terminator) and classifies each.
@@ -247,6 +231,121 @@ mod tests {
         assert!(matches!(kind(" \t\u{3000}"), LineKind::Blank));
         assert!(matches!(kind("没有冒号"), LineKind::Error { .. }));
         assert!(matches!(kind(" ：值"), LineKind::Error { .. }));
+    }
+
+    /// The classification as the tokens of `lex_line` define it (how `classify` worked before
+    /// it read the characters directly).
+    fn classify_by_tokens(content: &str) -> (LineKind, u32, u32) {
+        use crate::lexer::{lex_line, Token};
+        let toks = lex_line(content);
+        let (mut i, mut indent, mut indent_cols) = (0, 0, 0);
+        if let Some((Token::Space, r)) = toks.first() {
+            indent = r.end;
+            indent_cols = content[r.clone()]
+                .chars()
+                .map(|c| match c {
+                    '\t' => 4,
+                    '\u{3000}' => 2,
+                    '\r' | '\u{FEFF}' => 0,
+                    _ => 1,
+                })
+                .sum();
+            i = 1;
+        }
+        let Some((first, r)) = toks.get(i).cloned() else {
+            return (LineKind::Blank, indent as u32, indent_cols);
+        };
+        let kind = match first {
+            Token::Hash => LineKind::Comment {
+                text: Span::new(r.end, content.len()),
+            },
+            Token::Op if content[r.clone()].starts_with(['>', '＞']) => {
+                let len = content[r.clone()].chars().next().unwrap().len_utf8();
+                let b = skip_spaces(content, r.start + len);
+                LineKind::Text {
+                    marker: Span::new(r.start, r.start + len),
+                    body: Span::new(b, trim_end(content, content.len(), b)),
+                }
+            }
+            _ => match toks[i..].iter().find(|(t, _)| *t == Token::Colon) {
+                None => LineKind::Error {
+                    kind: SyntaxError::MissingColon,
+                },
+                Some((_, colon)) if trim_end(content, colon.start, indent) == indent => {
+                    LineKind::Error {
+                        kind: SyntaxError::EmptyKey,
+                    }
+                }
+                Some((_, colon)) => {
+                    let v = skip_spaces(content, colon.end);
+                    LineKind::Entry {
+                        key: Span::new(indent, trim_end(content, colon.start, indent)),
+                        colon: Span::new(colon.start, colon.end),
+                        value: Span::new(v, trim_end(content, content.len(), v)),
+                    }
+                }
+            },
+        };
+        (kind, indent as u32, indent_cols)
+    }
+
+    #[test]
+    fn classify_agrees_with_the_tokens() {
+        let mut lines: Vec<String> = [
+            "",
+            " ",
+            "\t",
+            "\u{3000}\u{FEFF}\r",
+            "#",
+            "  #注释",
+            "> ",
+            ">",
+            "＞文本",
+            ">= 90",
+            "＞＝90",
+            " ≥90",
+            ":",
+            "：值",
+            " ： 值 ",
+            "名称:值",
+            "名称 ：　值　",
+            "a:b:c",
+            "1,000.5: x",
+            "(单位)：%",
+            "%: 1",
+            "≤: 2",
+            "没有冒号",
+            "\u{FEFF}表: 绩效目标申报表",
+            "  键\t:\t值\r",
+            "𠀀: 𠀀",
+            "\r# x",
+            "a#b: c",
+            "x>y: z",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let files = [
+            "tests/fixtures",
+            "tests/rules",
+            "examples",
+            "tests/fuzz-regressions/text",
+        ];
+        for dir in files {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for entry in std::fs::read_dir(dir).unwrap() {
+                if let Ok(text) = std::fs::read_to_string(entry.unwrap().path()) {
+                    lines.extend(
+                        text.split('\n')
+                            .map(|l| l.trim_end_matches('\r').to_string()),
+                    );
+                }
+            }
+        }
+        lines.extend(crate::gen::generate(30, 7).lines().map(str::to_string));
+        for line in &lines {
+            assert_eq!(classify(line), classify_by_tokens(line), "{line:?}");
+        }
     }
 
     #[test]
