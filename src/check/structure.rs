@@ -61,7 +61,7 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
         .enumerate()
         .map(|(i, (_, _, ind))| (ind.name.as_str(), i, ind))
         .collect();
-    names.sort_unstable_by_key(|&(name, i, _)| (name, i));
+    names.sort_unstable_by_key(|&(name, i, _)| (name.len(), name, i));
     for pair in names.windows(2) {
         let (earlier, (name, _, ind)) = (pair[0].0, pair[1]);
         if earlier == name {
