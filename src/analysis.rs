@@ -65,3 +65,43 @@ pub fn format_text(text: &str, settings: &Settings) -> String {
     let doc = build(&tree, text, &settings.vocab);
     crate::format::format(text, &tree, &doc)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check_document;
+
+    /// Segment by segment gives what the phases give one after the other.
+    #[test]
+    fn analyze_is_parse_build_check() {
+        let mut texts: Vec<String> = [
+            "",
+            "\n",
+            "表: 绩效目标申报表\n",
+            "项目: 甲\n  项目类别: 其他运转类\n项目: 甲\n",
+            "\u{FEFF}表: 绩效目标申报表\r\n年度: 2025\r\n\r\n项目: 乙\r\n  年度总体目标:\r\n    > 文本\r\n",
+            "表: 绩效目标申报表\n  项目: 缩进的项目\n没有冒号\n项目:\n",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "jixiao") {
+                texts.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+        texts.push(crate::gen::generate(40, 3));
+        let settings = Settings::default();
+        for text in &texts {
+            let a = analyze(text, &settings);
+            let tree = parse(text);
+            let doc = build(&tree, text, &settings.vocab);
+            let diagnostics = check_document(&doc, &project_starts(&tree), &settings);
+            assert_eq!(a.tree, tree, "{text:?}");
+            assert_eq!(a.doc, doc, "{text:?}");
+            assert_eq!(a.diagnostics, diagnostics, "{text:?}");
+        }
+    }
+}
