@@ -1,5 +1,9 @@
 //! Tokens of one line. Lexing is line-local: no token spans a newline, so an edit
 //! re-lexes only the lines it touches (DESIGN §7).
+//!
+//! A line's kind depends only on its first tokens and its first colon, so `syntax::classify`
+//! reads those characters directly instead of lexing the whole line; its tests check that it
+//! agrees with these tokens.
 
 use logos::Logos;
 use std::ops::Range;

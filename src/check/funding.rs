@@ -130,10 +130,11 @@ pub fn cost_caps(p: &Project) -> (Decimal, usize, usize) {
     let mut sum = Decimal::ZERO;
     let (mut n, mut wan) = (0, 0);
     for (l1, l2, ind) in p.indicators() {
-        if !is_cost(l1, l2) {
+        // The value first: it is cheaper to look at than the category names.
+        let Some((v, w)) = cost_cap(ind) else {
             continue;
-        }
-        if let Some((v, w)) = cost_cap(ind) {
+        };
+        if is_cost(l1, l2) {
             sum += v;
             n += 1;
             wan += usize::from(w);

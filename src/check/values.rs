@@ -13,7 +13,29 @@ const REMNANTS: &[&str] = &[
     "</",
 ];
 
+/// Whether `b` is a byte some entry of `REMNANTS` starts with.
+fn is_remnant_start(b: u8) -> bool {
+    // `|`, not `||`: no branches, so the loop below compiles to vector compares.
+    (b == b'$') | (b == b'\\') | (b == b'<') | (b == b'&')
+}
+
+fn has_remnant_start(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(16);
+    for c in &mut chunks {
+        if c.iter().fold(false, |any, &b| any | is_remnant_start(b)) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| is_remnant_start(b))
+}
+
+/// The first entry of `REMNANTS` (in the table's order) that occurs in `text`.
 pub fn remnant(text: &str) -> Option<&'static str> {
+    // One pass over the bytes settles nearly every line: a line with none of the starting
+    // bytes cannot hold a remnant, and the 13 substring searches are left for the rare rest.
+    if !has_remnant_start(text.as_bytes()) {
+        return None;
+    }
     REMNANTS.iter().copied().find(|r| text.contains(r))
 }
 
@@ -186,7 +208,7 @@ fn check_indicator(
                     ),
                 );
             }
-            if is_cost(l1, l2) && matches!(op, Op::Ge | Op::Gt) {
+            if matches!(op, Op::Ge | Op::Gt) && is_cost(l1, l2) {
                 sink.push(
                     "cost-operator",
                     at,
@@ -202,5 +224,26 @@ fn check_indicator(
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_remnant_starts_with_a_trigger_byte() {
+        for r in REMNANTS {
+            assert!(is_remnant_start(r.as_bytes()[0]), "{r}");
+        }
+    }
+
+    #[test]
+    fn remnant_keeps_the_table_order() {
+        assert_eq!(remnant("≥90.00(%)"), None);
+        assert_eq!(remnant("目标 &lt; 90 与 $x$"), Some("$"));
+        assert_eq!(remnant("\\geq 90\\%"), Some("\\geq"));
+        assert_eq!(remnant("a</b>"), Some("</"));
+        assert_eq!(remnant("≤ 5 & <3"), None);
     }
 }

@@ -68,24 +68,28 @@ pub fn parse_number(s: &str) -> Option<Decimal> {
     if !(first.is_ascii_digit() || (first == '-' && s.len() > 1)) {
         return None;
     }
-    if !s
-        .chars()
-        .skip(1)
-        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
-        || s.ends_with('.')
-    {
+    // Bytes, not chars: every accepted character is ASCII (and so is the first one).
+    if !s.bytes().skip(1).all(is_number_byte) || s.ends_with('.') {
         return None;
+    }
+    if !s.contains(',') {
+        return Decimal::from_str(s).ok();
     }
     let plain: String = s.chars().filter(|&c| c != ',').collect();
     Decimal::from_str(&plain).ok()
 }
 
+/// A digit, a thousands separator or the decimal point.
+fn is_number_byte(b: u8) -> bool {
+    b.is_ascii_digit() || b == b',' || b == b'.'
+}
+
 /// Leading number of `s` (digits, commas, one decimal point) and the rest.
 fn split_number(s: &str) -> Option<(Decimal, &str)> {
+    // A character that is not ASCII starts with a byte ≥ 0x80: the end is on a boundary.
     let end = s
-        .char_indices()
-        .find(|&(_, c)| !(c.is_ascii_digit() || c == ',' || c == '.'))
-        .map(|(i, _)| i)
+        .bytes()
+        .position(|b| !is_number_byte(b))
         .unwrap_or(s.len());
     if end == 0 {
         return None;

@@ -69,6 +69,15 @@ impl Vocab {
 
     /// The canonical category name for `name` (aliases resolved, inner whitespace removed).
     pub fn canonical_category(&self, name: &str) -> String {
+        // Nearly every name (all indicator names pass through here) has no whitespace:
+        // look it up as it is rather than rebuild it a character at a time.
+        if !name.contains(char::is_whitespace) {
+            return self
+                .aliases
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.to_string());
+        }
         let squeezed: String = name.chars().filter(|c| !c.is_whitespace()).collect();
         self.aliases.get(&squeezed).cloned().unwrap_or(squeezed)
     }

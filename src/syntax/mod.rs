@@ -4,6 +4,6 @@ mod line;
 mod span;
 mod tree;
 
-pub use line::{classify, lines_of, Line, LineKind, SyntaxError};
+pub use line::{classify, lines, lines_of, Line, LineKind, SyntaxError};
 pub use span::Span;
-pub use tree::{parse, starts_project, Reparse, Segment, SyntaxTree, PROJECT_KEY};
+pub use tree::{parse, parse_each, starts_project, Reparse, Segment, SyntaxTree, PROJECT_KEY};

@@ -2,7 +2,7 @@
 //! `项目:` line up to the next. Segments hold only positions relative to themselves, so an edit
 //! re-parses the segments it touches and shares the rest (`Arc`) with the previous tree.
 
-use super::line::{lines_of, Line, LineKind};
+use super::line::{lines, Line, LineKind};
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -44,21 +44,35 @@ pub fn parse(text: &str) -> SyntaxTree {
     }
 }
 
+/// [`parse`], handing each segment to `f` as soon as its last line is read: the header first
+/// (possibly empty), then the projects. A caller that builds each segment right away finds
+/// its lines and text still in the cache.
+pub fn parse_each(text: &str, f: impl FnMut(Arc<Segment>)) {
+    each_segment(text, true, f)
+}
+
 /// Cuts `text` into segments. When `with_header` the first segment is the header (empty if
 /// the text starts with a project).
 fn split(text: &str, with_header: bool) -> Vec<Arc<Segment>> {
-    let lines = lines_of(text);
     let mut out = Vec::new();
+    each_segment(text, with_header, |s| out.push(s));
+    out
+}
+
+fn each_segment(text: &str, with_header: bool, mut f: impl FnMut(Arc<Segment>)) {
+    // The current segment's lines are gathered in one reused buffer and copied out once, at
+    // their final size: no vector of the whole file's lines, no growth per segment.
     let mut cur: Vec<Line> = Vec::new();
     let mut cur_start = 0u32;
     let mut first = with_header;
-    for mut line in lines {
+    for mut line in lines(text) {
         let line_start = line.start;
         if starts_project(&line, text) && (!cur.is_empty() || first) {
-            out.push(Arc::new(Segment {
+            f(Arc::new(Segment {
                 len: line_start - cur_start,
-                lines: std::mem::take(&mut cur),
+                lines: cur.as_slice().to_vec(),
             }));
+            cur.clear();
             cur_start = line_start;
         }
         first = false;
@@ -66,12 +80,11 @@ fn split(text: &str, with_header: bool) -> Vec<Arc<Segment>> {
         cur.push(line);
     }
     if !cur.is_empty() || first {
-        out.push(Arc::new(Segment {
+        f(Arc::new(Segment {
             len: text.len() as u32 - cur_start,
-            lines: cur,
+            lines: cur.as_slice().to_vec(),
         }));
     }
-    out
 }
 
 impl SyntaxTree {
