@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command (README, .ci/run): style gates, every Rust test, then the editor tests.
+# The test command (README, .ci/run): style gates, every Rust test, the editor tests, then (when
+# JIXIAO_FUZZ=SECONDS is set) a bounded run of each cargo-fuzz target.
 # Ends with one summary line: "tests: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,22 @@ if [ -x scripts/test-editors.sh ] || [ -f scripts/test-editors.sh ]; then
   passed=$((passed + p))
   failed=$((failed + f))
   if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+fi
+
+# Opt-in, as it installs cargo-fuzz and builds with AddressSanitizer (minutes from a cold start);
+# CI sets it (.ci/run). One test per fuzz target.
+if [ -n "${JIXIAO_FUZZ:-}" ]; then
+  step "fuzz: each cargo-fuzz target for $JIXIAO_FUZZ s (scripts/fuzz.sh)"
+  bash scripts/fuzz.sh "$JIXIAO_FUZZ" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  counts=$(awk '/^fuzz: [0-9]+ passed, [0-9]+ failed$/ { p = $2; f = $4 } END { print p + 0, f + 0 }' "$log")
+  p=${counts% *}
+  f=${counts#* }
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+else
+  echo; echo "==> fuzz: skipped (set JIXIAO_FUZZ=SECONDS to run each cargo-fuzz target that long)"
 fi
 
 echo
