@@ -28,6 +28,8 @@ targets=("$@")
 # into a wrong slice somewhere else.
 build_flags=(-O -a --target-dir "$ROOT/fuzz/target")
 export RUSTC_BOOTSTRAP=1
+# A finding in CI is often all there is to go on.
+export RUST_BACKTRACE="${RUST_BACKTRACE:-1}"
 
 passed=0
 failed=0
