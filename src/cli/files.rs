@@ -1,17 +1,20 @@
 //! Finding and reading input files, with errors that name the file.
 
+use crate::walk::{unreadable_dir, Found, Walk};
 use std::path::{Path, PathBuf};
 
-pub const EXTENSION: &str = "jixiao";
-
-/// Expands directories into their `*.jixiao` files (sorted); files are taken as given.
+/// Expands directories into their `*.jixiao` files (see [`crate::walk`]); files are taken as
+/// given. A folder that cannot be read stays in the list, where a file would have been, so that
+/// each command reports it ([`read`] names it) the way it reports an unreadable file and goes on.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(p.clone());
         } else if p.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("{}: 无法读取目录：{e}", p.display()))?;
+            out.extend(Walk::new(std::slice::from_ref(p)).map(|f| match f {
+                Found::File(f) | Found::Unreadable(f, _) => f,
+            }));
         } else if p.exists() {
             out.push(p.clone());
         } else {
@@ -21,24 +24,6 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        let name = e.file_name();
-        if name.to_string_lossy().starts_with('.') || name == "target" || name == "node_modules" {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == EXTENSION) {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
 /// Reads a file as UTF-8 text; invalid UTF-8 is an error naming the line.
 pub fn read(path: &Path) -> Result<String, String> {
     let bytes = if path.as_os_str() == "-" {
@@ -46,6 +31,11 @@ pub fn read(path: &Path) -> Result<String, String> {
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
             .map_err(|e| format!("标准输入: 无法读取：{e}"))?;
         b
+    } else if path.is_dir() {
+        return Err(match std::fs::read_dir(path) {
+            Err(e) => unreadable_dir(path, &e),
+            Ok(_) => format!("{}: 是目录，不是文件", path.display()),
+        });
     } else {
         std::fs::read(path).map_err(|e| format!("{}: 无法读取：{e}", path.display()))?
     };
