@@ -91,6 +91,11 @@ impl Walk {
             _ if path.extension().is_some_and(|x| x == EXTENSION) => {
                 Step::Found(Found::File(path))
             }
+            // Neither a dangling link nor a file gone meanwhile: something there (a folder
+            // whose path is too long, one we may not look into) cannot be seen.
+            Err(e) if e.kind() != io::ErrorKind::NotFound && !is_link(&path) => {
+                unreadable(path, e)
+            }
             _ => Step::Busy,
         }
     }
@@ -143,6 +148,10 @@ fn unreadable(dir: PathBuf, e: io::Error) -> Step {
 /// The message for a folder that cannot be read.
 pub fn unreadable_dir(dir: &Path, e: &io::Error) -> String {
     format!("{}: 无法读取目录（其中的文件未检查）：{e}", dir.display())
+}
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 fn list_dir(dir: &Path) -> io::Result<Vec<PathBuf>> {

@@ -117,24 +117,28 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
 
 /// Whether the configuration of an open document changed on disk since last looked at (a
 /// `jixiao.toml` edited, created or deleted above it). A few `stat`s per folder of open
-/// documents; a folder seen for the first time only records what it has.
+/// documents. A folder seen for the first time is compared with the file its documents'
+/// settings came from.
 pub fn configs_changed(st: &mut State) -> bool {
-    let dirs: HashSet<PathBuf> = st
+    let dirs: HashMap<PathBuf, Option<PathBuf>> = st
         .docs
-        .keys()
-        .filter_map(|u| u.to_file_path().ok())
-        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .iter()
+        .filter_map(|(u, d)| {
+            let path = u.to_file_path().ok()?;
+            Some((path.parent()?.to_path_buf(), d.settings.source.clone()))
+        })
         .collect();
     let mut changed = false;
-    for dir in dirs {
+    for (dir, source) in dirs {
         let canonical = dir.canonicalize().unwrap_or_else(|_| dir.clone());
         let now = Settings::find_config(&canonical).map(|c| {
             let t = stamp(&c);
             (c, t)
         });
+        let now_source = now.as_ref().map(|(c, _)| c.clone());
         match st.scan.configs.insert(dir, now.clone()) {
-            Some(before) if before != now => changed = true,
-            _ => {}
+            Some(before) => changed |= before != now,
+            None => changed |= now_source != source,
         }
     }
     changed
