@@ -88,14 +88,10 @@ impl Walk {
             Ok(m) if m.is_dir() => self.enter(path, &m),
             // A `.jixiao` name that cannot be followed (a dangling link) is still a file the
             // user expects to be checked: reading it reports why it cannot be.
-            _ if path.extension().is_some_and(|x| x == EXTENSION) => {
-                Step::Found(Found::File(path))
-            }
+            _ if path.extension().is_some_and(|x| x == EXTENSION) => Step::Found(Found::File(path)),
             // Neither a dangling link nor a file gone meanwhile: something there (a folder
             // whose path is too long, one we may not look into) cannot be seen.
-            Err(e) if e.kind() != io::ErrorKind::NotFound && !is_link(&path) => {
-                unreadable(path, e)
-            }
+            Err(e) if e.kind() != io::ErrorKind::NotFound && !is_link(&path) => unreadable(path, e),
             _ => Step::Busy,
         }
     }

@@ -131,7 +131,9 @@ fn fmt_keeps_modes_links_and_hard_links_and_refuses_read_only_files() {
         "hard links keep sharing the file"
     );
     assert_eq!(
-        std::fs::metadata(dir.join("shared.jixiao")).unwrap().nlink(),
+        std::fs::metadata(dir.join("shared.jixiao"))
+            .unwrap()
+            .nlink(),
         2
     );
 
@@ -139,7 +141,11 @@ fn fmt_keeps_modes_links_and_hard_links_and_refuses_read_only_files() {
     set_mode("locked.jixiao", 0o444);
     let o = jixiao(&["fmt", "locked.jixiao"], &dir);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("locked.jixiao: 文件是只读的"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("locked.jixiao: 文件是只读的"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("locked.jixiao")).unwrap(),
         UNFORMATTED
@@ -160,8 +166,13 @@ fn fmt_stdin_to(stdout: Stdio, close_early: bool) -> Output {
     if close_early {
         drop(child.stdout.take());
     }
-    let big = UNFORMATTED.repeat(1) + &"# 注释\n".repeat(100_000);
-    child.stdin.take().unwrap().write_all(big.as_bytes()).unwrap();
+    let big = UNFORMATTED.to_string() + &"# 注释\n".repeat(100_000);
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(big.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -181,7 +192,11 @@ fn a_full_disk_on_stdout_is_a_message_and_exit_2() {
         .unwrap();
     let o = fmt_stdin_to(Stdio::from(full), false);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).starts_with("jixiao: 无法写入标准输出"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("jixiao: 无法写入标准输出"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// The server over stdio; every wait has a deadline.
@@ -340,12 +355,18 @@ fn without_file_watchers_saving_rereads_the_disk() {
             .as_array()
             .is_some_and(|d| d.iter().any(|d| d["code"] == json!(rule)))
     };
-    let first = s.wait_for("diagnostics", |m| m["method"] == "textDocument/publishDiagnostics");
+    let first = s.wait_for("diagnostics", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+    });
     assert!(has_rule(&first, "missing-field"), "{first}");
 
     // A new file and a new configuration, seen by no watcher.
     std::fs::write(dir.join("two.jixiao"), DOC.replace("甲项目", "乙项目")).unwrap();
-    std::fs::write(dir.join("jixiao.toml"), "[rules]\nmissing-field = \"off\"\n").unwrap();
+    std::fs::write(
+        dir.join("jixiao.toml"),
+        "[rules]\nmissing-field = \"off\"\n",
+    )
+    .unwrap();
     s.notify(
         "textDocument/didSave",
         json!({"textDocument": {"uri": doc_uri}}),

@@ -74,7 +74,10 @@ pub fn write_atomic(path: &Path, content: impl AsRef<[u8]>) -> Result<(), String
     };
     let old = std::fs::metadata(&target).ok();
     if let Some(m) = &old {
-        let writable = std::fs::OpenOptions::new().write(true).open(&target).is_ok();
+        let writable = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&target)
+            .is_ok();
         if m.permissions().readonly() || !writable {
             return Err(format!(
                 "{}: 文件是只读的，没有改写；需要改写请先允许写入（如 chmod u+w）",
