@@ -6,7 +6,9 @@
 
 use super::values::is_cost;
 use super::Sink;
-use crate::model::value::{canonical_number, parse_indicator_value, IndicatorValue, Op};
+use crate::model::value::{
+    canonical_number, parse_indicator_value, parse_money, IndicatorValue, Money, Op,
+};
 use crate::model::vocab::Grading;
 use crate::model::{Indicator, Level1, Level2, Project};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -182,7 +184,8 @@ pub fn assess(
 ) -> Option<Assessment> {
     let actual = ind.actual()?;
     let w = ind.weight()?.num?.value;
-    if actual.value.trim().is_empty() {
+    // A blank cell (`—`, `/`) says nothing about the result.
+    if parse_money(&actual.value) == Money::Blank || actual.value.trim().is_empty() {
         return None;
     }
     match &ind.value {

@@ -37,10 +37,19 @@ pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
                     });
                 }
             }
-            if let (Some(r), Some((rate, _, _))) = (&f.rate, execution_rate(f)) {
+            if let (Some(r), Some((rate, _, _)), Some(e)) =
+                (&f.rate, execution_rate(f), execution(f))
+            {
+                // When the form rounded another way (58.1237% printed 58.13%), four decimals show
+                // the reader why it is accepted.
+                let label = if r.num.is_some_and(|n| n.value == rate) {
+                    format!(" 计算 = {rate}%")
+                } else {
+                    format!(" 计算 = {}%", e.exact.round_dp(4).normalize())
+                };
                 out.push(Hint {
                     offset: base + r.value_span.end as usize,
-                    label: format!(" 计算 = {rate}%"),
+                    label,
                 });
             }
             let weight = f.weight.as_ref().and_then(|w| w.num);
