@@ -74,14 +74,21 @@ pub fn round2(d: Decimal) -> Decimal {
 }
 
 /// A unit as a base and a factor: `万人` is 10,000 `人`; `万` alone is a factor of no base.
+/// Spellings of one unit share a base (`个月` and `月`, `天` and `日`).
 fn scaled(unit: &str) -> (&str, Decimal) {
-    match unit.strip_prefix('万') {
+    let (base, factor) = match unit.strip_prefix('万') {
         Some(rest) => (rest, Decimal::from(10_000)),
         None => match unit.strip_prefix('亿') {
             Some(rest) => (rest, Decimal::from(100_000_000)),
             None => (unit, Decimal::ONE),
         },
-    }
+    };
+    let base = match base {
+        "个月" => "月",
+        "日" => "天",
+        b => b,
+    };
+    (base, factor)
 }
 
 /// The actual in the target's unit, or why it cannot be. A side without a unit is taken to
@@ -360,7 +367,9 @@ mod tests {
         );
         assert_eq!(c("95", Some("%"), "0.96", None), Ok(None));
         assert_eq!(c("85", Some("分"), "85", None), Ok(Some(d("85"))));
+        assert_eq!(c("6", Some("个月"), "5", Some("月")), Ok(Some(d("5"))));
         assert!(c("95", Some("%"), "3", Some("件")).is_err());
+        assert!(c("1000", Some("人次"), "900", Some("人")).is_err());
     }
 
     #[test]
