@@ -4,6 +4,7 @@
 mod dates;
 mod funding;
 mod rules;
+pub mod scoring;
 mod selfeval;
 pub mod settings;
 mod structure;
@@ -12,7 +13,7 @@ mod values;
 
 pub use funding::cost_caps as funding_cost_caps;
 pub use rules::{rule, Rule, RULES};
-pub use selfeval::execution_rate;
+pub use selfeval::{execution, execution_rate, execution_score};
 pub use settings::{Settings, SettingsError};
 
 use crate::model::vocab::Profile;

@@ -46,6 +46,10 @@ rules! {
     "weight-total" Error "分值合计不是 100";
     "total-score" Error "总分与各项得分之和不符";
     "deviation-reason" Warning "扣分的指标没有偏差原因";
+    "over-budget" Warning "执行率超过 100%（超预算）";
+    "adjusted-budget" Info "全年预算数与年初预算数不同（预算调整）";
+    "score-mismatch" Warning "得分与完成情况不符";
+    "actual-incomparable" Warning "实际完成值无法与指标值比较";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

@@ -3,10 +3,11 @@
 //! 一级 it belongs to.
 
 use super::View;
-use crate::check::{execution_rate, Diagnostic};
+use crate::check::scoring::{assess, Assessment};
+use crate::check::{execution, execution_rate, execution_score, Diagnostic};
 use crate::model::value::{fix_remnant, format_money};
 use crate::model::*;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,15 +73,17 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
             }
             "execution-score" => {
                 let f = project.and_then(|p| p.funding.as_ref());
-                if let (Some((rate, _, _)), Some(w)) = (
-                    f.and_then(execution_rate),
+                if let (Some(e), Some(w)) = (
+                    f.and_then(execution),
                     f.and_then(|f| f.weight.as_ref()).and_then(|w| w.num),
                 ) {
-                    let e = (w.value * rate / Decimal::from(100))
-                        .min(w.value)
-                        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-                        .normalize();
+                    let e = execution_score(w.value, e.exact).normalize();
                     out.push(fix(format!("改为 {e}"), e.to_string()));
+                }
+            }
+            "score-mismatch" => {
+                if let Some(c) = project.and_then(|p| computed_score_at(view, p, rel.start)) {
+                    out.push(fix(format!("将得分改为 {c}"), c.to_string()));
                 }
             }
             "total-score" => {
@@ -97,6 +100,20 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
         }
     }
     out
+}
+
+/// The score the method gives the quantitative indicator whose 得分 starts at `rel`.
+fn computed_score_at(view: &View, p: &Project, rel: usize) -> Option<Decimal> {
+    let (l1, l2, ind) = p.indicators().find(|(_, _, i)| {
+        i.score()
+            .is_some_and(|s| s.value_span.start as usize == rel)
+    })?;
+    match assess(l1, l2, ind, &view.settings.vocab.grading)? {
+        Assessment::Quantitative {
+            computed: Some(c), ..
+        } => Some(c.normalize()),
+        _ => None,
+    }
 }
 
 fn parts_with_total_at(p: &Project, rel: usize) -> Option<&Parts> {

@@ -43,6 +43,21 @@ pub struct Vocab {
     pub descriptions: BTreeMap<String, String>,
     #[serde(default)]
     pub vocabulary: Words,
+    #[serde(default)]
+    pub grading: Grading,
+}
+
+/// How a qualitative 实际完成值 is read (财预〔2020〕10号: 达成 / 部分达成 / 未达成): words that
+/// alone say the target was achieved, and marks of a partial or a failed result.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Grading {
+    #[serde(default)]
+    pub achieved: Vec<String>,
+    #[serde(default)]
+    pub partial: Vec<String>,
+    #[serde(default)]
+    pub not_achieved: Vec<String>,
 }
 
 impl Vocab {
