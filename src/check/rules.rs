@@ -46,6 +46,11 @@ rules! {
     "weight-total" Error "分值合计不是 100";
     "total-score" Error "总分与各项得分之和不符";
     "deviation-reason" Warning "扣分的指标没有偏差原因";
+    "declared-indicator-dropped" Warning "自评表漏了申报表中的指标";
+    "declared-target-lowered" Error "自评表的指标值低于申报的目标";
+    "declared-target-changed" Warning "自评表的指标值与申报的目标不同";
+    "declared-budget" Warning "年初预算数与申报的资金总额不同";
+    "declaration-missing" Info "申报表中找不到自评的项目";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

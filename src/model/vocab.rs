@@ -43,6 +43,23 @@ pub struct Vocab {
     pub descriptions: BTreeMap<String, String>,
     #[serde(default)]
     pub vocabulary: Words,
+    #[serde(default)]
+    pub link: Link,
+}
+
+/// Pairing a 自评表 with its 申报表 (`check::declaration`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// The character-bigram Dice similarity from which a renamed project or indicator is taken
+    /// for the declared one (when no other is as close).
+    pub similarity: f64,
+}
+
+impl Default for Link {
+    fn default() -> Link {
+        Link { similarity: 0.6 }
+    }
 }
 
 impl Vocab {
