@@ -124,12 +124,8 @@ fn rules() {
             let source: std::sync::Arc<std::path::Path> = declared.as_path().into();
             let decl_text = std::fs::read_to_string(&declared).unwrap();
             let decls = Declarations::new(summarize_text(&decl_text, &source, &s));
-            a.diagnostics.extend(check_absolute(
-                &a.doc,
-                &a.project_starts(),
-                &decls,
-                &s,
-            ));
+            a.diagnostics
+                .extend(check_absolute(&a.doc, &a.project_starts(), &decls, &s));
             a.diagnostics
                 .sort_by_key(|d| (d.span.start, d.span.end, d.rule));
         }

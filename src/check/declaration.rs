@@ -96,7 +96,8 @@ pub fn summarize_text(
         .collect()
 }
 
-fn summarize_project(p: &Project, base: usize, source: &Arc<Path>) -> DeclaredProject {
+/// One project of a 申报表 whose segment starts at `base`.
+pub fn summarize_project(p: &Project, base: usize, source: &Arc<Path>) -> DeclaredProject {
     let indicators = p
         .indicators()
         .filter(|(_, _, i)| !i.name.trim().is_empty())
@@ -177,7 +178,8 @@ pub fn normalize(name: &str) -> String {
     let kept: Vec<char> = name
         .chars()
         .filter(|c| {
-            !c.is_whitespace() && !"()（）[]【】《》<>〈〉\"“”'‘’「」『』、，,.。·-—_：:".contains(*c)
+            !c.is_whitespace()
+                && !"()（）[]【】《》<>〈〉\"“”'‘’「」『』、，,.。·-—_：:".contains(*c)
         })
         .collect();
     let mut out = String::new();
@@ -240,10 +242,10 @@ fn pair<'a>(
     let mut taken = vec![false; right.len()];
     let norm_l: Vec<String> = left.iter().map(|l| normalize(l.0)).collect();
     let norm_r: Vec<String> = right.iter().map(|r| normalize(r.0)).collect();
-    let passes: [&dyn Fn(usize, usize) -> bool; 2] = [
-        &|i, j| left[i].0.trim() == right[j].0.trim(),
-        &|i, j| !norm_l[i].is_empty() && norm_l[i] == norm_r[j],
-    ];
+    let passes: [&dyn Fn(usize, usize) -> bool; 2] =
+        [&|i, j| left[i].0.trim() == right[j].0.trim(), &|i, j| {
+            !norm_l[i].is_empty() && norm_l[i] == norm_r[j]
+        }];
     for same in passes {
         for i in 0..left.len() {
             if out[i].is_some() {
@@ -283,9 +285,7 @@ fn pair<'a>(
     for &i in &free {
         if let Some(j) = best(i, &taken) {
             // Mutual: no other free left is as close to j.
-            let rival = free
-                .iter()
-                .any(|&k| k != i && score(k, j) >= score(i, j));
+            let rival = free.iter().any(|&k| k != i && score(k, j) >= score(i, j));
             if !rival {
                 found.push((i, j));
             }
@@ -355,7 +355,12 @@ pub fn match_indicators(
         .collect();
     let right: Vec<(&str, &str)> = own
         .iter()
-        .map(|(_, l2, i)| (i.name.as_str(), l2.map(|l| l.canonical.as_str()).unwrap_or("")))
+        .map(|(_, l2, i)| {
+            (
+                i.name.as_str(),
+                l2.map(|l| l.canonical.as_str()).unwrap_or(""),
+            )
+        })
         .collect();
     pair(&left, &right, threshold)
 }
@@ -433,7 +438,8 @@ pub fn compare(
             }
         }
         _ => {
-            let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+            let squeeze =
+                |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
             if squeeze(declared_text) == squeeze(own_text) {
                 Verdict::Same
             } else {
@@ -486,6 +492,7 @@ pub fn check(
                 );
             }
         }
+        sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
         out.extend(sink.out.into_iter().map(|d| (i, d)));
     }
     out
@@ -509,11 +516,7 @@ pub fn check_absolute(
 
 fn check_project(p: &Project, d: &DeclaredProject, threshold: f64, sink: &mut Sink) {
     let own: Vec<&Indicator> = p.indicators().map(|x| x.2).collect();
-    for (di, m) in d
-        .indicators
-        .iter()
-        .zip(match_indicators(d, p, threshold))
-    {
+    for (di, m) in d.indicators.iter().zip(match_indicators(d, p, threshold)) {
         let Some(j) = m else {
             let place = if di.level2.is_empty() {
                 di.level1.clone()
@@ -601,12 +604,7 @@ mod tests {
     use crate::model::value::parse_indicator_value;
 
     fn cmp(a: &str, b: &str) -> Option<Verdict> {
-        compare(
-            &parse_indicator_value(a),
-            a,
-            &parse_indicator_value(b),
-            b,
-        )
+        compare(&parse_indicator_value(a), a, &parse_indicator_value(b), b)
     }
 
     #[test]
@@ -636,10 +634,18 @@ mod tests {
     #[test]
     fn pairing_is_one_to_one_and_unambiguous() {
         let left = [("宣传与推广", ""), ("医保培训人次", ""), ("甲乙丙丁", "")];
-        let right = [("医保培训人数", ""), ("宣传与推广", ""), ("甲乙丙戊", ""), ("甲乙丙己", "")];
+        let right = [
+            ("医保培训人数", ""),
+            ("宣传与推广", ""),
+            ("甲乙丙戊", ""),
+            ("甲乙丙己", ""),
+        ];
         // 甲乙丙丁 is as close to 甲乙丙戊 as to 甲乙丙己: left alone.
         assert_eq!(pair(&left, &right, 0.6), [Some(1), Some(0), None]);
         // Not across groups.
-        assert_eq!(pair(&[("医保培训人次", "a")], &[("医保培训人数", "b")], 0.6), [None]);
+        assert_eq!(
+            pair(&[("医保培训人次", "a")], &[("医保培训人数", "b")], 0.6),
+            [None]
+        );
     }
 }
