@@ -247,12 +247,12 @@ fn pair<'a>(
             !norm_l[i].is_empty() && norm_l[i] == norm_r[j]
         }];
     for same in passes {
-        for i in 0..left.len() {
-            if out[i].is_some() {
+        for (i, slot) in out.iter_mut().enumerate() {
+            if slot.is_some() {
                 continue;
             }
             if let Some(j) = (0..right.len()).find(|&j| !taken[j] && same(i, j)) {
-                out[i] = Some(j);
+                *slot = Some(j);
                 taken[j] = true;
             }
         }
@@ -413,9 +413,9 @@ pub fn compare(
                 Verdict::Changed
             } else if o1 == o2 && n1 == n2 {
                 Verdict::Same
-            } else if direction(*o1) == 1 && direction(*o2) == 1 && n2 < n1 {
-                Verdict::Eased
-            } else if direction(*o1) == -1 && direction(*o2) == -1 && n2 > n1 {
+            } else if (direction(*o1), direction(*o2)) == (1, 1) && n2 < n1
+                || (direction(*o1), direction(*o2)) == (-1, -1) && n2 > n1
+            {
                 Verdict::Eased
             } else {
                 Verdict::Changed
