@@ -50,6 +50,9 @@ pub fn record(file: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> serd
 pub fn declarations(files: &[PathBuf], profile: Option<&str>) -> Declarations {
     let mut targets = Vec::new();
     let mut years = Vec::new();
+    if files.len() < 2 {
+        return Declarations::default();
+    }
     for path in files.iter().filter(|p| p.as_os_str() != "-") {
         let Ok(text) = read(path) else { continue };
         let h = declaration::sniff_header(&text);

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use tower_lsp::lsp_types as lsp;
 
 type Converted = Option<Arc<Vec<Prepared>>>;
+type Declared = Vec<((String, i32), Arc<DeclaredProject>)>;
 
 pub struct DocState {
     pub version: i32,
@@ -41,6 +42,8 @@ pub struct DocState {
     pub decls: Arc<Declarations>,
     /// The diagnostics against them: (project index, diagnostic relative to its segment).
     pub link_diags: Vec<(usize, Diagnostic)>,
+    /// [`DocState::declared`], until the next edit.
+    declared: Option<Declared>,
     /// Per project, its diagnostics as sent to the client, lines relative to the project's
     /// first line; `None` until first needed after a change.
     converted: Vec<Converted>,
@@ -64,6 +67,7 @@ impl DocState {
             settings,
             decls: Arc::default(),
             link_diags: Vec::new(),
+            declared: None,
             converted: Vec::new(),
             converted_enc: None,
         };
@@ -104,6 +108,7 @@ impl DocState {
         self.header_diags = check_header(&self.header, &self.settings);
         self.dup_diags = check_duplicates(&self.projects, &self.settings);
         self.converted = vec![None; self.projects.len()];
+        self.declared = None;
         self.relink();
     }
 
@@ -133,14 +138,19 @@ impl DocState {
     }
 
     /// The declared projects of this document when it is a 申报表, spans absolute.
-    pub fn declared(&self, source: &Arc<Path>) -> Vec<((String, i32), Arc<DeclaredProject>)> {
-        if self.header.form_kind() != FormKind::Target {
-            return Vec::new();
+    pub fn declared(&mut self, source: &Arc<Path>) -> &Declared {
+        if self.declared.is_none() {
+            let d = if self.header.form_kind() == FormKind::Target {
+                declaration::summarize(&self.document(), &self.starts[1..], source)
+                    .into_iter()
+                    .map(|(k, p)| (k, Arc::new(p)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            self.declared = Some(d);
         }
-        declaration::summarize(&self.document(), &self.starts[1..], source)
-            .into_iter()
-            .map(|(k, p)| (k, Arc::new(p)))
-            .collect()
+        self.declared.as_ref().unwrap()
     }
 
     pub fn set_settings(&mut self, settings: Arc<Settings>) {
@@ -209,6 +219,7 @@ impl DocState {
         if !names_kept {
             self.dup_diags = check_duplicates(&self.projects, &self.settings);
         }
+        self.declared = None;
         self.relink();
     }
 

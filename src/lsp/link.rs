@@ -16,22 +16,31 @@ use std::path::Path;
 use std::sync::Arc;
 use tower_lsp::lsp_types::*;
 
-/// The declared projects of the workspace: open 申报表 documents as they stand, other files as
-/// on disk.
-fn collect(st: &State) -> Declarations {
+/// The declared projects of the workspace for the years of the open 自评表: open 申报表
+/// documents as they stand, other files as on disk.
+fn collect(st: &mut State) -> Declarations {
+    let years: Vec<i32> = st
+        .docs
+        .values()
+        .filter(|d| d.is_self_eval())
+        .filter_map(|d| d.header.year())
+        .collect();
+    let wanted = |k: &(String, i32)| years.contains(&k.1);
     let mut items = Vec::new();
     let mut open = Vec::new();
-    for (uri, doc) in &st.docs {
+    for (uri, doc) in st.docs.iter_mut() {
         let Ok(path) = uri.to_file_path() else {
             continue;
         };
-        let source: Arc<Path> = path.as_path().into();
-        items.extend(doc.declared(&source));
+        if doc.header.year().is_some_and(|y| years.contains(&y)) {
+            let source: Arc<Path> = path.as_path().into();
+            items.extend(doc.declared(&source).iter().cloned());
+        }
         open.push(path);
     }
     for (path, f) in &st.index {
         if !open.contains(path) {
-            items.extend(f.declared.iter().cloned());
+            items.extend(f.declared.iter().filter(|(k, _)| wanted(k)).cloned());
         }
     }
     Declarations::new(items)

@@ -336,7 +336,7 @@ impl LanguageServer for Backend {
                 );
                 return None;
             }
-            let was_self_eval = doc.is_self_eval();
+            let was = (doc.is_self_eval(), doc.header.year());
             let applied = catch_unwind(AssertUnwindSafe(|| {
                 for change in &params.content_changes {
                     match change.range {
@@ -355,12 +355,18 @@ impl LanguageServer for Backend {
                 *doc = DocState::new(&text, version, doc.settings.clone());
             }
             doc.version = version;
-            let mut out = vec![diagnostics_of(&uri, doc, enc)];
-            // A 申报表 (or what may have been one) changed: the 自评表 held against it follow.
-            if !(was_self_eval && doc.is_self_eval()) {
+            // A 申报表 (or what may have been one) changed, or the year of a 自评表: the snapshot
+            // of declared projects is redone, and the 自评表 held against it follow (this one's
+            // frame first).
+            let others = if !was.0 || was != (doc.is_self_eval(), doc.header.year()) {
                 st.decls = None;
-                out.extend(link::refresh(st, Some(&uri)));
-            }
+                link::refresh(st, Some(&uri))
+            } else {
+                Vec::new()
+            };
+            let doc = st.docs.get_mut(&uri)?;
+            let mut out = vec![diagnostics_of(&uri, doc, enc)];
+            out.extend(others);
             Some(out)
         });
         if let Some(Some(out)) = result {

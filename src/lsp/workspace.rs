@@ -130,4 +130,24 @@ mod tests {
         let names: Vec<_> = f.projects.iter().map(|p| (p.0.as_str(), p.1)).collect();
         assert_eq!(names, [("甲", 3), ("乙", 10)]);
     }
+
+    /// A 申报表 with a 单位 and 年度 is summarised for the 自评表 of the same key; spans are
+    /// absolute, for go-to-definition.
+    #[test]
+    fn index_keeps_the_declared_projects() {
+        let text = "表: 绩效目标申报表\n年度: 2021\n单位: 甲 单位\n\n项目: 培训\n  资金:\n    年度资金申请总额: 1,000.00\n  产出指标:\n    数量指标:\n      培训人次: ≥100(人次)\n";
+        let source: Arc<Path> = Path::new("a.jixiao").into();
+        let f = index_text(text, &Settings::default(), &source);
+        assert_eq!(f.declared.len(), 1);
+        let ((unit, year), p) = &f.declared[0];
+        assert_eq!((unit.as_str(), *year), ("甲单位", 2021));
+        assert_eq!(p.total, Some(rust_decimal::Decimal::from(1000)));
+        let i = &p.indicators[0];
+        assert_eq!(&text[i.name_span.range()], "培训人次");
+        assert_eq!(i.target(), "≥100.00(人次)");
+        let self_eval = text.replace("绩效目标申报表", "绩效自评表");
+        assert!(index_text(&self_eval, &Settings::default(), &source)
+            .declared
+            .is_empty());
+    }
 }
