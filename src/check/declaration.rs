@@ -547,7 +547,7 @@ fn check_project(p: &Project, d: &DeclaredProject, threshold: f64, sink: &mut Si
                     IndicatorValue::Quantitative { op, .. } if op.is_upper_bound()
                 );
                 let how = if upper {
-                    "比申报的上限更宽"
+                    "放宽了申报的上限"
                 } else {
                     "低于申报的目标"
                 };
@@ -564,7 +564,7 @@ fn check_project(p: &Project, d: &DeclaredProject, threshold: f64, sink: &mut Si
                 "declared-target-changed",
                 ind.value_span,
                 format!(
-                    "「{}」的年度指标值「{}」与申报表中的目标不同：请改为申报的「{target}」",
+                    "「{}」的年度指标值「{}」与申报的目标「{target}」不同：自评应对照申报的目标，请改为「{target}」",
                     ind.name, ind.value_text
                 ),
             ),
