@@ -242,16 +242,21 @@ fn pair<'a>(
     let mut taken = vec![false; right.len()];
     let norm_l: Vec<String> = left.iter().map(|l| normalize(l.0)).collect();
     let norm_r: Vec<String> = right.iter().map(|r| normalize(r.0)).collect();
-    let passes: [&dyn Fn(usize, usize) -> bool; 2] =
-        [&|i, j| left[i].0.trim() == right[j].0.trim(), &|i, j| {
-            !norm_l[i].is_empty() && norm_l[i] == norm_r[j]
-        }];
-    for same in passes {
+    // Equal names, then equal normalised names: by lookup, as a 自评表 may have many projects.
+    let raw_l: Vec<String> = left.iter().map(|l| l.0.trim().to_string()).collect();
+    let raw_r: Vec<String> = right.iter().map(|r| r.0.trim().to_string()).collect();
+    for (names_l, names_r) in [(&raw_l, &raw_r), (&norm_l, &norm_r)] {
+        let mut free: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (j, n) in names_r.iter().enumerate().rev() {
+            if !taken[j] && !n.is_empty() {
+                free.entry(n.as_str()).or_default().push(j);
+            }
+        }
         for (i, slot) in out.iter_mut().enumerate() {
             if slot.is_some() {
                 continue;
             }
-            if let Some(j) = (0..right.len()).find(|&j| !taken[j] && same(i, j)) {
+            if let Some(j) = free.get_mut(names_l[i].as_str()).and_then(Vec::pop) {
                 *slot = Some(j);
                 taken[j] = true;
             }
