@@ -388,6 +388,18 @@ fn direction(op: Op) -> i8 {
     }
 }
 
+/// Whether two numbers in these units can be compared as they stand. A unit written on one
+/// side only is the same unit, unless it scales the number (`%`, `万…`): `≥0.95` may be 95%,
+/// `≥120000` may be 12 万.
+fn comparable(a: &Option<String>, b: &Option<String>) -> bool {
+    let scales = |u: &str| u == "%" || u == "‰" || u.starts_with(['万', '千', '亿']);
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        (Some(u), None) | (None, Some(u)) => !scales(u),
+        (None, None) => true,
+    }
+}
+
 /// Compares a declared target with the value written in the 自评表. `None` when there is
 /// nothing to compare (either side empty or unreadable: other rules speak of those).
 pub fn compare(
@@ -418,8 +430,9 @@ pub fn compare(
                 Verdict::Changed
             } else if o1 == o2 && n1 == n2 {
                 Verdict::Same
-            } else if (direction(*o1), direction(*o2)) == (1, 1) && n2 < n1
-                || (direction(*o1), direction(*o2)) == (-1, -1) && n2 > n1
+            } else if comparable(u1, u2)
+                && ((direction(*o1), direction(*o2)) == (1, 1) && n2 < n1
+                    || (direction(*o1), direction(*o2)) == (-1, -1) && n2 > n1)
             {
                 Verdict::Eased
             } else {
@@ -625,6 +638,10 @@ mod tests {
         assert_eq!(cmp("及时", "及时"), Some(Verdict::Same));
         assert_eq!(cmp("及时", "基本及时"), Some(Verdict::Changed));
         assert_eq!(cmp("≥90%", ""), None);
+        // A unit on one side only: the same unit, unless it scales the number.
+        assert_eq!(cmp("≥1000.00(人次)", "≥900"), Some(Verdict::Eased));
+        assert_eq!(cmp("≥95.00(%)", "≥0.95"), Some(Verdict::Changed));
+        assert_eq!(cmp("≥120000", "≥12(万人)"), Some(Verdict::Changed));
     }
 
     #[test]
