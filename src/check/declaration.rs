@@ -557,6 +557,19 @@ fn check_project(p: &Project, d: &DeclaredProject, threshold: f64, sink: &mut Si
             continue;
         };
         let target = di.target();
+        // Paired by a similar name only, the two may be different indicators: say that they
+        // differ, not that the target was lowered.
+        let similar = normalize(&di.name) != normalize(&ind.name);
+        let v = if similar && v == Verdict::Eased {
+            Verdict::Changed
+        } else {
+            v
+        };
+        let name = if similar {
+            format!("「{}」（对应申报的「{}」）", ind.name, di.name)
+        } else {
+            format!("「{}」", ind.name)
+        };
         match v {
             Verdict::Same => {}
             Verdict::Eased => {
@@ -573,8 +586,8 @@ fn check_project(p: &Project, d: &DeclaredProject, threshold: f64, sink: &mut Si
                     "declared-target-lowered",
                     ind.value_span,
                     format!(
-                        "「{}」的年度指标值 {} {how} {target}：自评应对照申报的目标评价，请改为「{target}」",
-                        ind.name, ind.value_text
+                        "{name}的年度指标值 {} {how} {target}：自评应对照申报的目标评价，请改为「{target}」",
+                        ind.value_text
                     ),
                 );
             }
@@ -582,8 +595,8 @@ fn check_project(p: &Project, d: &DeclaredProject, threshold: f64, sink: &mut Si
                 "declared-target-changed",
                 ind.value_span,
                 format!(
-                    "「{}」的年度指标值「{}」与申报的目标「{target}」不同：自评应对照申报的目标，请改为「{target}」",
-                    ind.name, ind.value_text
+                    "{name}的年度指标值「{}」与申报的目标「{target}」不同：自评应对照申报的目标，请改为「{target}」",
+                    ind.value_text
                 ),
             ),
         }
