@@ -170,3 +170,65 @@ pub fn hover_note(doc: &DocState, offset: usize) -> Option<(String, Bytes<usize>
     };
     Some((text, name))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Settings;
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+
+    /// The 申报表 only on disk (in the workspace index), the 自评表 open: its diagnostics come
+    /// from the index, and definition reads the 申报表 from disk.
+    #[test]
+    fn declared_from_disk() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/link");
+        let declared = dir.join("2021-申报表.jixiao");
+        let own = dir.join("2021-自评表.jixiao");
+        let mut st = State {
+            docs: HashMap::new(),
+            enc: crate::position::Encoding::Utf16,
+            config: Default::default(),
+            roots: vec![dir.clone()],
+            index: HashMap::new(),
+            pull_config: false,
+            watch_config: false,
+            decls: None,
+        };
+        st.index.insert(
+            declared.clone(),
+            super::super::workspace::index_file(&declared).unwrap(),
+        );
+        let uri = Url::from_file_path(&own).unwrap();
+        let text = std::fs::read_to_string(&own).unwrap();
+        st.docs.insert(
+            uri.clone(),
+            DocState::new(&text, 1, Arc::new(Settings::default())),
+        );
+        refresh(&mut st, None);
+        let rules: Vec<&str> = st.docs[&uri].link_diags.iter().map(|d| d.1.rule).collect();
+        assert_eq!(
+            rules,
+            [
+                "declared-indicator-dropped",
+                "declared-budget",
+                "declared-target-lowered",
+                "declared-target-changed"
+            ]
+        );
+        // 医保培训人次 in the 自评表 (line 35) → in the 申报表 (line 22).
+        let params = GotoDefinitionParams {
+            text_document_position_params: TextDocumentPositionParams {
+                text_document: TextDocumentIdentifier { uri },
+                position: Position::new(34, 8),
+            },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        };
+        let Some(GotoDefinitionResponse::Scalar(loc)) = definition(&st, params) else {
+            panic!("no definition");
+        };
+        assert_eq!(loc.uri, Url::from_file_path(&declared).unwrap());
+        assert_eq!(loc.range.start, Position::new(21, 6));
+    }
+}
