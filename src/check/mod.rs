@@ -2,6 +2,7 @@
 //! `check_document` is the one function behind `jixiao check` and the server's diagnostics.
 
 mod dates;
+pub mod declaration;
 mod funding;
 mod rules;
 pub mod scoring;

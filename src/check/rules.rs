@@ -50,6 +50,11 @@ rules! {
     "adjusted-budget" Info "全年预算数与年初预算数不同（预算调整）";
     "score-mismatch" Warning "得分与完成情况不符";
     "actual-incomparable" Warning "实际完成值无法与指标值比较";
+    "declared-indicator-dropped" Warning "自评表漏了申报表中的指标";
+    "declared-target-lowered" Error "自评表的指标值低于申报的目标";
+    "declared-target-changed" Warning "自评表的指标值与申报的目标不同";
+    "declared-budget" Warning "年初预算数与申报的资金总额不同";
+    "declaration-missing" Info "申报表中找不到自评的项目";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

@@ -1,6 +1,6 @@
 //! Quick fixes, only where the fix is certain: recompute a total, a rate or a score; replace a
 //! LaTeX/HTML remnant by its value; "did you mean" for a misspelt name; move a 二级 under the
-//! 一级 it belongs to.
+//! 一级 it belongs to; write the declared target over a lowered or changed one.
 
 use super::View;
 use crate::check::scoring::{assess, Assessment};
@@ -94,6 +94,18 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
             "misplaced-category" => {
                 if let Some(f) = move_level2(view, seg, rel.start, d) {
                     out.push(f);
+                }
+            }
+            // The message names the declared target: 「…」 after 请改为.
+            "declared-target-lowered" | "declared-target-changed" => {
+                if let Some(t) = d
+                    .message
+                    .rsplit("请改为")
+                    .next()
+                    .and_then(|r| r.split('「').nth(1))
+                    .and_then(|r| r.split('」').next())
+                {
+                    out.push(fix(format!("改为申报的目标「{t}」"), t.to_string()));
                 }
             }
             _ => {}

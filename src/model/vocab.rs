@@ -45,6 +45,8 @@ pub struct Vocab {
     pub vocabulary: Words,
     #[serde(default)]
     pub grading: Grading,
+    #[serde(default)]
+    pub link: Link,
 }
 
 /// How a qualitative 实际完成值 is read (财预〔2020〕10号: 达成 / 部分达成 / 未达成): words that
@@ -58,6 +60,21 @@ pub struct Grading {
     pub partial: Vec<String>,
     #[serde(default)]
     pub not_achieved: Vec<String>,
+}
+
+/// Pairing a 自评表 with its 申报表 (`check::declaration`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// The character-bigram Dice similarity from which a renamed project or indicator is taken
+    /// for the declared one (when no other is as close).
+    pub similarity: f64,
+}
+
+impl Default for Link {
+    fn default() -> Link {
+        Link { similarity: 0.6 }
+    }
 }
 
 impl Vocab {
