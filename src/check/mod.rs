@@ -3,6 +3,7 @@
 
 mod dates;
 mod funding;
+mod kind;
 mod rules;
 mod selfeval;
 pub mod settings;
@@ -11,6 +12,7 @@ mod taxonomy;
 mod values;
 
 pub use funding::cost_caps as funding_cost_caps;
+pub use kind::turned;
 pub use rules::{rule, Rule, RULES};
 pub use selfeval::execution_rate;
 pub use settings::{Settings, SettingsError};
@@ -130,6 +132,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     structure::check(project, &cx, &mut sink);
     taxonomy::check(project, &cx, &mut sink);
     values::check(project, &cx, &mut sink);
+    kind::check(project, &cx, &mut sink);
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {
