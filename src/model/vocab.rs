@@ -243,8 +243,14 @@ impl Vocab {
         (l1, l2)
     }
 
+    /// A unit of the list, or a known unit per something (`万元/月`, `元/人年`): what follows
+    /// the slash names what is counted, and is not a closed list.
     pub fn is_unit(&self, unit: &str) -> bool {
-        self.vocabulary.units.iter().any(|u| u == unit)
+        let known = |u: &str| self.vocabulary.units.iter().any(|k| k == u);
+        known(unit)
+            || unit
+                .split_once('/')
+                .is_some_and(|(head, per)| known(head) && !per.is_empty() && !per.contains('/'))
     }
 }
 
