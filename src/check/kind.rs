@@ -189,19 +189,24 @@ fn placement(
     }
     let unit = unit_of(ind);
     let money = unit.map(|u| is_money_unit(u, vocab));
-    let cost_home = &Kind::Cost.def(vocab).level2;
-    let in_money_cost = cost_home.contains(&l2.canonical);
-    // Under a cost 二级, a money value is a cost whatever its name says.
-    let class = if is_cost(l1, Some(l2))
-        && money == Some(true)
-        && class.is_none_or(|c| c.kind != Kind::Cost)
-    {
-        Some(Class {
+    let in_money_cost = Kind::Cost.def(vocab).level2.contains(&l2.canonical);
+    let class = if !is_cost(l1, Some(l2)) {
+        // A money amount outside the cost categories may be an output or a benefit
+        // (节约费用 ≥10.00(万元), 人均自付费用 ≤500.00(元)): cost names are judged there only.
+        class.filter(|c| c.kind != Kind::Cost)
+    } else if money == Some(true) {
+        // Under a cost 二级 a money value is a cost, whatever its name says; it belongs under
+        // 经济成本指标.
+        Some(class.filter(|c| c.kind == Kind::Cost).unwrap_or(Class {
             kind: Kind::Cost,
             ending: "",
-        })
-    } else {
+        }))
+    } else if in_money_cost {
         class
+    } else {
+        // 社会成本指标 and 生态环境成本指标 hold negative effects that are no amounts
+        // (群体性事件发生数): what such a name measures does not contradict them.
+        None
     };
     let name = &ind.name;
     match class {

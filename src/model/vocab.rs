@@ -151,6 +151,9 @@ impl Kinds {
     }
 }
 
+/// The position of `cost` in [`Kinds::defs`].
+const COST_KIND: u8 = 3;
+
 /// Every name ending of every kind, longest first, so that the first ending a name has is its
 /// longest one; and the lower-is-better endings likewise. Built once per vocabulary, not per
 /// indicator.
@@ -193,7 +196,7 @@ impl Vocab {
         for (s, k) in &endings {
             // Quantities, quality rates, timeliness and benefits: more is better; a cost is a
             // ceiling and is judged by cost-operator.
-            if *k != 3 && !direction.iter().any(|(d, _)| d == s) {
+            if *k != COST_KIND && !direction.iter().any(|(d, _)| d == s) {
                 direction.push((s.clone(), false));
             }
         }
