@@ -4,6 +4,7 @@
 mod dates;
 pub mod declaration;
 mod funding;
+mod kind;
 mod rules;
 pub mod scoring;
 mod selfeval;
@@ -13,6 +14,7 @@ mod taxonomy;
 mod values;
 
 pub use funding::cost_caps as funding_cost_caps;
+pub use kind::turned;
 pub use rules::{rule, Rule, RULES};
 pub use selfeval::{execution, execution_rate, execution_score};
 pub use settings::{Settings, SettingsError};
@@ -132,6 +134,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     structure::check(project, &cx, &mut sink);
     taxonomy::check(project, &cx, &mut sink);
     values::check(project, &cx, &mut sink);
+    kind::check(project, &cx, &mut sink);
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {

@@ -70,6 +70,9 @@ pub struct ConfigFile {
     pub score_tolerance: Option<toml::Value>,
     #[serde(default)]
     pub grading: crate::model::vocab::Grading,
+    /// What an indicator measures: lists added to the built-in `[kinds]`.
+    #[serde(default)]
+    pub kinds: crate::model::vocab::Kinds,
 }
 
 pub const CONFIG_FILE: &str = "jixiao.toml";
@@ -185,6 +188,8 @@ impl Settings {
         );
         self.vocab.vocabulary.units.extend(cfg.units);
         self.vocab.vocabulary.qualitative.extend(cfg.qualitative);
+        self.vocab.kinds.extend(cfg.kinds);
+        self.vocab.index_kinds();
         if let Some(p) = cfg.profile {
             if self.vocab.profile(&p).is_none() {
                 let ids: Vec<&str> = self.vocab.profiles.iter().map(|p| p.id.as_str()).collect();

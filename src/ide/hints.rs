@@ -80,7 +80,7 @@ pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
                 label,
             });
         }
-        let (caps, n, _) = funding_cost_caps(p);
+        let (caps, n, _) = funding_cost_caps(p, &view.settings.vocab, Decimal::ZERO);
         if n > 0 {
             if let Some(l1) = p.level1.iter().find(|l| l.canonical == "成本指标") {
                 let wan = canonical_number((caps / Decimal::from(10_000)).round_dp(6));
