@@ -1,8 +1,10 @@
 //! funding-sum, money-format, missing-value (money), cost-exceeds-funding, cost-funding-gap.
 
+use super::kind::{classify, is_unit_cost, Kind};
 use super::values::is_cost;
 use super::{Context, Sink};
 use crate::model::value::{format_money, IndicatorValue, Money, Op};
+use crate::model::vocab::Vocab;
 use crate::model::*;
 use rust_decimal::Decimal;
 
@@ -110,37 +112,115 @@ fn check_parts(col: Option<&str>, parts: &Parts, cx: &Context, f: &Funding, sink
 }
 
 /// A cost indicator's cap in 元, if it is a total (元 or 万元, not per unit).
-pub fn cost_cap(ind: &Indicator) -> Option<(Decimal, bool)> {
+pub fn cost_cap(ind: &Indicator, vocab: &Vocab) -> Option<(Decimal, bool)> {
     match &ind.value {
         IndicatorValue::Quantitative {
             op: Op::Le | Op::Lt | Op::Eq,
             number,
-            unit,
-        } => match unit.as_deref() {
-            Some("万元") => Some((*number * Decimal::from(10_000), true)),
-            Some("元") => Some((*number, false)),
+            unit: Some(unit),
+        } if !is_unit_cost(&ind.name, unit, vocab) => match unit.as_str() {
+            "万元" => Some((*number * Decimal::from(10_000), true)),
+            "元" => Some((*number, false)),
             _ => None,
         },
         _ => None,
     }
 }
 
-/// Σ of the cost caps in 元 and how many were written in 万元.
-pub fn cost_caps(p: &Project) -> (Decimal, usize, usize) {
+/// A unit cost reconciled with its quantity: unit cost × quantity, in 元.
+pub struct UnitCost<'p> {
+    pub cost: &'p Indicator,
+    pub quantity: &'p Indicator,
+    pub total: Decimal,
+    /// How far the product may be off because the price was rounded.
+    pub rounding: Decimal,
+}
+
+/// Each unit cost of `p` with the one quantity it is a cost of: the quantity counted in the
+/// unit's denominator (元/人, 元/人年 → 人), or, for a unit cost written in 元 alone, the one
+/// quantity whose name starts as the cost's does (工作服购置单位成本 ↔ 工作服采购完成数量).
+/// None when no single quantity matches: a unit cost is never summed as a total.
+pub fn unit_costs<'p>(p: &'p Project, vocab: &Vocab) -> Vec<UnitCost<'p>> {
+    let mut out = Vec::new();
+    for (l1, l2, cost) in p.indicators() {
+        let IndicatorValue::Quantitative {
+            op: Op::Le | Op::Lt | Op::Eq,
+            number: price,
+            unit: Some(unit),
+        } = &cost.value
+        else {
+            continue;
+        };
+        if !is_cost(l1, l2) || !is_unit_cost(&cost.name, unit, vocab) {
+            continue;
+        }
+        let (money, per) = unit.split_once('/').unwrap_or((unit, ""));
+        let factor = if money == "万元" {
+            Decimal::from(10_000)
+        } else {
+            Decimal::ONE
+        };
+        let prefix: String = cost.name.chars().take(2).collect();
+        let mut matches = p.indicators().filter_map(|(ql1, ql2, q)| {
+            let IndicatorValue::Quantitative {
+                op: Op::Eq | Op::Ge,
+                number,
+                unit: Some(qu),
+            } = &q.value
+            else {
+                return None;
+            };
+            let counted = classify(&q.name, Some(qu), vocab)
+                .is_some_and(|c| c.kind == Kind::Quantity)
+                && vocab.kinds.count_units.contains(qu)
+                && !is_cost(ql1, ql2);
+            let same = if per.is_empty() {
+                q.name.starts_with(&prefix)
+            } else {
+                per.starts_with(qu.as_str())
+            };
+            (counted && same).then_some((q, *number))
+        });
+        if let (Some((quantity, n)), None) = (matches.next(), matches.next()) {
+            // The price is rounded to its last decimal: the product may be off by half of
+            // that for each unit.
+            let rounding = Decimal::new(5, price.scale() + 1) * factor * n;
+            out.push(UnitCost {
+                cost,
+                quantity,
+                total: *price * factor * n,
+                rounding,
+            });
+        }
+    }
+    out
+}
+
+/// Σ of the cost caps in 元 (each unit cost × its quantity counted once), how many, and the
+/// tolerance their rounding calls for.
+pub fn cost_caps(p: &Project, vocab: &Vocab, per_wan: Decimal) -> (Decimal, usize, Decimal) {
     let mut sum = Decimal::ZERO;
-    let (mut n, mut wan) = (0, 0);
+    let mut n = 0;
+    let mut tolerance = Decimal::ZERO;
     for (l1, l2, ind) in p.indicators() {
         // The value first: it is cheaper to look at than the category names.
-        let Some((v, w)) = cost_cap(ind) else {
+        let Some((v, w)) = cost_cap(ind, vocab) else {
             continue;
         };
         if is_cost(l1, l2) {
             sum += v;
             n += 1;
-            wan += usize::from(w);
+            if w {
+                tolerance += per_wan;
+            }
         }
     }
-    (sum, n, wan)
+    for u in unit_costs(p, vocab) {
+        sum += u.total;
+        n += 1;
+        tolerance += u.rounding;
+    }
+    (sum, n, tolerance)
 }
 
 fn check_costs(p: &Project, f: &Funding, cx: &Context, sink: &mut Sink) {
@@ -152,12 +232,35 @@ fn check_costs(p: &Project, f: &Funding, cx: &Context, sink: &mut Sink) {
     else {
         return;
     };
-    let (sum, n, wan) = cost_caps(p);
+    let vocab = &cx.settings.vocab;
+    let (sum, n, tolerance) = cost_caps(p, vocab, cx.settings.tolerance_per_cap);
     if n == 0 {
         return;
     }
-    let tolerance = cx.settings.tolerance_per_cap * Decimal::from(wan as u64);
     let (amount, t) = total;
+    let mut over = false;
+    for u in unit_costs(p, vocab) {
+        if u.total > amount + u.rounding {
+            over = true;
+            sink.push(
+                "unit-cost",
+                u.cost.value_span,
+                format!(
+                    "单位成本「{}」{} × 「{}」{} = {} 元，超过年度资金申请总额 {} 元，多 {} 元：请核对单价、数量或申请总额",
+                    u.cost.name,
+                    u.cost.value_text,
+                    u.quantity.name,
+                    u.quantity.value_text,
+                    format_money(u.total),
+                    format_money(amount),
+                    format_money(u.total - amount)
+                ),
+            );
+        }
+    }
+    if over {
+        return;
+    }
     let wan_text = |d: Decimal| {
         format!(
             "{} 万元",

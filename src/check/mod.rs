@@ -2,8 +2,11 @@
 //! `check_document` is the one function behind `jixiao check` and the server's diagnostics.
 
 mod dates;
+pub mod declaration;
 mod funding;
+mod kind;
 mod rules;
+pub mod scoring;
 mod selfeval;
 pub mod settings;
 mod structure;
@@ -11,8 +14,9 @@ mod taxonomy;
 mod values;
 
 pub use funding::cost_caps as funding_cost_caps;
+pub use kind::turned;
 pub use rules::{rule, Rule, RULES};
-pub use selfeval::execution_rate;
+pub use selfeval::{execution, execution_rate, execution_score};
 pub use settings::{Settings, SettingsError};
 
 use crate::model::vocab::Profile;
@@ -130,6 +134,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     structure::check(project, &cx, &mut sink);
     taxonomy::check(project, &cx, &mut sink);
     values::check(project, &cx, &mut sink);
+    kind::check(project, &cx, &mut sink);
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {

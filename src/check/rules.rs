@@ -30,7 +30,7 @@ rules! {
     "unit-mismatch" Warning "单位与指标名称不符";
     "percent-range" Warning "百分比超出范围";
     "zero-target" Error "达标率、合格率等目标为 0%";
-    "cost-operator" Warning "成本指标用了 ≥ 或 >";
+    "cost-operator" Warning "成本指标用了 ≥、> 或 =";
     "qualitative-rate" Warning "比率指标填了定性值";
     "satisfaction-low" Warning "满意度目标低于 90%";
     "ocr-remnant" Error "LaTeX 或 HTML 残留";
@@ -46,6 +46,20 @@ rules! {
     "weight-total" Error "分值合计不是 100";
     "total-score" Error "总分与各项得分之和不符";
     "deviation-reason" Warning "扣分的指标没有偏差原因";
+    "over-budget" Warning "执行率超过 100%（超预算）";
+    "adjusted-budget" Info "全年预算数与年初预算数不同（预算调整）";
+    "score-mismatch" Warning "得分与完成情况不符";
+    "actual-incomparable" Warning "实际完成值无法与指标值比较";
+    "declared-indicator-dropped" Warning "自评表漏了申报表中的指标";
+    "declared-target-lowered" Error "自评表的指标值低于申报的目标";
+    "declared-target-changed" Warning "自评表的指标值与申报的目标不同";
+    "declared-budget" Warning "年初预算数与申报的资金总额不同";
+    "declaration-missing" Info "申报表中找不到自评的项目";
+    "indicator-kind" Warning "指标衡量的内容与所在二级指标不符";
+    "target-direction" Warning "目标的比较方向反了或不设要求";
+    "value-kind" Warning "数量、时长填了定性值，或数量指标填了没有基数的百分比";
+    "cost-qualitative" Warning "成本指标只有定性值";
+    "unit-cost" Warning "单位成本 × 数量超过申请总额";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

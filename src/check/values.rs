@@ -48,7 +48,7 @@ fn is_rate(name: &str) -> bool {
     name.ends_with('率') || name.ends_with("率情况")
 }
 
-fn is_headcount(name: &str) -> bool {
+pub(super) fn is_headcount(name: &str) -> bool {
     name.ends_with("人数") || name.ends_with("人次")
 }
 
@@ -67,6 +67,11 @@ const ZERO_IS_WRONG: &[&str] = &[
     "到位率",
     "使用率",
 ];
+
+/// Whether zero-target speaks for a 0% target of `name`.
+pub(super) fn zero_target_applies(name: &str) -> bool {
+    ZERO_IS_WRONG.iter().any(|z| name.ends_with(z))
+}
 
 pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     let texts = p
@@ -194,10 +199,7 @@ fn check_indicator(
                 };
                 sink.push("percent-range", at, msg);
             }
-            if pct
-                && number.is_zero()
-                && matches!(op, Op::Eq | Op::Le)
-                && ZERO_IS_WRONG.iter().any(|z| name.ends_with(z))
+            if pct && number.is_zero() && matches!(op, Op::Eq | Op::Le) && zero_target_applies(name)
             {
                 sink.push(
                     "zero-target",
@@ -208,11 +210,22 @@ fn check_indicator(
                     ),
                 );
             }
-            if matches!(op, Op::Ge | Op::Gt) && is_cost(l1, l2) {
+            // A cost is a ceiling; a value that is no amount (a rate under 成本指标) is
+            // misplaced, not mis-signed: indicator-kind.
+            let amount = unit.is_none_or(|u| super::kind::is_money_unit(u, &cx.settings.vocab));
+            if op != &Op::Le && op != &Op::Lt && amount && is_cost(l1, l2) {
+                let why = if *op == Op::Eq {
+                    "「=」把上限写成了定额"
+                } else {
+                    "成本是控制上限"
+                };
                 sink.push(
                     "cost-operator",
                     at,
-                    format!("成本指标「{name}」应设上限（≤），而不是「{}」", op.symbol()),
+                    format!(
+                        "成本指标「{name}」应设上限（≤），而不是「{}」：{why}",
+                        op.symbol()
+                    ),
                 );
             }
             if pct && is_satisfaction_name(name) && op.is_positive() && *number < Decimal::from(90)

@@ -1,12 +1,15 @@
 //! Quick fixes, only where the fix is certain: recompute a total, a rate or a score; replace a
 //! LaTeX/HTML remnant by its value; "did you mean" for a misspelt name; move a 二级 under the
-//! 一级 it belongs to.
+//! 一级 it belongs to; write the declared target over a lowered or changed one.
 
 use super::View;
-use crate::check::{execution_rate, Diagnostic};
-use crate::model::value::{fix_remnant, format_money};
+use crate::check::scoring::{assess, Assessment};
+use crate::check::{execution, execution_rate, execution_score, turned, Diagnostic};
+use crate::model::value::{
+    canonical_indicator_value, fix_remnant, format_money, IndicatorValue, Op,
+};
 use crate::model::*;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,15 +75,17 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
             }
             "execution-score" => {
                 let f = project.and_then(|p| p.funding.as_ref());
-                if let (Some((rate, _, _)), Some(w)) = (
-                    f.and_then(execution_rate),
+                if let (Some(e), Some(w)) = (
+                    f.and_then(execution),
                     f.and_then(|f| f.weight.as_ref()).and_then(|w| w.num),
                 ) {
-                    let e = (w.value * rate / Decimal::from(100))
-                        .min(w.value)
-                        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-                        .normalize();
+                    let e = execution_score(w.value, e.exact).normalize();
                     out.push(fix(format!("改为 {e}"), e.to_string()));
+                }
+            }
+            "score-mismatch" => {
+                if let Some(c) = project.and_then(|p| computed_score_at(view, p, rel.start)) {
+                    out.push(fix(format!("将得分改为 {c}"), c.to_string()));
                 }
             }
             "total-score" => {
@@ -93,10 +98,67 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                     out.push(f);
                 }
             }
+            // The message names the declared target: 「…」 after 请改为.
+            "declared-target-lowered" | "declared-target-changed" => {
+                if let Some(t) = d
+                    .message
+                    .rsplit("请改为")
+                    .next()
+                    .and_then(|r| r.split('「').nth(1))
+                    .and_then(|r| r.split('」').next())
+                {
+                    out.push(fix(format!("改为申报的目标「{t}」"), t.to_string()));
+                }
+            }
+            "indicator-kind" => {
+                if let Some(f) = move_indicator(view, seg, rel.start, d) {
+                    out.push(f);
+                }
+            }
+            // A cost is a ceiling: ≥ and = become ≤, > becomes <.
+            "cost-operator" => {
+                let op = if d.message.contains("而不是「>」") {
+                    Op::Lt
+                } else {
+                    Op::Le
+                };
+                if let Some(v) = with_op(view, seg, rel.start, op) {
+                    out.push(fix(format!("改为「{v}」"), v));
+                }
+            }
+            // The comparison turned round; a ≥0% target has no certain fix.
+            "target-direction" if d.message.contains("应写") => {
+                let flipped = project
+                    .and_then(|p| {
+                        p.indicators()
+                            .find(|(_, _, i)| i.value_span.start as usize == rel.start)
+                    })
+                    .and_then(|(_, _, i)| match i.value {
+                        IndicatorValue::Quantitative { op, number, .. } => Some(turned(op, number)),
+                        _ => None,
+                    });
+                if let Some(v) = flipped.and_then(|op| with_op(view, seg, rel.start, op)) {
+                    out.push(fix(format!("改为「{v}」"), v));
+                }
+            }
             _ => {}
         }
     }
     out
+}
+
+/// The score the method gives the quantitative indicator whose 得分 starts at `rel`.
+fn computed_score_at(view: &View, p: &Project, rel: usize) -> Option<Decimal> {
+    let (l1, l2, ind) = p.indicators().find(|(_, _, i)| {
+        i.score()
+            .is_some_and(|s| s.value_span.start as usize == rel)
+    })?;
+    match assess(l1, l2, ind, &view.settings.vocab.grading)? {
+        Assessment::Quantitative {
+            computed: Some(c), ..
+        } => Some(c.normalize()),
+        _ => None,
+    }
 }
 
 fn parts_with_total_at(p: &Project, rel: usize) -> Option<&Parts> {
@@ -140,6 +202,75 @@ fn total_fix(p: &Project, rel: usize) -> Option<(&'static str, Decimal)> {
     None
 }
 
+/// The lines of one segment, for cutting and pasting blocks of them.
+struct Lines<'a, 'v> {
+    view: &'a View<'v>,
+    seg: usize,
+}
+
+impl Lines<'_, '_> {
+    fn lines(&self) -> &[crate::syntax::Line] {
+        &self.view.tree.segments[self.seg].lines
+    }
+    /// The line holding segment offset `off`.
+    fn line_of(&self, off: u32) -> usize {
+        self.lines().partition_point(|l| l.start <= off) - 1
+    }
+    fn depth(&self, line: usize) -> u8 {
+        self.view.roles(self.seg)[line].depth
+    }
+    /// The last line of the block that `from` heads: the lines after it that are deeper
+    /// (blank lines and comments inside it included, trailing ones not).
+    fn block_end(&self, from: usize) -> usize {
+        let roles = self.view.roles(self.seg);
+        let depth = roles[from].depth;
+        let mut end = from;
+        for (i, r) in roles.iter().enumerate().skip(from + 1) {
+            if matches!(r.role, Role::Blank | Role::Comment) {
+                continue;
+            }
+            if r.depth <= depth {
+                break;
+            }
+            end = i;
+        }
+        end
+    }
+    /// Absolute range of line `i` with its terminator.
+    fn full(&self, i: usize) -> Range<usize> {
+        let base = self.view.starts[self.seg];
+        let l = &self.lines()[i];
+        base + l.start as usize..base + (l.start + l.full_len()) as usize
+    }
+    /// Edits that cut lines `from..=to` and paste them, after `head` (new header lines, each
+    /// ending in a newline), below line `after`.
+    fn move_block(
+        &self,
+        from: usize,
+        to: usize,
+        after: usize,
+        head: &str,
+    ) -> Option<Vec<(Range<usize>, String)>> {
+        let cut = self.full(from).start..self.full(to).end;
+        let mut block = format!("{head}{}", (self.view.text)(cut.clone()));
+        if !block.ends_with('\n') {
+            block.push('\n');
+        }
+        // The block already ends the place it goes to: only the new header lines are needed.
+        if after == to && !head.is_empty() {
+            return Some(vec![(cut, block)]);
+        }
+        if (from..=to).contains(&after) {
+            return None;
+        }
+        let insert_at = self.full(after).end;
+        if self.lines()[after].eol == 0 {
+            block.insert(0, '\n');
+        }
+        Some(vec![(cut, String::new()), (insert_at..insert_at, block)])
+    }
+}
+
 /// Moves a 二级 block (its line and the lines under it) to the end of the 一级 it belongs to,
 /// when that 一级 exists in the same project.
 fn move_level2(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option<Fix> {
@@ -156,56 +287,84 @@ fn move_level2(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option<Fi
         .level1
         .iter()
         .position(|l| l.canonical == parent.name && !std::ptr::eq(l, &p.level1[l1_idx]))?;
-    let lines = &view.tree.segments[seg].lines;
-    let roles = view.roles(seg);
-    let line_of = |off: u32| lines.partition_point(|l| l.start <= off) - 1;
-    let block_end = |from: usize, depth: u8| {
-        let mut end = from;
-        for (i, r) in roles.iter().enumerate().skip(from + 1) {
-            if matches!(
-                r.role,
-                crate::model::Role::Blank | crate::model::Role::Comment
-            ) {
-                continue;
-            }
-            if r.depth <= depth {
-                break;
-            }
-            end = i;
-        }
-        end
-    };
-    let start_line = line_of(l2.span.start);
-    let end_line = block_end(start_line, roles[start_line].depth);
-    let t_line = line_of(p.level1[target].span.start);
-    let t_end = block_end(t_line, roles[t_line].depth);
-    if (start_line..=end_line).contains(&t_end) {
-        return None;
-    }
-    let base = view.starts[seg];
-    let line_full = |i: usize| {
-        base + lines[i].start as usize..base + (lines[i].start + lines[i].full_len()) as usize
-    };
-    let cut = line_full(start_line).start..line_full(end_line).end;
-    let mut block = (view.text)(cut.clone()).into_owned();
-    if !block.ends_with('\n') {
-        block.push('\n');
-    }
-    let insert_at = line_full(t_end).end;
-    let mut edits = vec![(cut, String::new())];
-    let needs_nl = lines[t_end].eol == 0;
-    edits.push((
-        insert_at..insert_at,
-        if needs_nl {
-            format!("\n{block}")
-        } else {
-            block
-        },
-    ));
+    let lines = Lines { view, seg };
+    let start_line = lines.line_of(l2.span.start);
+    let end_line = lines.block_end(start_line);
+    let t_line = lines.line_of(p.level1[target].span.start);
+    let edits = lines.move_block(start_line, end_line, lines.block_end(t_line), "")?;
     Some(Fix {
         title: format!("把「{}」移到「{}」下", l2.name, parent.name),
         rule: d.rule,
         diagnostic: d.span.range(),
         edits,
+    })
+}
+
+/// Moves an indicator (its line and its 自评表 lines) under the 二级 named in the diagnostic:
+/// to the end of that 二级 when the project has it, else under a new 二级 line at the end of its
+/// 一级, else under new 一级 and 二级 lines at the end of the indicator tree.
+fn move_indicator(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option<Fix> {
+    let home = d.message.split("应在「").nth(1)?.split('」').next()?;
+    let p = view.project(seg)?;
+    let (_, _, ind) = p
+        .indicators()
+        .find(|(_, _, i)| i.name_span.start as usize == rel)?;
+    let parent = view.profile().parent_of(home)?;
+    let lines = Lines { view, seg };
+    let from = lines.line_of(ind.name_span.start);
+    let to = lines.block_end(from);
+    let indent = |depth: u8| "  ".repeat(depth as usize);
+    let l1 = p.level1.iter().find(|l| l.canonical == parent.name);
+    let (after, head) = match l1 {
+        Some(l1) => match l1.level2.iter().find(|l| l.canonical == home) {
+            Some(l2) => (lines.block_end(lines.line_of(l2.span.start)), String::new()),
+            None => {
+                let at = lines.line_of(l1.span.start);
+                let d1 = lines.depth(at);
+                (lines.block_end(at), format!("{}{home}:\n", indent(d1 + 1)))
+            }
+        },
+        None => {
+            // After the last 一级 that comes before the new one in the profile's order.
+            let prof = view.profile();
+            let order = |name: &str| prof.level1.iter().position(|d| d.name == name);
+            let before = |l: &&Level1| order(&l.canonical) < order(&parent.name);
+            let written = || p.level1.iter().rev().filter(|l| !l.span.is_empty());
+            let last = written().find(before).or_else(|| written().next())?;
+            let at = lines.line_of(last.span.start);
+            let d1 = lines.depth(at);
+            (
+                lines.block_end(at),
+                format!(
+                    "{}{}:\n{}{home}:\n",
+                    indent(d1),
+                    parent.name,
+                    indent(d1 + 1)
+                ),
+            )
+        }
+    };
+    let edits = lines.move_block(from, to, after, &head)?;
+    Some(Fix {
+        title: format!("把「{}」移到「{home}」下", ind.name),
+        rule: d.rule,
+        diagnostic: d.span.range(),
+        edits,
+    })
+}
+
+/// The value with its operator replaced by `op`, as the formatter writes it.
+fn with_op(view: &View, seg: usize, rel: usize, op: Op) -> Option<String> {
+    let p = view.project(seg)?;
+    let (_, _, ind) = p
+        .indicators()
+        .find(|(_, _, i)| i.value_span.start as usize == rel)?;
+    let IndicatorValue::Quantitative { number, unit, .. } = &ind.value else {
+        return None;
+    };
+    canonical_indicator_value(&IndicatorValue::Quantitative {
+        op,
+        number: *number,
+        unit: unit.clone(),
     })
 }

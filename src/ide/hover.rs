@@ -7,6 +7,7 @@ use crate::model::value::{
     canonical_number, format_money, money_in_words, parse_indicator_value, parse_money,
     IndicatorValue, Money, Op,
 };
+use crate::model::vocab::Vocab;
 use crate::model::*;
 use crate::summary::summarize;
 use crate::syntax::LineKind;
@@ -30,7 +31,7 @@ fn cell(m: Option<&MoneyField>) -> String {
 }
 
 /// The funding table of a project, in Markdown.
-pub fn funding_table(p: &Project, kind: FormKind) -> String {
+pub fn funding_table(p: &Project, kind: FormKind, vocab: &Vocab) -> String {
     let mut out = format!("**{}** — 项目资金（元）\n\n", p.name);
     let Some(f) = &p.funding else {
         return out + "没有填写「资金:」。";
@@ -81,13 +82,15 @@ pub fn funding_table(p: &Project, kind: FormKind) -> String {
             "| 年度资金总额（填报） | {} |\n",
             totals.join(" | ")
         ));
-        if let Some((rate, _, _)) = crate::check::execution_rate(f) {
+        if let Some(e) = crate::check::execution(f) {
             let stated = f
                 .rate
                 .as_ref()
                 .map(|r| r.text.clone())
                 .unwrap_or_else(|| "未填".into());
-            out.push_str(&format!("\n执行率：计算 {rate}%，填报 {stated}\n"));
+            // Four decimals: the reader sees which way the form rounded (58.1237% → 58.13%).
+            let exact = e.exact.round_dp(4).normalize();
+            out.push_str(&format!("\n执行率：计算 {exact}%，填报 {stated}\n"));
         }
         return out;
     }
@@ -111,7 +114,7 @@ pub fn funding_table(p: &Project, kind: FormKind) -> String {
         cell(parts.total.as_ref()),
         check(stated, sum)
     ));
-    let (caps, n, _) = funding_cost_caps(p);
+    let (caps, n, _) = funding_cost_caps(p, vocab, Decimal::ZERO);
     if n > 0 {
         let diff = stated
             .map(|s| format!("，与申请总额差 {} 元", format_money(s - caps)))
@@ -236,7 +239,10 @@ pub fn hover(view: &View, offset: usize) -> Option<(String, Range<usize>)> {
     let value_range = at.start + value.start as usize..at.start + value.end as usize;
     let key_range = at.start + key.start as usize..at.start + key.end as usize;
     match at.role.role {
-        Role::Project | Role::Funding => Some((funding_table(project, kind), line_range)),
+        Role::Project | Role::Funding => Some((
+            funding_table(project, kind, &view.settings.vocab),
+            line_range,
+        )),
         Role::Money => match parse_money(value_text) {
             Money::Amount(d) => Some((money_hover(d), value_range)),
             _ => None,

@@ -13,6 +13,7 @@ mod config;
 mod convert;
 pub mod document;
 mod features;
+mod link;
 mod publish;
 mod run;
 mod scan;
@@ -41,6 +42,9 @@ struct State {
     index: HashMap<PathBuf, workspace::FileIndex>,
     pull_config: bool,
     watch_config: bool,
+    /// The declared projects every open 自评表 is checked against; `None` after a 申报表
+    /// changed, until rebuilt (see `link::refresh`).
+    decls: Option<Arc<crate::check::declaration::Declarations>>,
     scan: scan::Scan,
 }
 
@@ -209,6 +213,7 @@ impl LanguageServer for Backend {
                     },
                 )),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
@@ -233,7 +238,7 @@ impl LanguageServer for Backend {
         else {
             return;
         };
-        scan::rescan(self.state.clone(), self.shut_down.clone());
+        scan::rescan(self.state.clone(), self.shut_down.clone(), self.out.clone());
         if watch {
             let client = self.client.clone();
             tokio::spawn(async move {
@@ -277,14 +282,21 @@ impl LanguageServer for Backend {
             let (settings, problems) = st
                 .config
                 .settings_for(doc.uri.to_file_path().ok().as_deref());
-            let mut d = DocState::new(&doc.text, doc.version, settings);
-            let out = diagnostics_of(&doc.uri, &mut d, st.enc);
+            let d = DocState::new(&doc.text, doc.version, settings);
+            if !d.is_self_eval() {
+                st.decls = None;
+            }
             st.docs.insert(doc.uri.clone(), d);
+            let others = link::refresh(st, Some(&doc.uri));
+            let enc = st.enc;
+            let d = st.docs.get_mut(&doc.uri).unwrap();
+            let mut out = vec![diagnostics_of(&doc.uri, d, enc)];
+            out.extend(others);
             (out, problems)
         });
         if let Some((out, problems)) = result {
             self.warn_user(problems);
-            self.publish(vec![out]);
+            self.publish(out);
         }
         self.refresh_without_watchers(&doc.uri).await;
     }
@@ -302,6 +314,7 @@ impl LanguageServer for Backend {
                 );
                 return None;
             }
+            let was = (doc.is_self_eval(), doc.header.year());
             let applied = catch_unwind(AssertUnwindSafe(|| {
                 for change in &params.content_changes {
                     match change.range {
@@ -320,10 +333,22 @@ impl LanguageServer for Backend {
                 *doc = DocState::new(&text, version, doc.settings.clone());
             }
             doc.version = version;
-            Some(diagnostics_of(&uri, doc, enc))
+            // A 申报表 (or what may have been one) changed, or the year of a 自评表: the snapshot
+            // of declared projects is redone, and the 自评表 held against it follow (this one's
+            // frame first).
+            let others = if !was.0 || was != (doc.is_self_eval(), doc.header.year()) {
+                st.decls = None;
+                link::refresh(st, Some(&uri))
+            } else {
+                Vec::new()
+            };
+            let doc = st.docs.get_mut(&uri)?;
+            let mut out = vec![diagnostics_of(&uri, doc, enc)];
+            out.extend(others);
+            Some(out)
         });
         if let Some(Some(out)) = result {
-            self.publish(vec![out]);
+            self.publish(out);
         }
     }
 
@@ -335,8 +360,14 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.with_state("didClose", |st| st.docs.remove(&uri));
+        let others = self.with_state("didClose", |st| {
+            if st.docs.remove(&uri).is_some_and(|d| !d.is_self_eval()) {
+                st.decls = None;
+            }
+            link::refresh(st, None)
+        });
         self.publish(vec![publish::frame(&uri, None, std::iter::empty())]);
+        self.publish(others.unwrap_or_default());
         self.reindex(uri);
     }
 
@@ -371,6 +402,15 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         Ok(self
             .with_state("hover", |st| features::hover(st, params))
+            .flatten())
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        Ok(self
+            .with_state("definition", |st| link::definition(st, params))
             .flatten())
     }
 
@@ -513,7 +553,7 @@ impl Backend {
         if changed || uri.path().ends_with("/jixiao.toml") {
             self.reconfigure().await;
         }
-        scan::rescan(self.state.clone(), self.shut_down.clone());
+        scan::rescan(self.state.clone(), self.shut_down.clone(), self.out.clone());
     }
 
     /// Re-indexes one file from disk for the workspace index, after the current message.
@@ -523,13 +563,22 @@ impl Backend {
             return;
         }
         let state = self.state.clone();
+        let outbox = self.out.clone();
         tokio::spawn(async move {
             let idx = workspace::index_file(&path);
             let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+            let declared = |i: Option<&workspace::FileIndex>| i.map(|i| i.declared.clone());
+            let before = declared(st.index.get(&path));
             match idx {
-                Some(i) => st.index.insert(path, i),
+                Some(i) => st.index.insert(path.clone(), i),
                 None => st.index.remove(&path),
             };
+            if before != declared(st.index.get(&path)) {
+                st.decls = None;
+                for frame in link::refresh(&mut st, None) {
+                    let _ = outbox.send(frame);
+                }
+            }
         });
     }
 }

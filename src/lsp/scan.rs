@@ -9,6 +9,8 @@
 //! on `didOpen`/`didSave` the server rescans (only files whose modification time changed are
 //! re-read) and compares the configuration files of the open documents with what it last saw.
 
+use super::link;
+use super::publish::Outbox;
 use super::workspace::{index_file, MAX_FILES};
 use super::State;
 use crate::check::Settings;
@@ -44,7 +46,7 @@ fn stamp(path: &Path) -> Stamp {
 }
 
 /// Starts a scan of the workspace folders, or asks the running one to go again when done.
-pub fn rescan(state: Arc<Mutex<State>>, shut_down: Arc<AtomicBool>) {
+pub fn rescan(state: Arc<Mutex<State>>, shut_down: Arc<AtomicBool>, out: Outbox) {
     {
         let mut st = lock(&state);
         if st.scan.running {
@@ -56,7 +58,7 @@ pub fn rescan(state: Arc<Mutex<State>>, shut_down: Arc<AtomicBool>) {
     tokio::spawn(async move {
         loop {
             let roots = lock(&state).roots.clone();
-            scan_once(&state, &roots, &shut_down).await;
+            scan_once(&state, &roots, &shut_down, &out).await;
             let mut st = lock(&state);
             if st.scan.again && !shut_down.load(Ordering::SeqCst) {
                 st.scan.again = false;
@@ -68,11 +70,13 @@ pub fn rescan(state: Arc<Mutex<State>>, shut_down: Arc<AtomicBool>) {
     });
 }
 
-async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBool) {
+async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBool, out: &Outbox) {
     let mut walk = Walk::new(roots);
     let mut found: HashSet<PathBuf> = HashSet::new();
     let mut complete = false;
     let mut reread = 0usize;
+    // Whether a 申报表's declared projects changed, for the 自评表 held against them.
+    let mut declared_changed = false;
     while !shut_down.load(Ordering::SeqCst) {
         if walk.dirs_read() > MAX_DIRS || found.len() >= MAX_FILES {
             tracing::warn!("workspace index: stopped at {MAX_DIRS} folders or {MAX_FILES} files");
@@ -94,6 +98,8 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
                     reread += 1;
                     let mut st = lock(state);
                     st.scan.seen.insert(path.clone(), t);
+                    let before = st.index.get(&path).map(|i| &i.declared);
+                    declared_changed |= before != ix.as_ref().map(|i| &i.declared);
                     match ix {
                         Some(ix) => st.index.insert(path, ix),
                         None => st.index.remove(&path),
@@ -106,8 +112,20 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
     if complete {
         // Only a walk that saw everything may say that a file is gone.
         let mut st = lock(state);
-        st.index.retain(|p, _| found.contains(p));
+        st.index.retain(|p, i| {
+            let keep = found.contains(p);
+            declared_changed |= !keep && !i.declared.is_empty();
+            keep
+        });
         st.scan.seen.retain(|p, _| found.contains(p));
+    }
+    if declared_changed {
+        let mut st = lock(state);
+        st.decls = None;
+        for frame in link::refresh(&mut st, None) {
+            // Fails only when the output is gone, i.e. the session is ending.
+            let _ = out.send(frame);
+        }
     }
     tracing::info!(
         "workspace index: {} files, {reread} read from disk",

@@ -43,14 +43,196 @@ pub struct Vocab {
     pub descriptions: BTreeMap<String, String>,
     #[serde(default)]
     pub vocabulary: Words,
+    #[serde(default)]
+    pub grading: Grading,
+    #[serde(default)]
+    pub link: Link,
+    pub kinds: Kinds,
+    /// `kinds` arranged for lookup; rebuilt by [`Vocab::index_kinds`] whenever `kinds` changes.
+    #[serde(skip)]
+    pub kind_index: KindIndex,
+}
+
+/// How a qualitative 实际完成值 is read (财预〔2020〕10号: 达成 / 部分达成 / 未达成): words that
+/// alone say the target was achieved, and marks of a partial or a failed result.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Grading {
+    #[serde(default)]
+    pub achieved: Vec<String>,
+    #[serde(default)]
+    pub partial: Vec<String>,
+    #[serde(default)]
+    pub not_achieved: Vec<String>,
+}
+
+/// Pairing a 自评表 with its 申报表 (`check::declaration`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// The character-bigram Dice similarity from which a renamed project or indicator is taken
+    /// for the declared one (when no other is as close).
+    pub similarity: f64,
+}
+
+impl Default for Link {
+    fn default() -> Link {
+        Link { similarity: 0.6 }
+    }
+}
+
+/// One kind of indicator (`[kinds.quality]`): the name endings that say it, and the 二级 where
+/// it belongs (the first is where a quick fix moves it).
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KindDef {
+    #[serde(default)]
+    pub suffixes: Vec<String>,
+    #[serde(default)]
+    pub level2: Vec<String>,
+}
+
+/// What an indicator measures, as data (`src/check/kind.rs`). A workspace `[kinds]` table
+/// extends every list.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Kinds {
+    #[serde(default)]
+    pub lower_is_better: Vec<String>,
+    #[serde(default)]
+    pub count_units: Vec<String>,
+    #[serde(default)]
+    pub time_units: Vec<String>,
+    #[serde(default)]
+    pub money_units: Vec<String>,
+    #[serde(default)]
+    pub unit_cost: Vec<String>,
+    #[serde(default)]
+    pub quantity: KindDef,
+    #[serde(default)]
+    pub quality: KindDef,
+    #[serde(default)]
+    pub timeliness: KindDef,
+    #[serde(default)]
+    pub cost: KindDef,
+    #[serde(default)]
+    pub economic: KindDef,
+    #[serde(default)]
+    pub social: KindDef,
+    #[serde(default)]
+    pub ecological: KindDef,
+    #[serde(default)]
+    pub sustainability: KindDef,
+    #[serde(default)]
+    pub satisfaction: KindDef,
+}
+
+impl Kinds {
+    /// The kinds in [`KindIndex`] order: `defs()[i]` is kind number `i`.
+    pub fn defs(&self) -> [&KindDef; 9] {
+        [
+            &self.quantity,
+            &self.quality,
+            &self.timeliness,
+            &self.cost,
+            &self.economic,
+            &self.social,
+            &self.ecological,
+            &self.sustainability,
+            &self.satisfaction,
+        ]
+    }
+
+    pub fn extend(&mut self, other: Kinds) {
+        let Kinds {
+            lower_is_better,
+            count_units,
+            time_units,
+            money_units,
+            unit_cost,
+            quantity,
+            quality,
+            timeliness,
+            cost,
+            economic,
+            social,
+            ecological,
+            sustainability,
+            satisfaction,
+        } = other;
+        self.lower_is_better.extend(lower_is_better);
+        self.count_units.extend(count_units);
+        self.time_units.extend(time_units);
+        self.money_units.extend(money_units);
+        self.unit_cost.extend(unit_cost);
+        for (mine, theirs) in [
+            (&mut self.quantity, quantity),
+            (&mut self.quality, quality),
+            (&mut self.timeliness, timeliness),
+            (&mut self.cost, cost),
+            (&mut self.economic, economic),
+            (&mut self.social, social),
+            (&mut self.ecological, ecological),
+            (&mut self.sustainability, sustainability),
+            (&mut self.satisfaction, satisfaction),
+        ] {
+            mine.suffixes.extend(theirs.suffixes);
+            mine.level2.extend(theirs.level2);
+        }
+    }
+}
+
+/// The position of `cost` in [`Kinds::defs`].
+const COST_KIND: u8 = 3;
+
+/// Every name ending of every kind, longest first, so that the first ending a name has is its
+/// longest one; and the lower-is-better endings likewise. Built once per vocabulary, not per
+/// indicator.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KindIndex {
+    /// (ending, kind number in [`Kinds::defs`] order)
+    pub endings: Vec<(String, u8)>,
+    /// (ending, lower is better)
+    pub direction: Vec<(String, bool)>,
 }
 
 impl Vocab {
     pub fn builtin() -> &'static Vocab {
         static V: std::sync::OnceLock<Vocab> = std::sync::OnceLock::new();
         V.get_or_init(|| {
-            toml::from_str(include_str!("profiles.toml")).expect("built-in profiles.toml is valid")
+            let mut v: Vocab = toml::from_str(include_str!("profiles.toml"))
+                .expect("built-in profiles.toml is valid");
+            v.index_kinds();
+            v
         })
+    }
+
+    /// Rebuilds `kind_index` from `kinds`.
+    pub fn index_kinds(&mut self) {
+        let mut endings: Vec<(String, u8)> = Vec::new();
+        for (i, d) in self.kinds.defs().iter().enumerate() {
+            endings.extend(d.suffixes.iter().map(|s| (s.clone(), i as u8)));
+        }
+        let by_length = |a: &str, b: &str| b.len().cmp(&a.len()).then(a.cmp(b));
+        endings.sort_by(|a, b| by_length(&a.0, &b.0));
+        endings.dedup_by(|a, b| a.0 == b.0);
+        // A kind's endings are higher-is-better unless listed as lower: both lists feed the
+        // direction, so that 故障修复及时率 (及时率) is not lower-is-better for its 故障.
+        let mut direction: Vec<(String, bool)> = self
+            .kinds
+            .lower_is_better
+            .iter()
+            .map(|s| (s.clone(), true))
+            .collect();
+        for (s, k) in &endings {
+            // Quantities, quality rates, timeliness and benefits: more is better; a cost is a
+            // ceiling and is judged by cost-operator.
+            if *k != COST_KIND && !direction.iter().any(|(d, _)| d == s) {
+                direction.push((s.clone(), false));
+            }
+        }
+        direction.sort_by(|a, b| by_length(&a.0, &b.0));
+        self.kind_index = KindIndex { endings, direction };
     }
 
     pub fn profile(&self, id: &str) -> Option<&Profile> {
@@ -95,8 +277,14 @@ impl Vocab {
         (l1, l2)
     }
 
+    /// A unit of the list, or a known unit per something (`万元/月`, `元/人年`): what follows
+    /// the slash names what is counted, and is not a closed list.
     pub fn is_unit(&self, unit: &str) -> bool {
-        self.vocabulary.units.iter().any(|u| u == unit)
+        let known = |u: &str| self.vocabulary.units.iter().any(|k| k == u);
+        known(unit)
+            || unit
+                .split_once('/')
+                .is_some_and(|(head, per)| known(head) && !per.is_empty() && !per.contains('/'))
     }
 }
 
