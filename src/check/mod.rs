@@ -1,8 +1,11 @@
 //! Checks: the model → diagnostics with stable rule ids (DESIGN §5, docs/RULES.md).
 //! `check_document` is the one function behind `jixiao check` and the server's diagnostics.
 
+pub(crate) mod completeness;
+pub mod copypaste;
 mod dates;
 mod funding;
+mod goal;
 mod rules;
 mod selfeval;
 pub mod settings;
@@ -132,6 +135,8 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     values::check(project, &cx, &mut sink);
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
+    completeness::check(project, &cx, &mut sink);
+    goal::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {
         selfeval::check(project, &cx, &mut sink);
     }
@@ -184,6 +189,7 @@ pub fn check_file(
     out.extend(
         check_duplicates(&doc.projects, settings)
             .into_iter()
+            .chain(copypaste::copied(&doc.projects, settings))
             .map(|(i, mut d)| {
                 d.span = d.span.shift(project_starts[i]);
                 d

@@ -46,6 +46,15 @@ rules! {
     "weight-total" Error "分值合计不是 100";
     "total-score" Error "总分与各项得分之和不符";
     "deviation-reason" Warning "扣分的指标没有偏差原因";
+    "missing-level2" Warning "一级指标下缺少必设的二级指标";
+    "unknown-value" Warning "项目类别、项目性质不在常用值中";
+    "satisfaction-unit" Warning "满意度目标没有单位";
+    "goal-mismatch" Warning "年度总体目标中的数字与指标不一致";
+    "goal-year" Warning "年度总体目标中的年份不在计划实施期内";
+    "goal-repeat" Warning "年度总体目标中有重复的句子";
+    "copied-project" Warning "两个项目的目标和指标完全相同";
+    "copied-goal" Warning "年度总体目标抄自另一个项目";
+    "copied-cost" Warning "成本指标与另一个项目完全相同";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

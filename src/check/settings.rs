@@ -63,6 +63,9 @@ pub struct ConfigFile {
     pub units: Vec<String>,
     #[serde(default)]
     pub qualitative: Vec<String>,
+    /// Extra accepted values of 项目类别 / 项目性质.
+    #[serde(default)]
+    pub values: BTreeMap<String, Vec<String>>,
 }
 
 pub const CONFIG_FILE: &str = "jixiao.toml";
@@ -178,6 +181,17 @@ impl Settings {
         );
         self.vocab.vocabulary.units.extend(cfg.units);
         self.vocab.vocabulary.qualitative.extend(cfg.qualitative);
+        for (key, vals) in cfg.values {
+            if !crate::check::completeness::CLOSED_FIELDS.contains(&key.as_str()) {
+                return Err((
+                    key.clone(),
+                    format!(
+                        "[values] 中的「{key}」不是可以列举取值的字段，可写：项目类别、项目性质"
+                    ),
+                ));
+            }
+            self.vocab.values.entry(key).or_default().extend(vals);
+        }
         if let Some(p) = cfg.profile {
             if self.vocab.profile(&p).is_none() {
                 let ids: Vec<&str> = self.vocab.profiles.iter().map(|p| p.id.as_str()).collect();

@@ -1,6 +1,6 @@
 //! Quick fixes, only where the fix is certain: recompute a total, a rate or a score; replace a
-//! LaTeX/HTML remnant by its value; "did you mean" for a misspelt name; move a 二级 under the
-//! 一级 it belongs to.
+//! LaTeX/HTML remnant by its value; "did you mean" for a misspelt name or value; move a 二级
+//! under the 一级 it belongs to; a satisfaction target given its unit.
 
 use super::View;
 use crate::check::{execution_rate, Diagnostic};
@@ -52,7 +52,7 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                     out.push(fix(format!("改为「{v}」"), v));
                 }
             }
-            "unknown-category" | "unknown-field" => {
+            "unknown-category" | "unknown-field" | "unknown-value" => {
                 if let Some(s) = d
                     .message
                     .split("是否应为「")
@@ -60,6 +60,16 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                     .and_then(|r| r.split('」').next())
                 {
                     out.push(fix(format!("改为「{s}」"), s.to_string()));
+                }
+            }
+            "satisfaction-unit" => {
+                if let Some(v) = d
+                    .message
+                    .split("应写为「")
+                    .nth(1)
+                    .and_then(|r| r.split('」').next())
+                {
+                    out.push(fix(format!("改为「{v}」"), v.to_string()));
                 }
             }
             "execution-rate" => {
