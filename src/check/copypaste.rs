@@ -25,8 +25,10 @@ pub struct Fingerprint {
     /// The whole goal, reduced to letters and digits.
     goal: Option<u64>,
     goal_span: Span,
-    /// Its sentences long enough to be more than boilerplate: hash, span, text as written.
-    sentences: Vec<(u64, Span, String)>,
+    /// Its sentences long enough to be more than boilerplate: hash, span, characters.
+    sentences: Vec<(u64, Span, u32)>,
+    /// Characters of the whole goal (letters and digits).
+    goal_chars: u32,
     /// The goal and the multiset of (indicator name, value).
     project: Option<u64>,
     /// The multiset of cost caps (name, 元), when they are not trivial; the first cap's span
@@ -57,16 +59,12 @@ pub fn fingerprint(p: &Project, th: &Thresholds) -> Fingerprint {
                     if fp.sentences.iter().all(|s| s.0 != h) {
                         let at =
                             Span::new(span.start as usize + r.start, span.start as usize + r.end);
-                        let text = line[r].trim();
-                        let quoted = match text.char_indices().nth(30) {
-                            Some((k, _)) => format!("{}…", &text[..k]),
-                            None => text.to_string(),
-                        };
-                        fp.sentences.push((h, at, quoted));
+                        fp.sentences.push((h, at, norm.chars().count() as u32));
                     }
                 }
             }
         }
+        fp.goal_chars = whole.chars().count() as u32;
         if whole.chars().count() >= th.copied_sentence_min_chars {
             fp.goal = Some(hash((GOAL_KEY, &whole)));
             fp.goal_span = t.key_span;
@@ -233,8 +231,11 @@ impl CopyIndex {
                 ),
             );
         } else {
+            // Sentences shared with one earlier project, if they make up at least half of
+            // this goal: a formula or two in a longer goal is the unit's style, not a copy.
             let max = settings.vocab.thresholds.copied_sentence_max_projects;
-            for (h, span, text) in &fp.sentences {
+            let mut cover: Vec<(usize, u32, Span)> = Vec::new();
+            for (h, span, chars) in &fp.sentences {
                 let Some(j) = earlier(*h) else { continue };
                 let mut names: Vec<&str> = self.groups[h]
                     .iter()
@@ -245,15 +246,23 @@ impl CopyIndex {
                 if names.len() > max {
                     continue;
                 }
-                sink.push(
-                    "copied-goal",
-                    *span,
-                    format!(
-                        "「年度总体目标」中的「{text}」与项目{}目标中的一句相同：请写本项目自己的内容",
-                        other(j)
-                    ),
-                );
-                break;
+                match cover.iter_mut().find(|c| c.0 == j) {
+                    Some(c) => c.1 += chars,
+                    None => cover.push((j, *chars, *span)),
+                }
+            }
+            if let Some(&(j, chars, span)) = cover.iter().max_by_key(|c| (c.1, usize::MAX - c.0)) {
+                if chars * 2 >= fp.goal_chars {
+                    sink.push(
+                        "copied-goal",
+                        span,
+                        format!(
+                            "「年度总体目标」的大部分与项目{}的目标相同，如「{}」：请写本项目自己的内容",
+                            other(j),
+                            quote(p, span)
+                        ),
+                    );
+                }
             }
         }
         if let Some((h, span, sum)) = fp.cost {
@@ -270,6 +279,26 @@ impl CopyIndex {
             }
         }
         sink.out
+    }
+}
+
+/// The goal's words at `span`, cut after 30 characters.
+fn quote(p: &Project, span: Span) -> String {
+    let text = p
+        .text(GOAL)
+        .and_then(|t| {
+            t.lines.iter().find_map(|(line, at)| {
+                (at.start <= span.start && span.end <= at.end).then(|| {
+                    let from = (span.start - at.start) as usize;
+                    line.get(from..from + span.len()).unwrap_or("")
+                })
+            })
+        })
+        .unwrap_or("")
+        .trim();
+    match text.char_indices().nth(30) {
+        Some((k, _)) => format!("{}…", &text[..k]),
+        None => text.to_string(),
     }
 }
 

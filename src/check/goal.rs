@@ -4,7 +4,7 @@
 
 use super::values::is_cost;
 use super::{Context, Sink};
-use crate::model::value::{parse_date, IndicatorValue};
+use crate::model::value::{parse_date, IndicatorValue, Op};
 use crate::model::*;
 use crate::syntax::Span;
 use rust_decimal::Decimal;
@@ -240,6 +240,7 @@ const TIME_NOUNS: &[&str] = &[
 ];
 /// Words between the thing and its number (知晓率达100%, 人数在6500人以上).
 const LEAD_WORDS: &[&str] = &[
+    "低于",
     "大于等于",
     "小于等于",
     "不少于",
@@ -280,7 +281,18 @@ struct Quantity {
     sentence: Range<usize>,
     /// The words and the number, as quoted in the message.
     shown: Range<usize>,
+    /// Written as a bound: 不少于, 以上 (lower), 不超过, 以内 (upper).
+    bound: Option<Bound>,
 }
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Bound {
+    Lower,
+    Upper,
+}
+
+const LOWER_WORDS: &[&str] = &["大于等于", "不少于", "不低于", "超过", "大于", "至少"];
+const UPPER_WORDS: &[&str] = &["小于等于", "不高于", "不超过", "不多于", "小于", "低于"];
 
 fn unit_class(unit: &str) -> Option<(Class, Decimal)> {
     let scale = if unit.starts_with('万') {
@@ -379,6 +391,17 @@ fn quantities(line: &str) -> Vec<Quantity> {
             continue;
         }
         let mut shown = start..unit_end;
+        let tail = after.trim_start();
+        let mut bound = if tail.starts_with("以上") || tail.starts_with("及以上") {
+            Some(Bound::Lower)
+        } else if ["以内", "以下", "及以下"]
+            .iter()
+            .any(|w| tail.starts_with(w))
+        {
+            Some(Bound::Upper)
+        } else {
+            None
+        };
         let key = if head.chars().count() >= 2 {
             if class == Class::Thing && is_person_noun(&head) {
                 class = Class::Person;
@@ -395,6 +418,11 @@ fn quantities(line: &str) -> Vec<Quantity> {
                 .max(last_end);
             let mut before = line[from.min(start)..start].trim();
             while let Some(w) = LEAD_WORDS.iter().find(|w| before.ends_with(*w)) {
+                if LOWER_WORDS.contains(w) {
+                    bound = Some(Bound::Lower);
+                } else if UPPER_WORDS.contains(w) {
+                    bound = Some(Bound::Upper);
+                }
                 before = before[..before.len() - w.len()].trim_end();
             }
             let n = before.chars().count();
@@ -423,6 +451,7 @@ fn quantities(line: &str) -> Vec<Quantity> {
             key,
             sentence: sentence_start..sentence_end,
             shown,
+            bound,
         });
         last_end = unit_end;
         i = unit_end;
@@ -449,6 +478,26 @@ fn bigrams(s: &str) -> Vec<[char; 2]> {
 fn shared(a: &[[char; 2]], name: &str) -> usize {
     let nb = bigrams(name);
     a.iter().filter(|p| nb.binary_search(p).is_ok()).count()
+}
+
+/// Words for the public at large: 群众满意度 in a goal is the satisfaction of whoever the
+/// project serves.
+const PUBLIC: &[&str] = &["群众", "百姓", "公众", "社会公众", "人民群众", "服务对象"];
+
+/// Whether a rate in the goal (`key`, ending in `stem` + 率/度) and an indicator's name are
+/// about the same measure of the same people: the name has the measure, and whom it is about
+/// (办事群众 of 办事群众满意度, 相关部门 of 相关部门满意度) shares a word, unless either leaves
+/// it unsaid or the goal speaks of the public.
+fn same_subject(key: &str, name: &str, stem: &str) -> bool {
+    let (Some(k), Some(n)) = (key.rfind(stem), name.find(stem)) else {
+        return false;
+    };
+    let kp = key[..k].trim_end_matches(['的', '对']);
+    let np = name[..n].trim_end_matches(['的', '对']);
+    if kp.chars().count() < 2 || np.chars().count() < 2 || PUBLIC.contains(&kp) {
+        return true;
+    }
+    shared(&bigrams(kp), np) > 0
 }
 
 /// The numbers an indicator states: its target and any in its name (存量案件227件…).
@@ -520,7 +569,10 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
             let scored: Vec<(usize, &Indicator, Decimal, Class)> = candidates
                 .iter()
                 .filter(|(_, c, _)| (*c == Class::Percent) == (q.class == Class::Percent))
-                .filter(|(ind, _, _)| stem.as_ref().is_none_or(|s| ind.name.contains(s.as_str())))
+                .filter(|(ind, _, _)| {
+                    stem.as_ref()
+                        .is_none_or(|s| same_subject(&q.key, &ind.name, s))
+                })
                 .map(|&(ind, c, n)| (shared(&key, &ind.name), ind, n, c))
                 // A count is matched on most of its words (宣传册发放 is not 彩色宣传页发放:
                 // 宣传 and 发放 alone are not enough); a rate on its measure, above.
@@ -550,7 +602,18 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
                 }
             };
             let (_, ind, target, class) = *chosen;
-            if class != q.class
+            // 满意度达到90%以上 is kept by a target of ≥94%: within the goal's bound.
+            let within = match (q.bound, &ind.value) {
+                (Some(Bound::Lower), IndicatorValue::Quantitative { op, .. }) => {
+                    op.is_positive() && *op != Op::Eq && target >= q.number
+                }
+                (Some(Bound::Upper), IndicatorValue::Quantitative { op, .. }) => {
+                    op.is_upper_bound() && target <= q.number
+                }
+                _ => false,
+            };
+            if within
+                || class != q.class
                 || stated_numbers(ind, target).contains(&q.number)
                 || reported.contains(&ind.name.as_str())
             {
