@@ -314,3 +314,62 @@ pub fn copied(projects: &[Arc<Project>], settings: &Settings) -> Vec<(usize, Dia
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::build;
+    use crate::model::vocab::Vocab;
+    use crate::syntax::parse;
+
+    fn projects(text: &str) -> Vec<Arc<Project>> {
+        build(&parse(text), text, Vocab::builtin()).projects
+    }
+
+    fn file(goals: &[(&str, &str)]) -> String {
+        let mut t = String::from("表: 绩效目标申报表\n年度: 2025\n");
+        for (name, goal) in goals {
+            t.push_str(&format!(
+                "\n项目: {name}\n  年度总体目标:\n    > {goal}\n  成本指标:\n    经济成本指标:\n      系统建设费: ≤90.24(万元)\n"
+            ));
+        }
+        t
+    }
+
+    /// After replacing one project, the index gives what a fresh one gives, for every project.
+    #[test]
+    fn replace_matches_a_fresh_index() {
+        let s = Settings::default();
+        let g = "综合救助项目遵从保险在前、救助在后的操作流程，对于确需综合救助的对象做到应救助、尽救助。";
+        let before = projects(&file(&[("甲", g), ("乙", g), ("丙", g)]));
+        let after = projects(&file(&[
+            ("甲", g),
+            ("乙", "乙项目自己的目标，写它自己的产出和效果。"),
+            ("丙", g),
+        ]));
+        let mut ix = CopyIndex::new(&before, &s);
+        let affected = ix.replace(1, fingerprint(&after[1], &s.vocab.thresholds), false);
+        let fresh = CopyIndex::new(&after, &s);
+        for i in 0..after.len() {
+            let want = fresh.diagnostics(i, &after, &s);
+            if !affected.contains(&i) {
+                assert_eq!(
+                    want,
+                    CopyIndex::new(&before, &s).diagnostics(i, &before, &s)
+                );
+            }
+            assert_eq!(ix.diagnostics(i, &after, &s), want, "project {i}");
+        }
+        let rules: Vec<&str> = fresh
+            .diagnostics(2, &after, &s)
+            .iter()
+            .map(|d| d.rule)
+            .collect();
+        // 丙 has 甲's goal and indicators: the whole project is a copy.
+        assert_eq!(rules, ["copied-project"]);
+        assert!(fresh
+            .diagnostics(1, &after, &s)
+            .iter()
+            .all(|d| d.rule == "copied-cost"));
+    }
+}
