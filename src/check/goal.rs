@@ -534,6 +534,10 @@ fn indicator_class(ind: &Indicator) -> Option<(Class, Decimal, &str)> {
     Some((class, *number * scale, u))
 }
 
+/// An indicator the goal's words may be about: (shared pairs of characters, indicator, its
+/// target, what it counts).
+type Scored<'a> = (usize, &'a Indicator, Decimal, Class);
+
 fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
     let candidates: Vec<(&Indicator, Class, Decimal)> = p
         .indicators()
@@ -566,7 +570,7 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
             };
             // The indicator the words are about, among the counts or among the rates; a
             // count of people and a count of things are not compared.
-            let scored: Vec<(usize, &Indicator, Decimal, Class)> = candidates
+            let scored: Vec<Scored> = candidates
                 .iter()
                 .filter(|(_, c, _)| (*c == Class::Percent) == (q.class == Class::Percent))
                 .filter(|(ind, _, _)| {
@@ -583,14 +587,13 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
             let Some(best) = scored.iter().map(|s| s.0).max() else {
                 continue;
             };
-            let top: Vec<&(usize, &Indicator, Decimal, Class)> =
-                scored.iter().filter(|s| s.0 == best).collect();
+            let top: Vec<&Scored> = scored.iter().filter(|s| s.0 == best).collect();
             let chosen = if top.len() == 1 {
                 top[0]
             } else {
                 // Ties: the one the whole sentence is closest to.
                 let sentence = bigrams(&line[q.sentence.clone()]);
-                let by: Vec<(usize, &&(usize, &Indicator, Decimal, Class))> = top
+                let by: Vec<(usize, &&Scored)> = top
                     .iter()
                     .map(|s| (shared(&sentence, &s.1.name), s))
                     .collect();
