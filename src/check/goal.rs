@@ -427,11 +427,16 @@ fn quantities(line: &str) -> Vec<Quantity> {
             }
             let n = before.chars().count();
             let key: String = before.chars().skip(n.saturating_sub(10)).collect();
-            // Quoted from at most six characters before the number.
-            let tail: String = key
-                .chars()
-                .skip(key.chars().count().saturating_sub(6))
-                .collect();
+            // Quoted from after the last verb (提高百姓对…知晓率 → 百姓对…知晓率), at most
+            // sixteen characters.
+            let from_verb = ["提高", "提升", "确保", "实现", "使", "让"]
+                .iter()
+                .filter_map(|v| before.rfind(v).map(|k| k + v.len()))
+                .max()
+                .unwrap_or(0);
+            let phrase = &before[from_verb..];
+            let m = phrase.chars().count();
+            let tail: String = phrase.chars().skip(m.saturating_sub(16)).collect();
             if let Some(k) = line[..start]
                 .rfind(tail.as_str())
                 .filter(|_| !tail.is_empty())
