@@ -237,12 +237,17 @@ impl CopyIndex {
             let mut cover: Vec<(usize, u32, Span)> = Vec::new();
             for (h, span, chars) in &fp.sentences {
                 let Some(j) = earlier(*h) else { continue };
-                let mut names: Vec<&str> = self.groups[h]
-                    .iter()
-                    .map(|&k| projects[k as usize].name.as_str())
-                    .collect();
-                names.sort_unstable();
-                names.dedup();
+                // Distinct names, up to one past the limit: a formula's group may be large.
+                let mut names: Vec<&str> = Vec::with_capacity(max + 1);
+                for &k in &self.groups[h] {
+                    let n = projects[k as usize].name.as_str();
+                    if !names.contains(&n) {
+                        names.push(n);
+                        if names.len() > max {
+                            break;
+                        }
+                    }
+                }
                 if names.len() > max {
                     continue;
                 }

@@ -471,8 +471,10 @@ fn bigrams(s: &str) -> Vec<[char; 2]> {
         .map(|w| [w[0], w[1]])
         .filter(|p| !p[0].is_ascii_digit() && !p[1].is_ascii_digit())
         .filter(|p| {
-            let s: String = p.iter().collect();
-            !STOP.contains(&s.as_str())
+            !STOP.iter().any(|s| {
+                let mut c = s.chars();
+                c.next() == Some(p[0]) && c.next() == Some(p[1])
+            })
         })
         .collect();
     out.sort_unstable();
@@ -480,9 +482,19 @@ fn bigrams(s: &str) -> Vec<[char; 2]> {
     out
 }
 
+/// How many of the pairs `a` occur in `name` (no allocation: this runs for every number of
+/// a goal against every indicator, on each keystroke in the project).
 fn shared(a: &[[char; 2]], name: &str) -> usize {
-    let nb = bigrams(name);
-    a.iter().filter(|p| nb.binary_search(p).is_ok()).count()
+    a.iter()
+        .filter(|p| {
+            let mut prev = None;
+            name.chars().any(|c| {
+                let hit = prev == Some(p[0]) && c == p[1];
+                prev = Some(c);
+                hit
+            })
+        })
+        .count()
 }
 
 /// Words for the public at large: 群众满意度 in a goal is the satisfaction of whoever the
