@@ -107,7 +107,8 @@ fn year(p: &Project, t: &TextField, cx: &Context, sink: &mut Sink) {
         .map(|d| d.0)
         .collect();
     let (lo, hi, period) = match dates.as_slice() {
-        [a, b] if a <= b => (*a, *b, format!("计划实施期 {a}–{b} 年")),
+        [a, b] if a == b => (*a, *b, format!("计划实施期（{a} 年）")),
+        [a, b] if a < b => (*a, *b, format!("计划实施期 {a}–{b} 年")),
         [a] => (*a, *a, format!("计划日期所在的 {a} 年")),
         _ => match cx.header.year() {
             Some(y) => (y, y, format!("表的年度 {y}")),
