@@ -302,5 +302,12 @@ mod tests {
             .apply_toml("profile = \"x\"")
             .unwrap_err()
             .contains("finance-2020"));
+        let mut v = Settings::default();
+        v.apply_toml("[values]\n\"项目类别\" = [\"专项业务类\"]").unwrap();
+        assert!(v.vocab.values["项目类别"].contains(&"专项业务类".to_string()));
+        assert!(Settings::default()
+            .apply_toml("[values]\n\"主管部门\" = [\"x\"]")
+            .unwrap_err()
+            .contains("第 2 行"));
     }
 }
