@@ -303,7 +303,8 @@ mod tests {
             .unwrap_err()
             .contains("finance-2020"));
         let mut v = Settings::default();
-        v.apply_toml("[values]\n\"项目类别\" = [\"专项业务类\"]").unwrap();
+        v.apply_toml("[values]\n\"项目类别\" = [\"专项业务类\"]")
+            .unwrap();
         assert!(v.vocab.values["项目类别"].contains(&"专项业务类".to_string()));
         assert!(Settings::default()
             .apply_toml("[values]\n\"主管部门\" = [\"x\"]")
