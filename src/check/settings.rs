@@ -73,6 +73,9 @@ pub struct ConfigFile {
     /// What an indicator measures: lists added to the built-in `[kinds]`.
     #[serde(default)]
     pub kinds: crate::model::vocab::Kinds,
+    /// Extra accepted values of 项目类别 / 项目性质.
+    #[serde(default)]
+    pub values: BTreeMap<String, Vec<String>>,
 }
 
 pub const CONFIG_FILE: &str = "jixiao.toml";
@@ -190,6 +193,17 @@ impl Settings {
         self.vocab.vocabulary.qualitative.extend(cfg.qualitative);
         self.vocab.kinds.extend(cfg.kinds);
         self.vocab.index_kinds();
+        for (key, vals) in cfg.values {
+            if !crate::check::completeness::CLOSED_FIELDS.contains(&key.as_str()) {
+                return Err((
+                    key.clone(),
+                    format!(
+                        "[values] 中的「{key}」不是可以列举取值的字段，可写：项目类别、项目性质"
+                    ),
+                ));
+            }
+            self.vocab.values.entry(key).or_default().extend(vals);
+        }
         if let Some(p) = cfg.profile {
             if self.vocab.profile(&p).is_none() {
                 let ids: Vec<&str> = self.vocab.profiles.iter().map(|p| p.id.as_str()).collect();
@@ -325,5 +339,13 @@ mod tests {
             .apply_toml("profile = \"x\"")
             .unwrap_err()
             .contains("finance-2020"));
+        let mut v = Settings::default();
+        v.apply_toml("[values]\n\"项目类别\" = [\"专项业务类\"]")
+            .unwrap();
+        assert!(v.vocab.values["项目类别"].contains(&"专项业务类".to_string()));
+        assert!(Settings::default()
+            .apply_toml("[values]\n\"主管部门\" = [\"x\"]")
+            .unwrap_err()
+            .contains("第 2 行"));
     }
 }

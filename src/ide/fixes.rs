@@ -1,6 +1,7 @@
 //! Quick fixes, only where the fix is certain: recompute a total, a rate or a score; replace a
-//! LaTeX/HTML remnant by its value; "did you mean" for a misspelt name; move a 二级 under the
-//! 一级 it belongs to; write the declared target over a lowered or changed one.
+//! LaTeX/HTML remnant by its value; "did you mean" for a misspelt name or value; move a 二级
+//! under the 一级 it belongs to, or an indicator under the 二级 its kind belongs to; write the
+//! declared target over a lowered or changed one; a satisfaction target given its unit.
 
 use super::View;
 use crate::check::scoring::{assess, Assessment};
@@ -55,7 +56,7 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                     out.push(fix(format!("改为「{v}」"), v));
                 }
             }
-            "unknown-category" | "unknown-field" => {
+            "unknown-category" | "unknown-field" | "unknown-value" => {
                 if let Some(s) = d
                     .message
                     .split("是否应为「")
@@ -63,6 +64,16 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                     .and_then(|r| r.split('」').next())
                 {
                     out.push(fix(format!("改为「{s}」"), s.to_string()));
+                }
+            }
+            "satisfaction-unit" => {
+                if let Some(v) = d
+                    .message
+                    .split("应写为「")
+                    .nth(1)
+                    .and_then(|r| r.split('」').next())
+                {
+                    out.push(fix(format!("改为「{v}」"), v.to_string()));
                 }
             }
             "execution-rate" => {

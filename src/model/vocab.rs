@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 pub struct Level1Def {
     pub name: String,
     pub level2: Vec<String>,
+    /// The 二级 every project must set under this 一级 (`missing-level2`). When not written,
+    /// 产出指标 requires 数量指标, 质量指标 and 时效指标 (those of them in `level2`).
+    #[serde(default)]
+    pub required: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -23,6 +27,9 @@ pub struct Profile {
     #[serde(default)]
     pub cost_required: bool,
     pub level1: Vec<Level1Def>,
+    /// Extra accepted values of 项目类别 / 项目性质 for this profile, added to `[values]`.
+    #[serde(default)]
+    pub values: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default, PartialEq)]
@@ -47,10 +54,16 @@ pub struct Vocab {
     pub grading: Grading,
     #[serde(default)]
     pub link: Link,
+    #[serde(default)]
     pub kinds: Kinds,
     /// `kinds` arranged for lookup; rebuilt by [`Vocab::index_kinds`] whenever `kinds` changes.
     #[serde(skip)]
     pub kind_index: KindIndex,
+    /// The accepted values of the closed project fields (项目类别, 项目性质), `unknown-value`.
+    #[serde(default)]
+    pub values: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub thresholds: Thresholds,
 }
 
 /// How a qualitative 实际完成值 is read (财预〔2020〕10号: 达成 / 部分达成 / 未达成): words that
@@ -196,6 +209,32 @@ pub struct KindIndex {
     pub direction: Vec<(String, bool)>,
 }
 
+/// Thresholds of the goal-text and copy-paste checks (`[thresholds]` in profiles.toml).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// `goal-repeat`: a repeated sentence shorter than this (characters) is not reported.
+    pub goal_repeat_min_chars: usize,
+    /// `copied-goal`: sentences shorter than this are boilerplate, not a copy.
+    pub copied_sentence_min_chars: usize,
+    /// `copied-goal`: a sentence found in more projects than this is the unit's standard
+    /// wording, not a copy from one project to another.
+    pub copied_sentence_max_projects: usize,
+    /// `copied-cost`: cost caps adding up to less than this (元) are too small to tell.
+    pub copied_cost_min_yuan: u64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            goal_repeat_min_chars: 8,
+            copied_sentence_min_chars: 15,
+            copied_sentence_max_projects: 3,
+            copied_cost_min_yuan: 10_000,
+        }
+    }
+}
+
 impl Vocab {
     pub fn builtin() -> &'static Vocab {
         static V: std::sync::OnceLock<Vocab> = std::sync::OnceLock::new();
@@ -286,6 +325,33 @@ impl Vocab {
                 .split_once('/')
                 .is_some_and(|(head, per)| known(head) && !per.is_empty() && !per.contains('/'))
     }
+
+    /// The category a misspelt name was meant to be (`产出指示` → 产出指标), from every
+    /// profile's 一级 and 二级: edit distance 1, or 2 for names of five characters or more.
+    pub fn suggest_category(&self, canonical: &str) -> Option<String> {
+        let mut names: Vec<&str> = Vec::new();
+        for p in &self.profiles {
+            for d in &p.level1 {
+                names.push(&d.name);
+                names.extend(d.level2.iter().map(String::as_str));
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        super::suggest_from(canonical, &names)
+    }
+
+    /// The accepted values of a closed project field in `profile`: `[values]` and the
+    /// profile's own. Empty when the field is not closed.
+    pub fn field_values<'a>(&'a self, profile: &'a Profile, key: &str) -> Vec<&'a str> {
+        self.values
+            .get(key)
+            .into_iter()
+            .chain(profile.values.get(key))
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 impl Profile {
@@ -297,6 +363,20 @@ impl Profile {
         self.level1
             .iter()
             .find(|d| d.level2.iter().any(|n| n == name))
+    }
+}
+
+impl Level1Def {
+    /// The 二级 a project must set under this 一级.
+    pub fn required_level2(&self) -> Vec<&str> {
+        match &self.required {
+            Some(r) => r.iter().map(String::as_str).collect(),
+            None if self.name == "产出指标" => ["数量指标", "质量指标", "时效指标"]
+                .into_iter()
+                .filter(|n| self.level2.iter().any(|l| l == n))
+                .collect(),
+            None => Vec::new(),
+        }
     }
 }
 
