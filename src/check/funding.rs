@@ -2,7 +2,7 @@
 
 use super::values::is_cost;
 use super::{Context, Sink};
-use crate::model::value::{format_money, IndicatorValue, Money, Op};
+use crate::model::value::{format_money, money_problem, IndicatorValue, Money, Op};
 use crate::model::*;
 use rust_decimal::Decimal;
 
@@ -47,14 +47,18 @@ fn check_parts(col: Option<&str>, parts: &Parts, cx: &Context, f: &Funding, sink
                 m.key_span,
                 format!("{prefix}「{}」没有填写金额", m.key),
             ),
-            Money::Invalid => sink.push(
-                "money-format",
-                m.value_span,
-                format!(
-                    "{prefix}金额「{}」格式不对：应为元，最多两位小数，如 300,000.00",
-                    m.text
-                ),
-            ),
+            Money::Invalid => {
+                let (why, amount) = money_problem(&m.text);
+                let write = match amount {
+                    Some(a) => format!("按所写数字应写为 {}", format_money(a)),
+                    None => "应为元，最多两位小数，如 300,000.00".to_string(),
+                };
+                sink.push(
+                    "money-format",
+                    m.value_span,
+                    format!("{prefix}金额「{}」格式不对：{why}；{write}", m.text),
+                )
+            }
             _ => {}
         }
     }

@@ -3,6 +3,7 @@
 
 mod dates;
 mod funding;
+mod names;
 mod rules;
 mod selfeval;
 pub mod settings;
@@ -130,6 +131,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     structure::check(project, &cx, &mut sink);
     taxonomy::check(project, &cx, &mut sink);
     values::check(project, &cx, &mut sink);
+    names::check(project, &cx, &mut sink);
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {

@@ -46,6 +46,12 @@ rules! {
     "weight-total" Error "分值合计不是 100";
     "total-score" Error "总分与各项得分之和不符";
     "deviation-reason" Warning "扣分的指标没有偏差原因";
+    "sentence-name" Warning "指标名称是一句话（分句、目标数或过长）";
+    "compound-name" Warning "一个名称里有两个指标";
+    "yes-no-value" Warning "是否类指标的值不是是/否，或程度类指标填了是";
+    "value-repeats-name" Warning "指标值只是重复了名称";
+    "multiple-values" Warning "一个指标值里有几个目标";
+    "range-value" Warning "指标值是没有比较符的范围";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

@@ -63,6 +63,9 @@ pub struct ConfigFile {
     pub units: Vec<String>,
     #[serde(default)]
     pub qualitative: Vec<String>,
+    /// Measurable names and values: lists added to the built-in ones.
+    #[serde(default)]
+    pub names: crate::model::vocab::Names,
 }
 
 pub const CONFIG_FILE: &str = "jixiao.toml";
@@ -178,6 +181,7 @@ impl Settings {
         );
         self.vocab.vocabulary.units.extend(cfg.units);
         self.vocab.vocabulary.qualitative.extend(cfg.qualitative);
+        self.vocab.names.extend(cfg.names);
         if let Some(p) = cfg.profile {
             if self.vocab.profile(&p).is_none() {
                 let ids: Vec<&str> = self.vocab.profiles.iter().map(|p| p.id.as_str()).collect();

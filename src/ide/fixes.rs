@@ -4,7 +4,7 @@
 
 use super::View;
 use crate::check::{execution_rate, Diagnostic};
-use crate::model::value::{fix_remnant, format_money};
+use crate::model::value::{fix_remnant, format_money, money_problem};
 use crate::model::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::ops::Range;
@@ -87,6 +87,16 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                 if let Some((label, v)) = project.and_then(|p| total_fix(p, rel.start)) {
                     out.push(fix(format!("将总分的{label}改为 {v}"), v.to_string()));
                 }
+            }
+            "money-format" => {
+                let written = (view.text)(span.clone()).into_owned();
+                if let (_, Some(a)) = money_problem(&written) {
+                    let a = format_money(a);
+                    out.push(fix(format!("改为「{a}」"), a));
+                }
+            }
+            "yes-no-value" if d.message.contains("是「是否」问题") => {
+                out.push(fix("改为「是」".into(), "是".into()));
             }
             "misplaced-category" => {
                 if let Some(f) = move_level2(view, seg, rel.start, d) {
