@@ -51,7 +51,7 @@ fn check_parts(col: Option<&str>, parts: &Parts, cx: &Context, f: &Funding, sink
                 let (why, amount) = money_problem(&m.text);
                 let write = match amount {
                     Some(a) => format!("按所写数字应写为 {}", format_money(a)),
-                    None => "应为元，最多两位小数，如 300,000.00".to_string(),
+                    None => "请写成以元为单位、最多两位小数的金额，如 300,000.00".to_string(),
                 };
                 sink.push(
                     "money-format",

@@ -350,7 +350,7 @@ pub fn money_problem(s: &str) -> (&'static str, Option<Decimal>) {
     let plain = plain_money(trim(s));
     let (num, factor) = money_unit(&plain);
     match parse_number(num) {
-        Some(n) if (n * factor).normalize().scale() > 2 => ("多于两位小数，元金额只写到分", None),
+        Some(n) if (n * factor).normalize().scale() > 2 => ("多于两位小数（元金额只写到分）", None),
         Some(n) if !commas_ok(trim(num)) => {
             ("千分位分隔不对，应从个位起每三位一组", Some(n * factor))
         }
