@@ -47,18 +47,15 @@ fn check_parts(col: Option<&str>, parts: &Parts, cx: &Context, f: &Funding, sink
                 m.key_span,
                 format!("{prefix}「{}」没有填写金额", m.key),
             ),
-            Money::Invalid => {
-                let (why, amount) = money_problem(&m.text);
-                let write = match amount {
-                    Some(a) => format!("按所写数字应写为 {}", format_money(a)),
-                    None => "请写成以元为单位、最多两位小数的金额，如 300,000.00".to_string(),
-                };
-                sink.push(
-                    "money-format",
-                    m.value_span,
-                    format!("{prefix}金额「{}」格式不对：{why}；{write}", m.text),
-                )
-            }
+            Money::Invalid => sink.push(
+                "money-format",
+                m.value_span,
+                format!(
+                    "{prefix}金额「{}」格式不对：{}",
+                    m.text,
+                    money_problem(&m.text).message()
+                ),
+            ),
             _ => {}
         }
     }

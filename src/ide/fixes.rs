@@ -4,7 +4,7 @@
 
 use super::View;
 use crate::check::{execution_rate, Diagnostic};
-use crate::model::value::{fix_remnant, format_money, money_problem};
+use crate::model::value::{fix_remnant, format_money, money_problem, MoneyProblem};
 use crate::model::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::ops::Range;
@@ -90,7 +90,7 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
             }
             "money-format" => {
                 let written = (view.text)(span.clone()).into_owned();
-                if let (_, Some(a)) = money_problem(&written) {
+                if let MoneyProblem::Grouping(a) = money_problem(&written) {
                     let a = format_money(a);
                     out.push(fix(format!("改为「{a}」"), a));
                 }

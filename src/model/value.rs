@@ -344,24 +344,53 @@ fn money_unit(s: &str) -> (&str, Decimal) {
     }
 }
 
-/// Why a money cell that is not [`Money::Amount`] cannot be read (in Chinese), and the amount
-/// in 元 when its digits say it for certain and only the grouping is wrong (`253,85,00.00`).
-pub fn money_problem(s: &str) -> (&'static str, Option<Decimal>) {
+/// Why a money cell that is not [`Money::Amount`] cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyProblem {
+    /// More than two decimals in 元 (`2,538,500.005`, `30.1234567万`).
+    Decimals,
+    /// Separators not grouping by three (`253,85,00.00`): the amount the digits spell, in 元.
+    Grouping(Decimal),
+    /// Chinese numerals (`叁拾万元整`, `零元`).
+    Numerals,
+    /// Anything else.
+    NotANumber,
+}
+
+impl MoneyProblem {
+    /// What is wrong and what to write, in Chinese.
+    pub fn message(self) -> String {
+        match self {
+            MoneyProblem::Decimals => {
+                "多于两位小数（元金额只写到分），请核对后写两位小数，如 300,000.00".into()
+            }
+            MoneyProblem::Grouping(a) => format!(
+                "千分位分隔不对（应从个位起每三位一组），按所写数字应写为 {}",
+                format_money(a)
+            ),
+            MoneyProblem::Numerals => {
+                "汉字或大写金额无法计算，请用阿拉伯数字写元金额，如 300,000.00".into()
+            }
+            MoneyProblem::NotANumber => "应为以元为单位、最多两位小数的金额，如 300,000.00".into(),
+        }
+    }
+}
+
+/// Why a money cell is not an amount (see [`MoneyProblem`]).
+pub fn money_problem(s: &str) -> MoneyProblem {
     let plain = plain_money(trim(s));
     let (num, factor) = money_unit(&plain);
     match parse_number(num) {
-        Some(n) if (n * factor).normalize().scale() > 2 => ("多于两位小数（元金额只写到分）", None),
-        Some(n) if !commas_ok(trim(num)) => {
-            ("千分位分隔不对，应从个位起每三位一组", Some(n * factor))
-        }
-        Some(_) => ("无法读出金额", None),
+        Some(n) if (n * factor).normalize().scale() > 2 => MoneyProblem::Decimals,
+        Some(n) if !commas_ok(trim(num)) => MoneyProblem::Grouping(n * factor),
+        Some(_) => MoneyProblem::NotANumber,
         None if num.contains(|c: char| {
             "零壹贰叁肆伍陆柒捌玖拾佰仟一二三四五六七八九十百千".contains(c)
         }) =>
         {
-            ("汉字或大写金额不能计算，请写阿拉伯数字", None)
+            MoneyProblem::Numerals
         }
-        None => ("不是数字", None),
+        None => MoneyProblem::NotANumber,
     }
 }
 
@@ -681,14 +710,12 @@ mod tests {
         assert_eq!(parse_money("3000 00.00"), Money::Invalid);
         assert_eq!(
             money_problem("253,85,00.00"),
-            (
-                "千分位分隔不对，应从个位起每三位一组",
-                Some(d("2538500.00"))
-            )
+            MoneyProblem::Grouping(d("2538500.00"))
         );
-        assert_eq!(money_problem("2,538,500.005").1, None);
-        assert_eq!(money_problem("30.1234567万").1, None);
-        assert_eq!(money_problem("叁拾万元整").1, None);
+        assert_eq!(money_problem("2,538,500.005"), MoneyProblem::Decimals);
+        assert_eq!(money_problem("30.1234567万"), MoneyProblem::Decimals);
+        assert_eq!(money_problem("叁拾万元整"), MoneyProblem::Numerals);
+        assert_eq!(money_problem("约30"), MoneyProblem::NotANumber);
     }
 
     #[test]
