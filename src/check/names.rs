@@ -6,6 +6,7 @@ use super::{Context, Sink};
 use crate::model::value::{canonical_number, parse_range, IndicatorValue};
 use crate::model::vocab::Names;
 use crate::model::{Indicator, Project};
+use rust_decimal::Decimal;
 
 pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     let names = &cx.settings.vocab.names;
@@ -24,7 +25,13 @@ fn check_name(ind: &Indicator, names: &Names, sink: &mut Sink) {
         .clause_marks
         .iter()
         .find(|m| name.contains(m.as_str()));
-    let target = target_in_name(name, names);
+    // A name that ends with what it measures may mention a number as its scope
+    // (`10件实事项目完成率`); one that does not and holds a count states a target.
+    let measured = names
+        .measure_heads
+        .iter()
+        .any(|h| name.ends_with(h.as_str()));
+    let target = (!measured).then(|| target_in_name(name, names)).flatten();
     let max = names.max_name_chars.unwrap_or(usize::MAX);
     let why = match (&target, clause) {
         (Some(t), _) => Some(format!("名称里写了目标「{t}」")),
@@ -76,6 +83,10 @@ fn target_in_name(name: &str, names: &Names) -> Option<String> {
         while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
             i += 1;
         }
+        // An ordinal (`第1人民医院`) counts nothing.
+        if name[..start].ends_with('第') {
+            continue;
+        }
         let rest = &name[i..];
         // The longest unit that follows (`人次` rather than `人`).
         if let Some(u) = names
@@ -93,6 +104,9 @@ fn target_in_name(name: &str, names: &Names) -> Option<String> {
 /// Two measurable indicators joined in one name (`及时率和准确率`, `数量及质量`): the first two
 /// parts, split at a joiner, that each end with a measure.
 fn two_measures<'a>(name: &'a str, names: &Names) -> Option<(&'a str, &'a str)> {
+    if !names.joiners.iter().any(|j| name.contains(j.as_str())) {
+        return None;
+    }
     // Bytes inside a word such as `及时` hold no joiner.
     let mut held = vec![false; name.len()];
     for w in &names.not_joiners {
@@ -158,7 +172,7 @@ fn check_qualitative(ind: &Indicator, cx: &Context, names: &Names, sink: &mut Si
                 "yes-no-value",
                 at,
                 format!(
-                    "指标「{name}」考核的是{s}，「{value}」衡量不了：请写出要达到的{s}（如 显著提升、及时），或改为定量目标"
+                    "指标「{name}」以「{s}」结尾，问的是程度或状态，答「{value}」衡量不了：请写出要达到的标准（如 显著提升、及时），或改为定量目标"
                 ),
             );
             return;
@@ -192,7 +206,10 @@ fn check_qualitative(ind: &Indicator, cx: &Context, names: &Names, sink: &mut Si
         );
         return;
     }
-    if let Some((low, high, unit)) = parse_range(value) {
+    // A period of years (`2025-2026年`, `2025.1-2025.12`) is not a target range.
+    let year = |n: Decimal| (Decimal::from(1900)..=Decimal::from(2100)).contains(&n);
+    if let Some((low, high, unit)) = parse_range(value).filter(|(l, h, _)| !(year(*l) && year(*h)))
+    {
         let unit = unit.map(|u| format!("({u})")).unwrap_or_default();
         sink.push(
             "range-value",
@@ -252,6 +269,7 @@ mod tests {
             target_in_name("每年2次培训完成率", n).as_deref(),
             Some("2次")
         );
+        assert_eq!(target_in_name("第1人民医院就诊人次", n), None);
         assert_eq!(target_in_name("12393 服务热线接通率", n), None);
         assert_eq!(target_in_name("3个工作日内办结率", n), None);
         assert_eq!(target_in_name("2026年参保人数", n), None);
