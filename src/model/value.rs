@@ -204,6 +204,14 @@ fn parse_unit(rest: &str) -> Option<Option<String>> {
     Some(Some(inner.to_string()))
 }
 
+/// Whether an operator written in words may stand with this unit: none, or one of the
+/// built-in units. Words start phrases too (`不低于2024年水平`, `不少于3名专职人员`), and
+/// those are text, kept as written.
+fn word_unit(unit: &Option<String>) -> bool {
+    unit.as_deref()
+        .is_none_or(|u| crate::model::vocab::Vocab::builtin().is_unit(u))
+}
+
 /// A number and its unit, with the operator word that may follow them (`95%以上`).
 fn number_unit_suffix(s: &str) -> Option<(Decimal, Option<String>, Option<Op>)> {
     let (number, rest) = split_number(s)?;
@@ -211,14 +219,17 @@ fn number_unit_suffix(s: &str) -> Option<(Decimal, Option<String>, Option<Op>)> 
     if let Some((unit, op)) =
         strip_suffix_op(trim(rest)).and_then(|(r, op)| Some((parse_unit(r)?, op)))
     {
-        return Some((number, unit, Some(op)));
+        if word_unit(&unit) {
+            return Some((number, unit, Some(op)));
+        }
     }
     Some((number, parse_unit(rest)?, None))
 }
 
 /// Reads an indicator value. Operators may be words, before the number (`不少于500人`) or
-/// after it (`1000人以上`); the formatter writes them as symbols (`≥500.00(人)`). A value with
-/// an operator word that is not read completely (`不低于去年水平`) is qualitative text.
+/// after it (`1000人以上`), with a built-in unit or none; the formatter writes them as symbols
+/// (`≥500.00(人)`). A value with an operator word that is not read completely
+/// (`不低于去年水平`, `不低于2024年水平`) is qualitative text.
 pub fn parse_indicator_value(s: &str) -> IndicatorValue {
     let s = trim(s);
     if s.is_empty() {
@@ -226,7 +237,9 @@ pub fn parse_indicator_value(s: &str) -> IndicatorValue {
     }
     if let Some((op, rest, word)) = parse_op_as_written(s) {
         return match number_unit_suffix(trim(rest)) {
-            Some((number, unit, after)) if after.is_none_or(|a| a == op) => {
+            Some((number, unit, after))
+                if after.is_none_or(|a| a == op) && (!word || word_unit(&unit)) =>
+            {
                 IndicatorValue::Quantitative { op, number, unit }
             }
             _ if word => IndicatorValue::Qualitative,
@@ -663,6 +676,20 @@ mod tests {
         );
         // An operator word before text is text.
         assert_eq!(
+            parse_indicator_value("不低于2024年水平"),
+            IndicatorValue::Qualitative
+        );
+        assert_eq!(
+            parse_indicator_value("不少于3名专职人员"),
+            IndicatorValue::Qualitative
+        );
+        assert!(matches!(
+            parse_indicator_value("3名专职人员以上"),
+            IndicatorValue::BareNumber { .. }
+        ));
+        // A symbol takes any unit, as before.
+        assert_eq!(q("≥3名专职人员").as_deref(), Some("≥3.00(名专职人员)"));
+        assert_eq!(
             parse_indicator_value("不低于去年水平"),
             IndicatorValue::Qualitative
         );
@@ -671,7 +698,7 @@ mod tests {
             IndicatorValue::Qualitative
         );
         // The canonical form reads back the same.
-        for v in ["不少于500人", "1000人以上", "3个工作日以内", "5人以上以上"] {
+        for v in ["不少于500人", "1000人以上", "3个工作日以内", "≥5人以上"] {
             let once = q(v).unwrap();
             assert_eq!(q(&once).as_deref(), Some(once.as_str()), "{v}");
         }
