@@ -1,7 +1,7 @@
 //! Semantic tokens: one per piece of a line (a token never spans lines).
 
 use super::View;
-use crate::model::value::{parse_indicator_value, parse_op, IndicatorValue};
+use crate::model::value::{parse_indicator_value, parse_op_or_word, IndicatorValue};
 use crate::model::Role;
 use crate::syntax::LineKind;
 use std::ops::Range;
@@ -112,7 +112,7 @@ pub fn semantic_tokens(view: &View, range: Option<Range<usize>>) -> Vec<Token> {
 fn value_tokens(v: &str, base: usize, out: &mut Vec<Token>) {
     // The value grammar's own operators (symbols and words); an operator word before text that
     // is not a number (`不低于上年水平`) is text.
-    let op_len = match parse_op(v) {
+    let op_len = match parse_op_or_word(v) {
         Some((_, rest)) if parse_indicator_value(v) != IndicatorValue::Qualitative => {
             v.len() - rest.len()
         }

@@ -88,17 +88,23 @@ const SUFFIX_OPS: &[(&str, Op)] = &[
     ("内", Op::Le),
 ];
 
-/// Strips a leading comparison operator, a symbol or a word.
+/// Strips a leading comparison operator symbol.
 pub fn parse_op(s: &str) -> Option<(Op, &str)> {
+    OPS.iter()
+        .find_map(|(t, op)| s.strip_prefix(t).map(|rest| (*op, rest)))
+}
+
+/// Strips a leading comparison operator, a symbol or a word (`不少于`). Words also start
+/// ordinary phrases: only [`parse_indicator_value`] decides whether one is an operator.
+pub fn parse_op_or_word(s: &str) -> Option<(Op, &str)> {
     parse_op_as_written(s).map(|(op, rest, _)| (op, rest))
 }
 
 /// [`parse_op`], and whether the operator was a word.
 fn parse_op_as_written(s: &str) -> Option<(Op, &str, bool)> {
-    let symbol = |(t, op): &(&str, Op)| s.strip_prefix(t).map(|rest| (*op, rest, false));
     let word = |(t, op): &(&str, Op)| s.strip_prefix(t).map(|rest| (*op, rest, true));
-    OPS.iter()
-        .find_map(symbol)
+    parse_op(s)
+        .map(|(op, rest)| (op, rest, false))
         .or_else(|| WORD_OPS.iter().find_map(word))
 }
 
