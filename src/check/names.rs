@@ -2,6 +2,7 @@
 //! value-repeats-name, multiple-values, range-value. The words they look for are data
 //! (`[names]` in profiles.toml, extendable in jixiao.toml).
 
+use super::values::remnant;
 use super::{Context, Sink};
 use crate::model::value::{canonical_number, parse_range, IndicatorValue};
 use crate::model::vocab::Names;
@@ -12,7 +13,8 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     let names = &cx.settings.vocab.names;
     for (_, _, ind) in p.indicators() {
         check_name(ind, names, sink);
-        if ind.value == IndicatorValue::Qualitative {
+        // A value with a conversion remnant is reported once, by ocr-remnant.
+        if ind.value == IndicatorValue::Qualitative && remnant(&ind.value_text).is_none() {
             check_qualitative(ind, cx, names, sink);
         }
     }
