@@ -180,19 +180,28 @@ fn check_qualitative(ind: &Indicator, cx: &Context, names: &Names, sink: &mut Si
             return;
         }
     }
-    let repeats = value == name
-        || (value.chars().count() >= 2
-            && name.ends_with(value)
-            && names
-                .degree_suffixes
-                .iter()
-                .chain(&names.measure_heads)
-                .any(|s| value.ends_with(s.as_str())));
-    if repeats {
+    let measure = |s: &str| {
+        names
+            .degree_suffixes
+            .iter()
+            .chain(&names.measure_heads)
+            .any(|m| s.ends_with(m.as_str()))
+    };
+    let long = value.chars().count() >= 2;
+    // `…审核及时性: 及时性` names the measure again; `规范医疗服务行为: 规范` says again the target
+    // the name already states (a name ending with its measure, `规范性: 规范`, is fine).
+    let repeated = if value == name || (long && name.ends_with(value) && measure(value)) {
+        Some("只是重复了名称，没有写目标：请写出要达到的标准（如 及时、=100.00(%)）")
+    } else if long && name.starts_with(value) && !measure(name) {
+        Some("只是重复了名称开头：名称写成了目标，指标值没有可核对的标准。名称写考核什么（如「××情况」「××规范性」），指标值写要达到的标准（如 规范、=100.00(%)）")
+    } else {
+        None
+    };
+    if let Some(what) = repeated {
         sink.push(
             "value-repeats-name",
             at,
-            format!("指标「{name}」的指标值「{value}」只是重复了名称，没有写目标：请写出要达到的标准（如 及时、=100.00(%)）"),
+            format!("指标「{name}」的指标值「{value}」{what}"),
         );
         return;
     }
