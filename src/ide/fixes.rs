@@ -90,7 +90,7 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
             }
             "money-format" => {
                 let written = (view.text)(span.clone()).into_owned();
-                if let MoneyProblem::Grouping(a) = money_problem(&written) {
+                if let MoneyProblem::Grouping(Some(a)) = money_problem(&written) {
                     let a = format_money(a);
                     out.push(fix(format!("改为「{a}」"), a));
                 }

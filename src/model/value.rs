@@ -323,7 +323,7 @@ pub fn parse_money(s: &str) -> Money {
 }
 
 /// A money cell as staff type it, made plain: the full-width digits and punctuation of an IME
-/// (`３００，０００．００`), a currency sign (`￥`, `¥`), spaces between digit groups
+/// (`３００，０００．００`, `300000。00`), a currency sign (`￥`, `¥`), spaces between digit groups
 /// (`300 000.00`, read as thousands separators and held to the same grouping by three).
 fn plain_money(s: &str) -> std::borrow::Cow<'_, str> {
     let s = trim(s.trim_start_matches(['￥', '¥']));
@@ -331,17 +331,19 @@ fn plain_money(s: &str) -> std::borrow::Cow<'_, str> {
         return s.into();
     }
     let chars: Vec<char> = s.chars().collect();
+    let digit =
+        |c: Option<&char>| c.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(c));
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {
+        let between_digits = digit(chars.get(i.wrapping_sub(1))) && digit(chars.get(i + 1));
         match c {
             '０'..='９' => out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
             '，' => out.push(','),
             '．' => out.push('.'),
+            // The Chinese full stop an IME types for the decimal point key.
+            '。' if between_digits => out.push('.'),
             ' ' | '\u{3000}' | '\u{A0}' | '\u{2009}' | '\u{202F}' => {
-                let digit = |c: Option<&char>| {
-                    c.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-                };
-                if digit(chars.get(i.wrapping_sub(1))) && digit(chars.get(i + 1)) {
+                if between_digits {
                     out.push(',');
                 }
             }
@@ -368,8 +370,9 @@ fn money_unit(s: &str) -> (&str, Decimal) {
 pub enum MoneyProblem {
     /// More than two decimals in 元 (`2,538,500.005`, `30.1234567万`).
     Decimals,
-    /// Separators not grouping by three (`253,85,00.00`): the amount the digits spell, in 元.
-    Grouping(Decimal),
+    /// Separators not grouping by three (`253,85,00.00`): the amount the digits spell, in 元,
+    /// when a decimal point shows the separators are not one (`300,00` may mean 300.00).
+    Grouping(Option<Decimal>),
     /// Chinese numerals (`叁拾万元整`, `零元`).
     Numerals,
     /// Anything else.
@@ -383,10 +386,13 @@ impl MoneyProblem {
             MoneyProblem::Decimals => {
                 "多于两位小数（元金额只写到分），请核对后写两位小数，如 300,000.00".into()
             }
-            MoneyProblem::Grouping(a) => format!(
+            MoneyProblem::Grouping(Some(a)) => format!(
                 "千分位分隔不对（应从个位起每三位一组），按所写数字应写为 {}",
                 format_money(a)
             ),
+            MoneyProblem::Grouping(None) => {
+                "千分位分隔不对（应从个位起每三位一组）；小数点请写「.」，如 300,000.00".into()
+            }
             MoneyProblem::Numerals => {
                 "汉字或大写金额无法计算，请用阿拉伯数字写元金额，如 300,000.00".into()
             }
@@ -401,7 +407,9 @@ pub fn money_problem(s: &str) -> MoneyProblem {
     let (num, factor) = money_unit(&plain);
     match parse_number(num) {
         Some(n) if (n * factor).normalize().scale() > 2 => MoneyProblem::Decimals,
-        Some(n) if !commas_ok(trim(num)) => MoneyProblem::Grouping(n * factor),
+        Some(n) if !commas_ok(trim(num)) => {
+            MoneyProblem::Grouping(num.contains('.').then_some(n * factor))
+        }
         Some(_) => MoneyProblem::NotANumber,
         None if num.contains(|c: char| {
             "零壹贰叁肆伍陆柒捌玖拾佰仟一二三四五六七八九十百千".contains(c)
@@ -743,8 +751,11 @@ mod tests {
         assert_eq!(parse_money("3000 00.00"), Money::Invalid);
         assert_eq!(
             money_problem("253,85,00.00"),
-            MoneyProblem::Grouping(d("2538500.00"))
+            MoneyProblem::Grouping(Some(d("2538500.00")))
         );
+        assert_eq!(money_problem("300，00"), MoneyProblem::Grouping(None));
+        assert_eq!(parse_money("300000。00"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("300,000。00元"), Money::Amount(d("300000")));
         assert_eq!(money_problem("2,538,500.005"), MoneyProblem::Decimals);
         assert_eq!(money_problem("30.1234567万"), MoneyProblem::Decimals);
         assert_eq!(money_problem("叁拾万元整"), MoneyProblem::Numerals);
