@@ -82,7 +82,7 @@ fn target_in_name(name: &str, names: &Names) -> Option<String> {
             continue;
         }
         let start = i;
-        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b',') {
             i += 1;
         }
         // An ordinal (`第1人民医院`) counts nothing.
@@ -281,6 +281,10 @@ mod tests {
             Some("2次")
         );
         assert_eq!(target_in_name("第1人民医院就诊人次", n), None);
+        assert_eq!(
+            target_in_name("发放宣传册12,000本", n).as_deref(),
+            Some("12,000本")
+        );
         assert_eq!(target_in_name("12393 服务热线接通率", n), None);
         assert_eq!(target_in_name("3个工作日内办结率", n), None);
         assert_eq!(target_in_name("2026年参保人数", n), None);
