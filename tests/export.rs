@@ -191,8 +191,20 @@ fn number(r: &calamine::Range<Data>, row: u32, col: u32) -> Option<Decimal> {
     }
 }
 
+/// A cell that must be a number (not text that looks like one), to four decimals.
+fn float(r: &calamine::Range<Data>, row: u32, col: u32) -> Option<Decimal> {
+    match r.get_value((row, col)) {
+        Some(Data::Float(f)) => Some(Decimal::from_str(&format!("{f:.4}")).unwrap().normalize()),
+        other => panic!("({row}, {col}) should be a number, is {other:?}"),
+    }
+}
+
 fn dec(v: &Value) -> Option<Decimal> {
-    v.as_str().map(|s| Decimal::from_str(s).unwrap())
+    v.as_str().map(|s| {
+        Decimal::from_str(s.trim_end_matches('%'))
+            .unwrap()
+            .normalize()
+    })
 }
 
 #[test]
@@ -219,8 +231,9 @@ fn xlsx_reads_back() {
         let json = json_of(&path);
         let projects = json["projects"].as_array().unwrap();
         let names = wb.sheet_names();
-        assert_eq!(names.len(), projects.len() + 1);
+        assert_eq!(names.len(), projects.len() + 2);
         assert_eq!(names[0], "汇总");
+        assert_eq!(names[names.len() - 1], "问题");
         let mut seen = std::collections::HashSet::new();
         for n in &names {
             assert!(
@@ -295,8 +308,8 @@ fn xlsx_reads_back() {
                 assert_eq!(cell(&ws, r, 3), s(&ind["text"]));
                 if self_eval {
                     assert_eq!(cell(&ws, r, 4), s(&ind["actual"]));
-                    assert_eq!(cell(&ws, r, 5), s(&ind["weight"]));
-                    assert_eq!(cell(&ws, r, 6), s(&ind["score"]));
+                    assert_eq!(float(&ws, r, 5), dec(&ind["weight"]));
+                    assert_eq!(float(&ws, r, 6), dec(&ind["score"]));
                 }
             }
             if self_eval {
@@ -305,10 +318,14 @@ fn xlsx_reads_back() {
                     number(&ws, 5, 3),
                     dec(&p["funding"]["columns"]["annual"]["total"])
                 );
-                assert_eq!(cell(&ws, 5, 7), s(&p["funding"]["score"]));
+                assert_eq!(float(&ws, 5, 5), dec(&p["funding"]["weight"]));
+                assert_eq!(float(&ws, 5, 7), dec(&p["funding"]["score"]));
+                let rate = dec(&p["funding"]["rate"]).map(|r| r / Decimal::from(100));
+                assert_eq!(float(&ws, 5, 6), rate);
                 let r = 12 + inds.len() as u32;
                 assert_eq!(cell(&ws, r, 0), "总分");
-                assert_eq!(cell(&ws, r, 6), s(&p["total_score"]["score"]));
+                assert_eq!(float(&ws, r, 5), dec(&p["total_score"]["weight"]));
+                assert_eq!(float(&ws, r, 6), dec(&p["total_score"]["score"]));
             } else {
                 assert_eq!(cell(&ws, 3, 0), "项目性质");
                 assert_eq!(cell(&ws, 3, 1), s(&p["nature"]));
@@ -483,4 +500,108 @@ fn summary_of_the_examples() {
         .find(|r| r[0] == "合计" && r[3].is_empty())
         .unwrap();
     assert_eq!(Decimal::from_str(&last_total[5]).unwrap(), total);
+}
+
+/// The workbook a reviewer opens: figures are numbers with number formats, the diagnostics are
+/// listed on 问题 as `jixiao check` reports them, and every sheet prints on A4, one page wide.
+#[test]
+fn xlsx_for_reviewers() {
+    let dir = temp("review");
+    let path = example("songjiang-2021-self-eval");
+    let out = dir.join("review.xlsx");
+    let (code, _, err) = run(&[
+        "export",
+        "--to",
+        "xlsx",
+        path.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&out).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names = wb.sheet_names();
+    let format = |wb: &mut Xlsx<_>, sheet: &str, at: (u32, u32)| -> String {
+        let styles = wb.worksheet_style(sheet).unwrap();
+        styles
+            .get(at)
+            .and_then(|s| s.number_format.as_ref())
+            .map(|f| f.format_code.clone())
+            .unwrap_or_else(|| "General".into())
+    };
+    // 宣传与推广: 全年预算数 300,000.00, 分值 10, 执行率 58.13%, 得分 5.81; the first indicator.
+    let sheet = "宣传与推广";
+    let ws = wb.worksheet_range(sheet).unwrap();
+    assert_eq!(number(&ws, 5, 3), Some(Decimal::from(300_000)));
+    assert_eq!(float(&ws, 5, 6), Some(Decimal::from_str("0.5813").unwrap()));
+    assert_eq!(float(&ws, 5, 7), Some(Decimal::from_str("5.81").unwrap()));
+    assert_eq!(format(&mut wb, sheet, (5, 3)), "#,##0.00");
+    assert_eq!(format(&mut wb, sheet, (5, 5)), "0.00");
+    assert_eq!(format(&mut wb, sheet, (5, 6)), "0.00%");
+    assert_eq!(format(&mut wb, sheet, (5, 7)), "0.00");
+    assert_eq!(cell(&ws, 12, 2), "宣传内容更新率");
+    assert_eq!(float(&ws, 12, 5), Some(Decimal::from(10)));
+    assert_eq!(float(&ws, 12, 6), Some(Decimal::from(9)));
+    assert_eq!(format(&mut wb, sheet, (12, 6)), "0.00");
+    // 汇总: 执行率 as a percentage, 总分 as a number.
+    let sum = wb.worksheet_range("汇总").unwrap();
+    let head: Vec<String> = (0..16).map(|c| cell(&sum, 1, c)).collect();
+    let col = |h: &str| head.iter().position(|x| x == h).unwrap() as u32;
+    let row = 2 + names[1..].iter().position(|n| n == sheet).unwrap() as u32;
+    assert_eq!(
+        float(&sum, row, col("执行率")),
+        Some(Decimal::from_str("0.5813").unwrap())
+    );
+    assert_eq!(format(&mut wb, "汇总", (row, col("执行率"))), "0.00%");
+    assert_eq!(
+        float(&sum, row, col("总分")),
+        Some(Decimal::from_str("89.81").unwrap())
+    );
+
+    // 问题: the diagnostics of `jixiao check --format json`, in order.
+    let (_, json, _) = run(&["check", "--format", "json", path.to_str().unwrap()]);
+    let records: Vec<Value> = serde_json::from_slice::<Value>(&json)
+        .map(|v| match v {
+            Value::Array(a) => a,
+            v => v["diagnostics"].as_array().cloned().unwrap_or_default(),
+        })
+        .unwrap();
+    assert!(!records.is_empty());
+    let problems = wb.worksheet_range("问题").unwrap();
+    let heads: Vec<String> = (0..8).map(|c| cell(&problems, 0, c)).collect();
+    assert_eq!(
+        heads,
+        ["序号", "文件", "行", "列", "级别", "规则", "说明", "项目"]
+    );
+    assert_eq!(problems.height(), records.len() + 1);
+    for (i, d) in records.iter().enumerate() {
+        let r = 1 + i as u32;
+        assert_eq!(
+            float(&problems, r, 2),
+            Some(Decimal::from(d["line"].as_u64().unwrap()))
+        );
+        assert_eq!(cell(&problems, r, 5), s(&d["rule"]));
+        assert_eq!(cell(&problems, r, 6), s(&d["message"]));
+        assert_eq!(cell(&problems, r, 7), s(&d["project"]));
+    }
+
+    // Print set-up, which calamine does not read: each sheet's XML.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheets: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .collect();
+    assert_eq!(sheets.len(), names.len());
+    for n in sheets {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(&n).unwrap(), &mut xml).unwrap();
+        assert!(xml.contains("paperSize=\"9\""), "{n}: A4");
+        assert!(xml.contains("fitToPage=\"1\""), "{n}: fit to page");
+        assert!(
+            xml.contains("fitToHeight=\"0\""),
+            "{n}: one page wide, any height"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -90,8 +90,13 @@ fn examples() {
     run_all(cases);
 }
 
+/// The file a folder of rule fixtures holds its 申报表 in: each 自评表 beside it is checked
+/// against it, as `jixiao check DIR` does (the declared-* rules).
+const DECLARATION: &str = "申报表.jixiao";
+
 /// Each `tests/rules/<rule>.jixiao` must raise `<rule>`; each `<rule>.ok.jixiao` (near misses)
-/// must not. All diagnostics of both are kept in `.diagnostics` beside them.
+/// must not. All diagnostics of both are kept in `.diagnostics` beside them. A `申报表.jixiao`
+/// is not a fixture: it must be clean, and the files beside it are held against it.
 #[test]
 fn rules() {
     let mut cases = Vec::new();
@@ -102,7 +107,28 @@ fn rules() {
         let near_miss = file.contains(".ok.");
         let text = std::fs::read_to_string(&input).unwrap();
         let s = settings(&input);
-        let a = analyze(&text, &s);
+        let mut a = analyze(&text, &s);
+        if file == DECLARATION {
+            cases.push((
+                format!("{file} is clean"),
+                match a.diagnostics.len() {
+                    0 => Ok(()),
+                    n => Err(format!("{n} diagnostic(s) in the declaration")),
+                },
+            ));
+            continue;
+        }
+        let declared = input.with_file_name(DECLARATION);
+        if declared.exists() {
+            use jixiao::check::declaration::{check_absolute, summarize_text, Declarations};
+            let source: std::sync::Arc<std::path::Path> = declared.as_path().into();
+            let decl_text = std::fs::read_to_string(&declared).unwrap();
+            let decls = Declarations::new(summarize_text(&decl_text, &source, &s));
+            a.diagnostics
+                .extend(check_absolute(&a.doc, &a.project_starts(), &decls, &s));
+            a.diagnostics
+                .sort_by_key(|d| (d.span.start, d.span.end, d.rule));
+        }
         let hits = a.diagnostics.iter().filter(|d| d.rule == rule).count();
         let verdict = match (near_miss, hits) {
             (false, 0) => Err(format!("expected at least one `{rule}`, got none")),

@@ -6,7 +6,12 @@
 //! Steps, one per line (positions are LSP positions, `line:character`, 0-based, UTF-16):
 //! `hover L:C`, `completion L:C`, `change L:C-L:C "text"`, `formatting`, `rangeFormatting L:C-L:C`,
 //! `codeAction L:C-L:C`, `documentSymbol`, `foldingRange`, `semanticTokens`, `inlayHint L:C-L:C`,
-//! `workspaceSymbol QUERY`, `configuration JSON` (didChangeConfiguration), `applyFirstAction L:C-L:C`.
+//! `workspaceSymbol QUERY`, `configuration JSON` (didChangeConfiguration), `applyFirstAction L:C-L:C`,
+//! `definition L:C`.
+//!
+//! Across files (`tests/link/link.steps`, the server's workspace folder being `tests/link`):
+//! `open FILE` (didOpen of a file of the folder, which becomes the current document), `use FILE`
+//! (makes an open file current), `published FILE` (the next diagnostics published for FILE).
 
 mod common;
 use common::*;
@@ -23,10 +28,16 @@ struct Client {
     uri: String,
     version: i32,
     text: String,
+    /// The other open documents: uri → (version, text).
+    others: std::collections::HashMap<String, (i32, String)>,
 }
 
 impl Client {
     async fn start(uri: &str, text: &str) -> Client {
+        Client::start_in(uri, text, None).await
+    }
+
+    async fn start_in(uri: &str, text: &str, root: Option<&str>) -> Client {
         let (service, socket, mut frames) = jixiao::lsp::service();
         let (mut from_server, mut to_server) = socket.split();
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -62,8 +73,9 @@ impl Client {
             uri: uri.into(),
             version: 1,
             text: text.into(),
+            others: Default::default(),
         };
-        c.request("initialize", json!({"capabilities": {}, "rootUri": null}))
+        c.request("initialize", json!({"capabilities": {}, "rootUri": root}))
             .await;
         c.notify("initialized", json!({})).await;
         c
@@ -94,6 +106,12 @@ impl Client {
 
     /// The next publishDiagnostics for this document (of the current version when it has one).
     async fn diagnostics(&mut self) -> Value {
+        let uri = self.uri.clone();
+        self.diagnostics_of(&uri, Some(self.version)).await
+    }
+
+    /// The next publishDiagnostics for `uri` (of `version` when given and the message has one).
+    async fn diagnostics_of(&mut self, uri: &str, version: Option<i32>) -> Value {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         loop {
             let msg = tokio::time::timeout_at(deadline, self.notes.recv())
@@ -105,7 +123,7 @@ impl Client {
             }
             let p = msg.params().cloned().unwrap_or(Value::Null);
             let v = p["version"].as_i64();
-            if p["uri"] == self.uri.as_str() && v.is_none_or(|v| v == self.version as i64) {
+            if p["uri"] == uri && v.is_none_or(|v| version.is_none_or(|w| v == i64::from(w))) {
                 return p["diagnostics"].clone();
             }
         }
@@ -113,6 +131,20 @@ impl Client {
 
     fn doc(&self) -> Value {
         json!({"uri": self.uri})
+    }
+
+    /// Makes `uri` the current document (opening it with `text` when it is not open).
+    fn switch(&mut self, uri: &str, text: Option<String>) {
+        let (version, text) = match self.others.remove(uri) {
+            Some(d) => d,
+            None => (1, text.expect("open before use")),
+        };
+        let old_uri = std::mem::replace(&mut self.uri, uri.to_string());
+        let old_version = std::mem::replace(&mut self.version, version);
+        let old_text = std::mem::replace(&mut self.text, text);
+        if !old_uri.is_empty() {
+            self.others.insert(old_uri, (old_version, old_text));
+        }
     }
 }
 
@@ -230,6 +262,18 @@ async fn run_scenario(input: &std::path::Path) -> String {
         "## open\n{}",
         render_diagnostics(&c.diagnostics().await)
     ));
+    run_steps(&mut c, &steps, None, &mut out).await;
+    out
+}
+
+/// Runs `steps`; files named by `open`, `use` and `published` are in `dir`.
+async fn run_steps(c: &mut Client, steps: &str, dir: Option<&std::path::Path>, out: &mut String) {
+    let uri_of = |file: &str| -> String {
+        let dir = dir.expect("a workspace folder");
+        tower_lsp::lsp_types::Url::from_file_path(dir.join(file))
+            .unwrap()
+            .to_string()
+    };
     for step in steps
         .lines()
         .map(str::trim)
@@ -427,11 +471,76 @@ async fn run_scenario(input: &std::path::Path) -> String {
                 .await;
                 render_diagnostics(&c.diagnostics().await)
             }
+            "open" => {
+                let text = std::fs::read_to_string(dir.unwrap().join(arg)).unwrap();
+                let uri = uri_of(arg);
+                c.switch(&uri, Some(text.clone()));
+                c.notify(
+                    "textDocument/didOpen",
+                    json!({"textDocument": {"uri": uri, "languageId": "jixiao", "version": 1, "text": text}}),
+                )
+                .await;
+                render_diagnostics(&c.diagnostics().await)
+            }
+            "use" => {
+                c.switch(&uri_of(arg), None);
+                String::new()
+            }
+            "published" => render_diagnostics(&c.diagnostics_of(&uri_of(arg), None).await),
+            "definition" => {
+                let r = c
+                    .request(
+                        "textDocument/definition",
+                        json!({"textDocument": c.doc(), "position": pos(arg)}),
+                    )
+                    .await;
+                if r.is_null() {
+                    "  (none)\n".to_string()
+                } else {
+                    let file = r["uri"].as_str().unwrap().rsplit('/').next().unwrap();
+                    let file = percent_decode(file);
+                    format!("  {file} {}\n", render_range(&r["range"]))
+                }
+            }
             other => panic!("unknown step {other}"),
         };
         out.push_str(&rendered);
     }
-    out
+}
+
+/// A file name from a `file:` URI (percent-encoded UTF-8).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The 申报表 and 自评表 of `tests/link` in a server whose workspace folder is that folder:
+/// diagnostics across files, definition, hover, and the 自评表 following edits of the 申报表.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_scenario() {
+    let dir = root().join("tests/link");
+    let root_uri = tower_lsp::lsp_types::Url::from_file_path(&dir)
+        .unwrap()
+        .to_string();
+    let steps = std::fs::read_to_string(dir.join("link.steps")).unwrap();
+    let mut c = Client::start_in("", "", Some(&root_uri)).await;
+    let mut out = String::new();
+    run_steps(&mut c, &steps, Some(&dir), &mut out).await;
+    run_all(vec![(
+        "link".into(),
+        expect_file(&dir.join("link.responses"), &out),
+    )]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,9 +2,11 @@
 //! `check_document` is the one function behind `jixiao check` and the server's diagnostics.
 
 mod dates;
+pub mod declaration;
 mod funding;
 mod names;
 mod rules;
+pub mod scoring;
 mod selfeval;
 pub mod settings;
 mod structure;
@@ -13,7 +15,7 @@ mod values;
 
 pub use funding::cost_caps as funding_cost_caps;
 pub use rules::{rule, Rule, RULES};
-pub use selfeval::execution_rate;
+pub use selfeval::{execution, execution_rate, execution_score};
 pub use settings::{Settings, SettingsError};
 
 use crate::model::vocab::Profile;

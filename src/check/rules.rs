@@ -46,6 +46,15 @@ rules! {
     "weight-total" Error "分值合计不是 100";
     "total-score" Error "总分与各项得分之和不符";
     "deviation-reason" Warning "扣分的指标没有偏差原因";
+    "over-budget" Warning "执行率超过 100%（超预算）";
+    "adjusted-budget" Info "全年预算数与年初预算数不同（预算调整）";
+    "score-mismatch" Warning "得分与完成情况不符";
+    "actual-incomparable" Warning "实际完成值无法与指标值比较";
+    "declared-indicator-dropped" Warning "自评表漏了申报表中的指标";
+    "declared-target-lowered" Error "自评表的指标值低于申报的目标";
+    "declared-target-changed" Warning "自评表的指标值与申报的目标不同";
+    "declared-budget" Warning "年初预算数与申报的资金总额不同";
+    "declaration-missing" Info "申报表中找不到自评的项目";
     "sentence-name" Warning "指标名称是一句话（分句、目标数或过长）";
     "compound-name" Warning "一个名称里有两个指标";
     "yes-no-value" Warning "是否类指标的值不是是/否，或程度类指标填了是";

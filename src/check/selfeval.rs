@@ -15,9 +15,23 @@ fn value(f: Option<&NumField>) -> Option<Decimal> {
     f.and_then(|f| f.num).map(|n| n.value)
 }
 
-/// 执行率 in percent, two decimals, from the 全年执行数 and 全年预算数 (else 年初预算数) totals.
+/// 执行率 in percent, two decimals (half away from zero), from the 全年执行数 and 全年预算数
+/// (else 年初预算数) totals.
 pub fn execution_rate(f: &Funding) -> Option<(Decimal, Decimal, Decimal)> {
-    let exec = f
+    execution(f).map(|e| (round2(e.exact), e.executed, e.budget))
+}
+
+/// The execution figures of a 自评表's funding.
+#[derive(Debug, Clone, Copy)]
+pub struct Execution {
+    /// 全年执行数 ÷ 全年预算数 × 100, unrounded.
+    pub exact: Decimal,
+    pub executed: Decimal,
+    pub budget: Decimal,
+}
+
+pub fn execution(f: &Funding) -> Option<Execution> {
+    let executed = f
         .column(ColumnKind::Executed)?
         .parts
         .total
@@ -33,16 +47,34 @@ pub fn execution_rate(f: &Funding) -> Option<(Decimal, Decimal, Decimal)> {
     if budget.is_zero() {
         return None;
     }
-    Some((round2(exec / budget * Decimal::from(100)), exec, budget))
+    Some(Execution {
+        exact: executed / budget * Decimal::from(100),
+        executed,
+        budget,
+    })
 }
 
-/// A stated 执行率 in percent: `58.12%`, or `58.12` (read as percent when above 1), or `0.5812`.
-fn stated_rate(n: crate::model::value::Num) -> Decimal {
+/// 执行率得分 = 分值 × min(执行率, 100%), from the unrounded 执行率, two decimals half away
+/// from zero.
+pub fn execution_score(weight: Decimal, exact_rate: Decimal) -> Decimal {
+    round2(weight * exact_rate.min(Decimal::from(100)) / Decimal::from(100))
+}
+
+/// A stated 执行率 in percent — `58.12%`, or `58.12` (read as percent when above 1), or `0.5812`
+/// — with one unit of its last written digit, in percent.
+fn stated_rate(n: crate::model::value::Num) -> (Decimal, Decimal) {
+    let unit = Decimal::new(1, n.value.scale());
     if n.percent || n.value > Decimal::ONE {
-        n.value
+        (n.value, unit)
     } else {
-        n.value * Decimal::from(100)
+        (n.value * Decimal::from(100), unit * Decimal::from(100))
     }
+}
+
+/// Whether a printed figure is the exact one rounded to the printed digits in some direction
+/// (up, down or half): forms come from systems that round up (58.1237% printed 58.13%).
+fn is_rounding_of(printed: Decimal, exact: Decimal, unit: Decimal) -> bool {
+    (printed - exact).abs() < unit
 }
 
 fn number_cells(p: &Project) -> Vec<&NumField> {
@@ -59,7 +91,13 @@ fn number_cells(p: &Project) -> Vec<&NumField> {
     out
 }
 
-pub fn check(p: &Project, _cx: &Context, sink: &mut Sink) {
+pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
+    super::scoring::check(
+        p,
+        &cx.settings.vocab.grading,
+        cx.settings.score_tolerance,
+        sink,
+    );
     for nf in number_cells(p) {
         if nf.num.is_none() {
             if nf.text.is_empty() {
@@ -169,26 +207,55 @@ pub fn check(p: &Project, _cx: &Context, sink: &mut Sink) {
 }
 
 fn check_funding(f: &Funding, sink: &mut Sink) {
-    let Some((rate, exec, budget)) = execution_rate(f) else {
+    adjusted_budget(f, sink);
+    let Some(e) = execution(f) else {
         return;
     };
+    let hundred = Decimal::from(100);
+    let rate = round2(e.exact);
+    let mut stated_ok = None;
+    let mut shown = format!("{rate}%");
     if let Some(r) = &f.rate {
         if let Some(n) = r.num {
-            let stated = stated_rate(n);
-            if round2(stated) != rate {
+            let (stated, unit) = stated_rate(n);
+            if is_rounding_of(stated, e.exact, unit) {
+                stated_ok = Some(stated);
+                shown = r.text.clone();
+            } else {
                 sink.push(
                     "execution-rate",
                     r.value_span,
                     format!(
                         "执行率 {} 与 全年执行数 {} ÷ 全年预算数 {} = {}% 不符",
                         r.text,
-                        format_money(exec),
-                        format_money(budget),
+                        format_money(e.executed),
+                        format_money(e.budget),
                         rate
                     ),
                 );
             }
         }
+    }
+    if e.exact > hundred {
+        let at = f
+            .rate
+            .as_ref()
+            .map(|r| r.value_span)
+            .or_else(|| {
+                f.column(ColumnKind::Executed)
+                    .and_then(|c| c.parts.total.as_ref())
+                    .map(|t| t.value_span)
+            })
+            .unwrap_or(f.key_span);
+        sink.push(
+            "over-budget",
+            at,
+            format!(
+                "超预算执行：全年执行数 {} 超过全年预算数 {}（执行率 {shown}），请核对执行数，或说明超支原因及预算调整依据；执行率得分按 100% 计",
+                format_money(e.executed),
+                format_money(e.budget),
+            ),
+        );
     }
     let (Some(w), Some(s)) = (value(f.weight.as_ref()), &f.score) else {
         return;
@@ -196,16 +263,21 @@ fn check_funding(f: &Funding, sink: &mut Sink) {
     let Some(stated) = s.num.map(|n| n.value) else {
         return;
     };
-    let expected = round2((w * rate / Decimal::from(100)).min(w));
-    if (stated - expected).abs() > Decimal::new(1, 2) {
+    let expected = execution_score(w, e.exact);
+    // Two decimals, as the forms print scores; from the printed 执行率 too when that is right.
+    let cent = Decimal::new(1, 2);
+    let from_exact = w * e.exact.min(hundred) / hundred;
+    let from_printed = stated_ok.map(|r| w * r.min(hundred) / hundred);
+    let ok = is_rounding_of(stated, from_exact, cent)
+        || from_printed.is_some_and(|p| is_rounding_of(stated, p, cent));
+    if !ok {
         sink.push(
             "execution-score",
             s.value_span,
             format!(
-                "执行率得分应为 min(分值, 分值 × 执行率) = min({}, {} × {}%) = {}，而不是 {}",
+                "执行率得分应为 分值 × min(执行率, 100%) = {} × {}% = {}，而不是 {}",
                 w.normalize(),
-                w.normalize(),
-                rate,
+                rate.min(hundred),
                 expected.normalize(),
                 s.text
             ),
@@ -218,6 +290,33 @@ fn check_funding(f: &Funding, sink: &mut Sink) {
                 "执行率得分 {} 超过分值 {}",
                 stated.normalize(),
                 w.normalize()
+            ),
+        );
+    }
+}
+
+/// A 全年预算数 that differs from the 年初预算数: the budget was adjusted during the year, and
+/// the 执行率 is measured against the adjusted one.
+fn adjusted_budget(f: &Funding, sink: &mut Sink) {
+    let total = |k| f.column(k).and_then(|c| c.parts.total.as_ref());
+    let (Some(initial), Some(annual)) = (total(ColumnKind::Initial), total(ColumnKind::Annual))
+    else {
+        return;
+    };
+    let (Some(i), Some(a)) = (initial.amount(), annual.amount()) else {
+        return;
+    };
+    if i != a {
+        let diff = a - i;
+        sink.push(
+            "adjusted-budget",
+            annual.value_span,
+            format!(
+                "全年预算数 {} 与年初预算数 {} 不同（年中调整 {}{}），执行率按调整后的全年预算数计算",
+                format_money(a),
+                format_money(i),
+                if diff.is_sign_positive() { "+" } else { "" },
+                format_money(diff)
             ),
         );
     }

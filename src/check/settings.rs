@@ -19,6 +19,8 @@ pub struct Settings {
     pub tolerance_per_cap: Decimal,
     /// The file the settings came from, if any.
     pub source: Option<PathBuf>,
+    /// Points (分) an indicator's 得分 may differ from the score its result gives (score-mismatch).
+    pub score_tolerance: Decimal,
 }
 
 impl Default for Settings {
@@ -29,6 +31,7 @@ impl Default for Settings {
             severities: BTreeMap::new(),
             tolerance_per_cap: Decimal::from(50),
             source: None,
+            score_tolerance: Decimal::ONE,
         }
     }
 }
@@ -63,6 +66,10 @@ pub struct ConfigFile {
     pub units: Vec<String>,
     #[serde(default)]
     pub qualitative: Vec<String>,
+    /// 分 (points), as a string or a number.
+    pub score_tolerance: Option<toml::Value>,
+    #[serde(default)]
+    pub grading: crate::model::vocab::Grading,
     /// Measurable names and values: lists added to the built-in ones.
     #[serde(default)]
     pub names: crate::model::vocab::Names,
@@ -209,6 +216,21 @@ impl Settings {
                 }
             }
         }
+        if let Some(t) = cfg.score_tolerance {
+            match non_negative(&t) {
+                Some(d) => self.score_tolerance = d,
+                None => {
+                    return Err((
+                        "score_tolerance".into(),
+                        format!("score_tolerance 应为不小于 0 的分数，而不是 {t}"),
+                    ))
+                }
+            }
+        }
+        let g = &mut self.vocab.grading;
+        g.achieved.extend(cfg.grading.achieved);
+        g.partial.extend(cfg.grading.partial);
+        g.not_achieved.extend(cfg.grading.not_achieved);
         for (id, sev) in cfg.rules {
             if rule(&id).is_none() {
                 return Err((
@@ -222,6 +244,16 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+fn non_negative(t: &toml::Value) -> Option<Decimal> {
+    let d = match t {
+        toml::Value::String(s) => s.parse::<Decimal>().ok(),
+        toml::Value::Integer(i) => Some(Decimal::from(*i)),
+        toml::Value::Float(f) => Decimal::try_from(*f).ok(),
+        _ => None,
+    };
+    d.filter(|d| !d.is_sign_negative())
 }
 
 /// The TOML parser's messages, in Chinese where they follow a known pattern.

@@ -3,7 +3,9 @@
 use super::files::{display, expand, read};
 use super::OutputFormat;
 use crate::analysis::analyze;
+use crate::check::declaration::{self, Declarations};
 use crate::check::{Diagnostic, Settings, Severity};
+use crate::model::FormKind;
 use crate::position::{Encoding, LineIndex};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -42,6 +44,37 @@ pub fn record(file: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> serd
     })
 }
 
+/// The declared projects of the 申报表 among `files` whose 年度 is that of a 自评表 among them:
+/// what each 自评表 is held against. Only headers are read unless there is such a pair.
+/// Unreadable files are skipped here (the check reports them).
+pub fn declarations(files: &[PathBuf], profile: Option<&str>) -> Declarations {
+    let mut targets = Vec::new();
+    let mut years = Vec::new();
+    if files.len() < 2 {
+        return Declarations::default();
+    }
+    for path in files.iter().filter(|p| p.as_os_str() != "-") {
+        let Ok(text) = read(path) else { continue };
+        let h = declaration::sniff_header(&text);
+        match h.form_kind() {
+            FormKind::Target => targets.push((path, h.year())),
+            FormKind::SelfEval => years.push(h.year()),
+        }
+    }
+    let mut items = Vec::new();
+    for (path, year) in targets {
+        if year.is_none() || !years.contains(&year) {
+            continue;
+        }
+        let (Ok(text), Ok(settings)) = (read(path), settings_for(path, profile)) else {
+            continue;
+        };
+        let source: std::sync::Arc<Path> = Path::new(&display(path)).into();
+        items.extend(declaration::summarize_text(&text, &source, &settings));
+    }
+    Declarations::new(items)
+}
+
 pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8 {
     let files = match expand(paths) {
         Ok(f) => f,
@@ -50,6 +83,7 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
             return 2;
         }
     };
+    let decls = declarations(&files, profile);
     let mut counts = [0usize; 3];
     let mut checked = 0usize;
     let mut failed = false;
@@ -66,7 +100,15 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
             }
         };
         checked += 1;
-        let a = analyze(&text, &settings);
+        let mut a = analyze(&text, &settings);
+        if decls.concerns(&a.doc) {
+            let starts = a.project_starts();
+            a.diagnostics.extend(declaration::check_absolute(
+                &a.doc, &starts, &decls, &settings,
+            ));
+            a.diagnostics
+                .sort_by_key(|d| (d.span.start, d.span.end, d.rule));
+        }
         let index = LineIndex::new(&text);
         for d in &a.diagnostics {
             counts[d.severity as usize] += 1;

@@ -28,13 +28,15 @@ pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
                 .into_bytes()
         }
         ExportTarget::Csv => crate::export::csv::to_csv(&a.doc).into_bytes(),
-        ExportTarget::Xlsx => match crate::export::xlsx::to_xlsx(&a.doc) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("jixiao: {}: {e}", display(file));
-                return 2;
+        ExportTarget::Xlsx => {
+            match crate::export::xlsx::to_xlsx(&a.doc, &problems(file, &text, &a)) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("jixiao: {}: {e}", display(file));
+                    return 2;
+                }
             }
-        },
+        }
     };
     match output {
         Some(o) => {
@@ -59,4 +61,29 @@ pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
             0
         }
     }
+}
+
+/// The diagnostics for the XLSX 问题 sheet, with 1-based lines and character columns.
+fn problems(
+    file: &Path,
+    text: &str,
+    a: &crate::analysis::Analysis,
+) -> Vec<crate::export::xlsx::Problem> {
+    use crate::position::{Encoding, LineIndex};
+    let index = LineIndex::new(text);
+    a.diagnostics
+        .iter()
+        .map(|d| {
+            let (l, c) = index.position(text, d.span.start as usize, Encoding::Chars);
+            crate::export::xlsx::Problem {
+                file: display(file),
+                line: l + 1,
+                column: c + 1,
+                severity: d.severity,
+                rule: d.rule.to_string(),
+                message: d.message.clone(),
+                project: d.project.clone(),
+            }
+        })
+        .collect()
 }

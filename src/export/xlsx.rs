@@ -1,25 +1,41 @@
 //! XLSX: a 汇总 sheet (every project with its funding, and the totals), then one sheet per
 //! project laid out like the paper form — 项目名称, 项目性质 … the funding rows, the goal, and
 //! the indicator table (一级 / 二级 / 三级 / 指标值; for a 自评表 also 实际完成值, 分值, 得分,
-//! 偏差原因). Amounts are numbers (formatted `#,##0.00`), indicator values text as written.
+//! 偏差原因), then a 问题 sheet listing the diagnostics. Amounts, 分值, 得分 and 执行率 are
+//! numbers with number formats (`#,##0.00`, `0.00`, `0.00%`), never text, so reviewers can add
+//! them up; indicator values are text as written. Every sheet prints on A4, one page wide.
 
-use super::{amount, field, num};
+use super::{amount, field};
 use crate::model::*;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 /// The name of the summary sheet.
 pub const SUMMARY_SHEET: &str = "汇总";
+/// The name of the sheet of diagnostics.
+pub const PROBLEMS_SHEET: &str = "问题";
+
+/// A diagnostic as the 问题 sheet lists it (1-based line and character column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub severity: crate::check::Severity,
+    pub rule: String,
+    pub message: String,
+    pub project: Option<String>,
+}
 
 fn utf16_len(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
 /// Sheet names Excel accepts, one per project, unique (case-insensitively, and distinct from
-/// 汇总): characters Excel forbids (`[ ] : * ? / \`) become `_`, no leading or trailing
+/// 汇总 and 问题): characters Excel forbids (`[ ] : * ? / \`) become `_`, no leading or trailing
 /// apostrophe, at most 31 UTF-16 units; repeats get `(2)`, `(3)` ….
 pub fn sheet_names<'a>(projects: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut taken: Vec<String> = vec![SUMMARY_SHEET.to_lowercase()];
+    let mut taken: Vec<String> = vec![SUMMARY_SHEET.to_lowercase(), PROBLEMS_SHEET.to_lowercase()];
     let mut out = Vec::new();
     for name in projects {
         let mut base: String = name
@@ -75,6 +91,9 @@ struct Formats {
     header: Format,
     total_label: Format,
     total_money: Format,
+    score: Format,
+    total_score: Format,
+    percent: Format,
 }
 
 impl Formats {
@@ -103,7 +122,10 @@ impl Formats {
                 .set_align(FormatAlign::Center)
                 .set_background_color(0xDDEBF7),
             total_label: cell.clone().set_bold(),
-            total_money: cell.set_bold().set_num_format("#,##0.00"),
+            total_money: cell.clone().set_bold().set_num_format("#,##0.00"),
+            score: cell.clone().set_num_format("0.00"),
+            total_score: cell.clone().set_bold().set_num_format("0.00"),
+            percent: cell.set_num_format("0.00%"),
         }
     }
 }
@@ -124,6 +146,61 @@ fn put_money(
         None => ws.write_blank(r, c, f)?,
     };
     Ok(())
+}
+
+/// A 分值 or 得分 as a number; text as written when it is not one; blank when missing.
+fn put_score(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    n: Option<&NumField>,
+    f: &Format,
+    text: &Format,
+) -> Result<(), XlsxError> {
+    match n {
+        Some(NumField { num: Some(v), .. }) => {
+            ws.write_number_with_format(r, c, f64_of(v.value), f)?;
+        }
+        Some(n) => {
+            ws.write_string_with_format(r, c, &n.text, text)?;
+        }
+        None => {
+            ws.write_blank(r, c, text)?;
+        }
+    }
+    Ok(())
+}
+
+/// A 执行率 as a fraction formatted `0.00%` (`58.13%`, `58.13` and `0.5813` are all 58.13%).
+fn put_rate(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    n: Option<&NumField>,
+    fm: &Formats,
+) -> Result<(), XlsxError> {
+    match n {
+        Some(NumField { num: Some(v), .. }) => {
+            let fraction = if v.percent || v.value > Decimal::ONE {
+                v.value / Decimal::from(100)
+            } else {
+                v.value
+            };
+            ws.write_number_with_format(r, c, f64_of(fraction), &fm.percent)?;
+        }
+        other => put_score(ws, r, c, other, &fm.score, &fm.text)?,
+    }
+    Ok(())
+}
+
+/// A4 (paper size 9), one page wide and as many pages tall as needed.
+fn print_setup(ws: &mut Worksheet, landscape: bool) {
+    ws.set_paper_size(9);
+    if landscape {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
 }
 
 /// A cell spanning columns `c0..=c1` (a plain cell when that is one column).
@@ -266,6 +343,8 @@ fn target_sheet(
         ws.write_string_with_format(r, 3, &ind.value_text, &fm.text)?;
     }
     ws.set_freeze_panes(12, 0)?;
+    ws.set_repeat_rows(11, 11)?;
+    print_setup(ws, false);
     Ok(())
 }
 
@@ -339,17 +418,28 @@ fn self_eval_sheet(
                 put_money(ws, r, 2 + c as u16, amount(cell), &fm.money)?;
             }
         }
-        let (w, rate, s) = if i == 0 {
-            (
-                num(f.and_then(|f| f.weight.as_ref())),
-                num(f.and_then(|f| f.rate.as_ref())),
-                num(f.and_then(|f| f.score.as_ref())),
-            )
+        if i == 0 {
+            put_score(
+                ws,
+                r,
+                5,
+                f.and_then(|f| f.weight.as_ref()),
+                &fm.score,
+                &fm.text,
+            )?;
+            put_rate(ws, r, 6, f.and_then(|f| f.rate.as_ref()), fm)?;
+            put_score(
+                ws,
+                r,
+                7,
+                f.and_then(|f| f.score.as_ref()),
+                &fm.score,
+                &fm.text,
+            )?;
         } else {
-            Default::default()
-        };
-        for (c, v) in [w, rate, s].iter().enumerate() {
-            ws.write_string_with_format(r, 5 + c as u16, v, &fm.text)?;
+            for c in 5..8 {
+                ws.write_blank(r, c, &fm.text)?;
+            }
         }
     }
     ws.merge_range(9, 0, 10, 0, "年度总体目标", &fm.label)?;
@@ -380,31 +470,28 @@ fn self_eval_sheet(
             ind.name.clone(),
             ind.value_text.clone(),
             ind.actual().map(|a| a.value.clone()).unwrap_or_default(),
-            num(ind.weight()),
-            num(ind.score()),
-            ind.deviation().map(|d| d.text()).unwrap_or_default(),
         ];
         for (c, v) in cells.iter().enumerate() {
             ws.write_string_with_format(r, 2 + c as u16, v, &fm.wrap)?;
         }
+        put_score(ws, r, 5, ind.weight(), &fm.score, &fm.wrap)?;
+        put_score(ws, r, 6, ind.score(), &fm.score, &fm.wrap)?;
+        let deviation = ind.deviation().map(|d| d.text()).unwrap_or_default();
+        ws.write_string_with_format(r, 7, &deviation, &fm.wrap)?;
     }
     let r = first + inds.len() as u32;
     span(ws, r, 0, 4, TOTAL_SCORE, &fm.total_label)?;
     let tot = p.total.as_ref();
-    ws.write_string_with_format(
-        r,
-        5,
-        num(tot.and_then(|t| t.weight.as_ref())),
-        &fm.total_label,
-    )?;
-    ws.write_string_with_format(
-        r,
-        6,
-        num(tot.and_then(|t| t.score.as_ref())),
-        &fm.total_label,
-    )?;
+    let (tw, ts) = (
+        tot.and_then(|t| t.weight.as_ref()),
+        tot.and_then(|t| t.score.as_ref()),
+    );
+    put_score(ws, r, 5, tw, &fm.total_score, &fm.total_label)?;
+    put_score(ws, r, 6, ts, &fm.total_score, &fm.total_label)?;
     ws.write_blank(r, 7, &fm.total_label)?;
     ws.set_freeze_panes(12, 0)?;
+    ws.set_repeat_rows(11, 11)?;
+    print_setup(ws, true);
     Ok(())
 }
 
@@ -495,9 +582,9 @@ fn summary_sheet(
             );
             sums[4] += executed.unwrap_or_default();
             put_money(ws, r, c, executed, &fm.money)?;
-            ws.write_string_with_format(r, c + 1, num(f.and_then(|f| f.rate.as_ref())), &fm.text)?;
+            put_rate(ws, r, c + 1, f.and_then(|f| f.rate.as_ref()), fm)?;
             let total = p.total.as_ref().and_then(|t| t.score.as_ref());
-            ws.write_string_with_format(r, c + 2, num(total), &fm.text)?;
+            put_score(ws, r, c + 2, total, &fm.score, &fm.text)?;
             c += 3;
         }
         ws.write_number_with_format(r, c, p.indicators().count() as f64, &fm.text)?;
@@ -519,15 +606,50 @@ fn summary_sheet(
         ws.write_number_with_format(r, money_from + 4, f64_of(sums[4]), &fm.total_money)?;
     }
     ws.set_freeze_panes(2, 2)?;
+    ws.set_repeat_rows(1, 1)?;
+    print_setup(ws, true);
     Ok(())
 }
 
-/// The workbook as bytes.
-pub fn to_xlsx(doc: &Document) -> Result<Vec<u8>, String> {
-    build(doc).map_err(|e| format!("无法生成 XLSX：{e}"))
+/// The diagnostics, one a row, for the reviewer to work through (and filter by 级别 or 规则).
+fn problems_sheet(ws: &mut Worksheet, problems: &[Problem], fm: &Formats) -> Result<(), XlsxError> {
+    let heads = ["序号", "文件", "行", "列", "级别", "规则", "说明", "项目"];
+    for (c, (h, w)) in heads
+        .iter()
+        .zip([6.0, 24.0, 6.0, 6.0, 8.0, 20.0, 70.0, 24.0])
+        .enumerate()
+    {
+        ws.write_string_with_format(0, c as u16, *h, &fm.header)?;
+        ws.set_column_width(c as u16, w)?;
+    }
+    for (i, p) in problems.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &fm.text)?;
+        ws.write_string_with_format(r, 1, &p.file, &fm.text)?;
+        ws.write_number_with_format(r, 2, p.line as f64, &fm.text)?;
+        ws.write_number_with_format(r, 3, p.column as f64, &fm.text)?;
+        ws.write_string_with_format(r, 4, p.severity.chinese(), &fm.text)?;
+        ws.write_string_with_format(r, 5, &p.rule, &fm.text)?;
+        ws.write_string_with_format(r, 6, &p.message, &fm.wrap)?;
+        ws.write_string_with_format(r, 7, p.project.as_deref().unwrap_or(""), &fm.text)?;
+    }
+    if problems.is_empty() {
+        ws.merge_range(1, 0, 1, 7, "没有发现问题", &fm.text)?;
+    } else {
+        ws.autofilter(0, 0, problems.len() as u32, 7)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_repeat_rows(0, 0)?;
+    print_setup(ws, true);
+    Ok(())
 }
 
-fn build(doc: &Document) -> Result<Vec<u8>, XlsxError> {
+/// The workbook as bytes: 汇总, a sheet per project, and 问题 listing `problems`.
+pub fn to_xlsx(doc: &Document, problems: &[Problem]) -> Result<Vec<u8>, String> {
+    build(doc, problems).map_err(|e| format!("无法生成 XLSX：{e}"))
+}
+
+fn build(doc: &Document, problems: &[Problem]) -> Result<Vec<u8>, XlsxError> {
     let fm = Formats::new();
     let sheets = sheet_names(doc.projects.iter().map(|p| p.name.as_str()));
     let mut wb = Workbook::new();
@@ -542,6 +664,9 @@ fn build(doc: &Document) -> Result<Vec<u8>, XlsxError> {
             FormKind::SelfEval => self_eval_sheet(ws, doc, p, &fm)?,
         }
     }
+    let ws = wb.add_worksheet();
+    ws.set_name(PROBLEMS_SHEET)?;
+    problems_sheet(ws, problems, &fm)?;
     wb.save_to_buffer()
 }
 
@@ -564,6 +689,7 @@ mod tests {
         assert_eq!(n[0], "宣传与推广");
         assert_eq!(n[1], "宣传与推广(2)");
         assert_eq!(n[2], "汇总(2)");
+        assert_eq!(sheet_names(["问题"])[0], "问题(2)");
         assert_eq!(n[3], "a_b_c_d__e_");
         assert_eq!(n[4], "_引号_");
         assert_eq!(utf16_len(&n[5]), 31);

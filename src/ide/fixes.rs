@@ -1,12 +1,13 @@
 //! Quick fixes, only where the fix is certain: recompute a total, a rate or a score; replace a
 //! LaTeX/HTML remnant by its value; "did you mean" for a misspelt name; move a 二级 under the
-//! 一级 it belongs to.
+//! 一级 it belongs to; write the declared target over a lowered or changed one.
 
 use super::View;
-use crate::check::{execution_rate, Diagnostic};
+use crate::check::scoring::{assess, Assessment};
+use crate::check::{execution, execution_rate, execution_score, Diagnostic};
 use crate::model::value::{fix_remnant, format_money, money_problem, MoneyProblem};
 use crate::model::*;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,15 +73,17 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
             }
             "execution-score" => {
                 let f = project.and_then(|p| p.funding.as_ref());
-                if let (Some((rate, _, _)), Some(w)) = (
-                    f.and_then(execution_rate),
+                if let (Some(e), Some(w)) = (
+                    f.and_then(execution),
                     f.and_then(|f| f.weight.as_ref()).and_then(|w| w.num),
                 ) {
-                    let e = (w.value * rate / Decimal::from(100))
-                        .min(w.value)
-                        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-                        .normalize();
+                    let e = execution_score(w.value, e.exact).normalize();
                     out.push(fix(format!("改为 {e}"), e.to_string()));
+                }
+            }
+            "score-mismatch" => {
+                if let Some(c) = project.and_then(|p| computed_score_at(view, p, rel.start)) {
+                    out.push(fix(format!("将得分改为 {c}"), c.to_string()));
                 }
             }
             "total-score" => {
@@ -103,10 +106,36 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                     out.push(f);
                 }
             }
+            // The message names the declared target: 「…」 after 请改为.
+            "declared-target-lowered" | "declared-target-changed" => {
+                if let Some(t) = d
+                    .message
+                    .rsplit("请改为")
+                    .next()
+                    .and_then(|r| r.split('「').nth(1))
+                    .and_then(|r| r.split('」').next())
+                {
+                    out.push(fix(format!("改为申报的目标「{t}」"), t.to_string()));
+                }
+            }
             _ => {}
         }
     }
     out
+}
+
+/// The score the method gives the quantitative indicator whose 得分 starts at `rel`.
+fn computed_score_at(view: &View, p: &Project, rel: usize) -> Option<Decimal> {
+    let (l1, l2, ind) = p.indicators().find(|(_, _, i)| {
+        i.score()
+            .is_some_and(|s| s.value_span.start as usize == rel)
+    })?;
+    match assess(l1, l2, ind, &view.settings.vocab.grading)? {
+        Assessment::Quantitative {
+            computed: Some(c), ..
+        } => Some(c.normalize()),
+        _ => None,
+    }
 }
 
 fn parts_with_total_at(p: &Project, rel: usize) -> Option<&Parts> {

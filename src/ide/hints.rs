@@ -1,8 +1,10 @@
 //! Inlay hints for computed sums: the parts' total beside 年度资金申请总额, the cost caps beside
-//! 成本指标, the computed 执行率 and Σ得分 in a 自评表.
+//! 成本指标, the computed 执行率 and Σ得分 in a 自评表, and beside each 得分 the score the
+//! 自评表's method gives (the reviewer's view: shown whether or not it matches).
 
 use super::View;
-use crate::check::{execution_rate, funding_cost_caps};
+use crate::check::scoring::{assess, Assessment};
+use crate::check::{execution, execution_rate, execution_score, funding_cost_caps};
 use crate::model::value::{canonical_number, format_money};
 use crate::model::*;
 use rust_decimal::Decimal;
@@ -35,12 +37,48 @@ pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
                     });
                 }
             }
-            if let (Some(r), Some((rate, _, _))) = (&f.rate, execution_rate(f)) {
+            if let (Some(r), Some((rate, _, _)), Some(e)) =
+                (&f.rate, execution_rate(f), execution(f))
+            {
+                // When the form rounded another way (58.1237% printed 58.13%), four decimals show
+                // the reader why it is accepted.
+                let label = if r.num.is_some_and(|n| n.value == rate) {
+                    format!(" 计算 = {rate}%")
+                } else {
+                    format!(" 计算 = {}%", e.exact.round_dp(4).normalize())
+                };
                 out.push(Hint {
                     offset: base + r.value_span.end as usize,
-                    label: format!(" 计算 = {rate}%"),
+                    label,
                 });
             }
+            let weight = f.weight.as_ref().and_then(|w| w.num);
+            if let (Some(s), Some(e), Some(w)) = (&f.score, execution(f), weight) {
+                out.push(Hint {
+                    offset: base + s.value_span.end as usize,
+                    label: format!(" 应得 {}", execution_score(w.value, e.exact).normalize()),
+                });
+            }
+        }
+        let grading = &view.settings.vocab.grading;
+        for (l1, l2, ind) in p.indicators() {
+            let Some(score) = ind.score() else { continue };
+            let label = match assess(l1, l2, ind, grading) {
+                Some(Assessment::Quantitative {
+                    computed: Some(c), ..
+                }) => format!(" 应得 {}", c.normalize()),
+                Some(Assessment::Qualitative { grade, low, high }) => format!(
+                    " 应得 {}～{}（{}）",
+                    low.normalize(),
+                    high.normalize(),
+                    grade.name()
+                ),
+                _ => continue,
+            };
+            out.push(Hint {
+                offset: base + score.value_span.end as usize,
+                label,
+            });
         }
         let (caps, n, _) = funding_cost_caps(p);
         if n > 0 {

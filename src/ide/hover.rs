@@ -81,13 +81,15 @@ pub fn funding_table(p: &Project, kind: FormKind) -> String {
             "| 年度资金总额（填报） | {} |\n",
             totals.join(" | ")
         ));
-        if let Some((rate, _, _)) = crate::check::execution_rate(f) {
+        if let Some(e) = crate::check::execution(f) {
             let stated = f
                 .rate
                 .as_ref()
                 .map(|r| r.text.clone())
                 .unwrap_or_else(|| "未填".into());
-            out.push_str(&format!("\n执行率：计算 {rate}%，填报 {stated}\n"));
+            // Four decimals: the reader sees which way the form rounded (58.1237% → 58.13%).
+            let exact = e.exact.round_dp(4).normalize();
+            out.push_str(&format!("\n执行率：计算 {exact}%，填报 {stated}\n"));
         }
         return out;
     }

@@ -6,20 +6,23 @@
 
 use super::convert;
 use super::publish::{self, Prepared};
+use crate::check::declaration::{self, Declarations, DeclaredProject};
 use crate::check::{
     check_duplicates, check_header, check_project, duplicate_key, Diagnostic, Settings,
 };
 use crate::ide::View;
-use crate::model::{build_header, build_project, Document, Header, Project};
+use crate::model::{build_header, build_project, Document, FormKind, Header, Project};
 use crate::position::Encoding;
 use crate::syntax::{parse, SyntaxTree};
 use ropey::Rope;
 use std::borrow::Cow;
 use std::ops::Range;
+use std::path::Path;
 use std::sync::Arc;
 use tower_lsp::lsp_types as lsp;
 
 type Converted = Option<Arc<Vec<Prepared>>>;
+type Declared = Vec<((String, i32), Arc<DeclaredProject>)>;
 
 pub struct DocState {
     pub version: i32,
@@ -35,6 +38,12 @@ pub struct DocState {
     /// duplicate-project: (project index, diagnostic relative to its segment).
     pub dup_diags: Vec<(usize, Diagnostic)>,
     pub settings: Arc<Settings>,
+    /// The workspace's declared projects, for a 自评表 (see `check::declaration`).
+    pub decls: Arc<Declarations>,
+    /// The diagnostics against them: (project index, diagnostic relative to its segment).
+    pub link_diags: Vec<(usize, Diagnostic)>,
+    /// [`DocState::declared`], until the next edit.
+    declared: Option<Declared>,
     /// Per project, its diagnostics as sent to the client, lines relative to the project's
     /// first line; `None` until first needed after a change.
     converted: Vec<Converted>,
@@ -56,6 +65,9 @@ impl DocState {
             header_diags: Vec::new(),
             dup_diags: Vec::new(),
             settings,
+            decls: Arc::default(),
+            link_diags: Vec::new(),
+            declared: None,
             converted: Vec::new(),
             converted_enc: None,
         };
@@ -96,6 +108,49 @@ impl DocState {
         self.header_diags = check_header(&self.header, &self.settings);
         self.dup_diags = check_duplicates(&self.projects, &self.settings);
         self.converted = vec![None; self.projects.len()];
+        self.declared = None;
+        self.relink();
+    }
+
+    pub fn is_self_eval(&self) -> bool {
+        self.header.form_kind() == FormKind::SelfEval
+    }
+
+    /// Re-checks the 自评表 against the declared projects: a pass over its projects, cheap enough
+    /// for every keystroke.
+    fn relink(&mut self) {
+        self.link_diags = if self.is_self_eval() && !self.decls.is_empty() {
+            declaration::check(&self.document(), &self.decls, &self.settings)
+        } else {
+            Vec::new()
+        };
+    }
+
+    /// Takes a new set of declared projects; whether the diagnostics changed.
+    pub fn set_declarations(&mut self, decls: Arc<Declarations>) -> bool {
+        if Arc::ptr_eq(&self.decls, &decls) {
+            return false;
+        }
+        self.decls = decls;
+        let old = std::mem::take(&mut self.link_diags);
+        self.relink();
+        old != self.link_diags
+    }
+
+    /// The declared projects of this document when it is a 申报表, spans absolute.
+    pub fn declared(&mut self, source: &Arc<Path>) -> &Declared {
+        if self.declared.is_none() {
+            let d = if self.header.form_kind() == FormKind::Target {
+                declaration::summarize(&self.document(), &self.starts[1..], source)
+                    .into_iter()
+                    .map(|(k, p)| (k, Arc::new(p)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            self.declared = Some(d);
+        }
+        self.declared.as_ref().unwrap()
     }
 
     pub fn set_settings(&mut self, settings: Arc<Settings>) {
@@ -164,6 +219,8 @@ impl DocState {
         if !names_kept {
             self.dup_diags = check_duplicates(&self.projects, &self.settings);
         }
+        self.declared = None;
+        self.relink();
     }
 
     /// Every diagnostic, absolute.
@@ -175,6 +232,7 @@ impl DocState {
             d
         };
         out.extend(self.dup_diags.iter().map(|(i, d)| shifted(*i, d)));
+        out.extend(self.link_diags.iter().map(|(i, d)| shifted(*i, d)));
         for (i, ds) in self.project_diags.iter().enumerate() {
             out.extend(ds.iter().map(|d| shifted(i, d)));
         }
@@ -192,7 +250,7 @@ impl DocState {
         let prepare = |d: &Diagnostic| Prepared::new(&convert::diagnostic(&self.rope, d, enc));
         // The header's and duplicate-project's diagnostics are few; they are redone each time.
         let mut loose: Vec<Prepared> = self.header_diags.iter().map(prepare).collect();
-        for (i, d) in &self.dup_diags {
+        for (i, d) in self.dup_diags.iter().chain(&self.link_diags) {
             let mut d = d.clone();
             d.span = d.span.shift(self.starts[i + 1]);
             loose.push(prepare(&d));

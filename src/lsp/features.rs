@@ -13,7 +13,11 @@ pub fn hover(st: &State, params: HoverParams) -> Option<Hover> {
     let p = params.text_document_position_params;
     let doc = st.docs.get(&p.text_document.uri)?;
     let off = convert::offset(&doc.rope, p.position, st.enc);
-    let (text, r) = doc.with_view(|v| ide::hover(v, off))?;
+    let own = doc.with_view(|v| ide::hover(v, off));
+    let (text, r) = match (own, super::link::hover_note(doc, off)) {
+        (Some((t, r)), Some((note, _))) => (format!("{}\n\n{note}", t.trim_end()), r),
+        (own, note) => own.or(note)?,
+    };
     Some(markdown(text, Some(range(&doc.rope, r, st.enc))))
 }
 

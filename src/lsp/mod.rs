@@ -13,6 +13,7 @@ mod config;
 mod convert;
 pub mod document;
 mod features;
+mod link;
 mod publish;
 mod run;
 mod transport;
@@ -40,6 +41,9 @@ struct State {
     index: HashMap<PathBuf, workspace::FileIndex>,
     pull_config: bool,
     watch_config: bool,
+    /// The declared projects every open 自评表 is checked against; `None` after a 申报表
+    /// changed, until rebuilt (see `link::refresh`).
+    decls: Option<Arc<crate::check::declaration::Declarations>>,
 }
 
 /// The server; build one with [`service`].
@@ -207,6 +211,7 @@ impl LanguageServer for Backend {
                     },
                 )),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
@@ -232,6 +237,7 @@ impl LanguageServer for Backend {
             return;
         };
         let state = self.state.clone();
+        let outbox = self.out.clone();
         // On the server's own thread, one file at a time with a yield between files, so that
         // messages keep being served; its transient memory is then reused by the documents
         // (a thread of its own would keep it in a malloc arena of its own, docs/PERFORMANCE.md).
@@ -250,6 +256,11 @@ impl LanguageServer for Backend {
                 tokio::task::yield_now().await;
             }
             tracing::info!("workspace index: {count} files");
+            let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+            st.decls = None;
+            for frame in link::refresh(&mut st, None) {
+                let _ = outbox.send(frame);
+            }
         });
         if watch {
             let client = self.client.clone();
@@ -294,14 +305,21 @@ impl LanguageServer for Backend {
             let (settings, problems) = st
                 .config
                 .settings_for(doc.uri.to_file_path().ok().as_deref());
-            let mut d = DocState::new(&doc.text, doc.version, settings);
-            let out = diagnostics_of(&doc.uri, &mut d, st.enc);
+            let d = DocState::new(&doc.text, doc.version, settings);
+            if !d.is_self_eval() {
+                st.decls = None;
+            }
             st.docs.insert(doc.uri.clone(), d);
+            let others = link::refresh(st, Some(&doc.uri));
+            let enc = st.enc;
+            let d = st.docs.get_mut(&doc.uri).unwrap();
+            let mut out = vec![diagnostics_of(&doc.uri, d, enc)];
+            out.extend(others);
             (out, problems)
         });
         if let Some((out, problems)) = result {
             self.warn_user(problems);
-            self.publish(vec![out]);
+            self.publish(out);
         }
     }
 
@@ -318,6 +336,7 @@ impl LanguageServer for Backend {
                 );
                 return None;
             }
+            let was = (doc.is_self_eval(), doc.header.year());
             let applied = catch_unwind(AssertUnwindSafe(|| {
                 for change in &params.content_changes {
                     match change.range {
@@ -336,10 +355,22 @@ impl LanguageServer for Backend {
                 *doc = DocState::new(&text, version, doc.settings.clone());
             }
             doc.version = version;
-            Some(diagnostics_of(&uri, doc, enc))
+            // A 申报表 (or what may have been one) changed, or the year of a 自评表: the snapshot
+            // of declared projects is redone, and the 自评表 held against it follow (this one's
+            // frame first).
+            let others = if !was.0 || was != (doc.is_self_eval(), doc.header.year()) {
+                st.decls = None;
+                link::refresh(st, Some(&uri))
+            } else {
+                Vec::new()
+            };
+            let doc = st.docs.get_mut(&uri)?;
+            let mut out = vec![diagnostics_of(&uri, doc, enc)];
+            out.extend(others);
+            Some(out)
         });
         if let Some(Some(out)) = result {
-            self.publish(vec![out]);
+            self.publish(out);
         }
     }
 
@@ -349,8 +380,14 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.with_state("didClose", |st| st.docs.remove(&uri));
+        let others = self.with_state("didClose", |st| {
+            if st.docs.remove(&uri).is_some_and(|d| !d.is_self_eval()) {
+                st.decls = None;
+            }
+            link::refresh(st, None)
+        });
         self.publish(vec![publish::frame(&uri, None, std::iter::empty())]);
+        self.publish(others.unwrap_or_default());
         self.reindex(uri);
     }
 
@@ -385,6 +422,15 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         Ok(self
             .with_state("hover", |st| features::hover(st, params))
+            .flatten())
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        Ok(self
+            .with_state("definition", |st| link::definition(st, params))
             .flatten())
     }
 
@@ -524,13 +570,22 @@ impl Backend {
             return;
         }
         let state = self.state.clone();
+        let outbox = self.out.clone();
         tokio::spawn(async move {
             let idx = workspace::index_file(&path);
             let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+            let declared = |i: Option<&workspace::FileIndex>| i.map(|i| i.declared.clone());
+            let before = declared(st.index.get(&path));
             match idx {
-                Some(i) => st.index.insert(path, i),
+                Some(i) => st.index.insert(path.clone(), i),
                 None => st.index.remove(&path),
             };
+            if before != declared(st.index.get(&path)) {
+                st.decls = None;
+                for frame in link::refresh(&mut st, None) {
+                    let _ = outbox.send(frame);
+                }
+            }
         });
     }
 }

@@ -34,6 +34,7 @@ fn service_with(
             index: HashMap::new(),
             pull_config: false,
             watch_config: false,
+            decls: None,
         })),
         shut_down,
     })

@@ -44,7 +44,39 @@ pub struct Vocab {
     #[serde(default)]
     pub vocabulary: Words,
     #[serde(default)]
+    pub grading: Grading,
+    #[serde(default)]
+    pub link: Link,
+    #[serde(default)]
     pub names: Names,
+}
+
+/// How a qualitative 实际完成值 is read (财预〔2020〕10号: 达成 / 部分达成 / 未达成): words that
+/// alone say the target was achieved, and marks of a partial or a failed result.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Grading {
+    #[serde(default)]
+    pub achieved: Vec<String>,
+    #[serde(default)]
+    pub partial: Vec<String>,
+    #[serde(default)]
+    pub not_achieved: Vec<String>,
+}
+
+/// Pairing a 自评表 with its 申报表 (`check::declaration`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// The character-bigram Dice similarity from which a renamed project or indicator is taken
+    /// for the declared one (when no other is as close).
+    pub similarity: f64,
+}
+
+impl Default for Link {
+    fn default() -> Link {
+        Link { similarity: 0.6 }
+    }
 }
 
 /// What makes an indicator's name and value measurable (`src/check/names.rs`). A workspace
