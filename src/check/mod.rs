@@ -8,6 +8,7 @@ pub mod declaration;
 mod funding;
 mod kind;
 mod goal;
+mod names;
 mod rules;
 pub mod scoring;
 mod selfeval;
@@ -138,6 +139,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     taxonomy::check(project, &cx, &mut sink);
     values::check(project, &cx, &mut sink);
     kind::check(project, &cx, &mut sink);
+    names::check(project, &cx, &mut sink);
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
     completeness::check(project, &cx, &mut sink);

@@ -69,6 +69,12 @@ rules! {
     "copied-project" Warning "两个项目的目标和指标完全相同";
     "copied-goal" Warning "年度总体目标抄自另一个项目";
     "copied-cost" Warning "成本指标与另一个项目完全相同";
+    "sentence-name" Warning "指标名称是一句话（分句、目标数或过长）";
+    "compound-name" Warning "一个名称里有两个指标";
+    "yes-no-value" Warning "是否类指标的值不是是/否，或程度类指标填了是";
+    "value-repeats-name" Warning "指标值只是重复了名称";
+    "multiple-values" Warning "一个指标值里有几个目标";
+    "range-value" Warning "指标值是没有比较符的范围";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

@@ -76,6 +76,9 @@ pub struct ConfigFile {
     /// Extra accepted values of 项目类别 / 项目性质.
     #[serde(default)]
     pub values: BTreeMap<String, Vec<String>>,
+    /// Measurable names and values: lists added to the built-in ones.
+    #[serde(default)]
+    pub names: crate::model::vocab::Names,
 }
 
 pub const CONFIG_FILE: &str = "jixiao.toml";
@@ -204,6 +207,7 @@ impl Settings {
             }
             self.vocab.values.entry(key).or_default().extend(vals);
         }
+        self.vocab.names.extend(cfg.names);
         if let Some(p) = cfg.profile {
             if self.vocab.profile(&p).is_none() {
                 let ids: Vec<&str> = self.vocab.profiles.iter().map(|p| p.id.as_str()).collect();

@@ -7,7 +7,8 @@ use super::View;
 use crate::check::scoring::{assess, Assessment};
 use crate::check::{execution, execution_rate, execution_score, turned, Diagnostic};
 use crate::model::value::{
-    canonical_indicator_value, fix_remnant, format_money, IndicatorValue, Op,
+    canonical_indicator_value, fix_remnant, format_money, money_problem, IndicatorValue,
+    MoneyProblem, Op,
 };
 use crate::model::*;
 use rust_decimal::Decimal;
@@ -103,6 +104,16 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                 if let Some((label, v)) = project.and_then(|p| total_fix(p, rel.start)) {
                     out.push(fix(format!("将总分的{label}改为 {v}"), v.to_string()));
                 }
+            }
+            "money-format" => {
+                let written = (view.text)(span.clone()).into_owned();
+                if let MoneyProblem::Grouping(Some(a)) = money_problem(&written) {
+                    let a = format_money(a);
+                    out.push(fix(format!("改为「{a}」"), a));
+                }
+            }
+            "yes-no-value" if d.message.contains("是「是否」问题") => {
+                out.push(fix("改为「是」".into(), "是".into()));
             }
             "misplaced-category" => {
                 if let Some(f) = move_level2(view, seg, rel.start, d) {

@@ -64,6 +64,8 @@ pub struct Vocab {
     pub values: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub thresholds: Thresholds,
+    #[serde(default)]
+    pub names: Names,
 }
 
 /// How a qualitative 实际完成值 is read (财预〔2020〕10号: 达成 / 部分达成 / 未达成): words that
@@ -231,6 +233,68 @@ impl Default for Thresholds {
             copied_sentence_min_chars: 15,
             copied_sentence_max_projects: 3,
             copied_cost_min_yuan: 10_000,
+        }
+    }
+}
+
+/// What makes an indicator's name and value measurable (`src/check/names.rs`). A workspace
+/// `[names]` table extends the lists and may replace `max_name_chars`.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    /// A longer name is a sentence (`sentence-name`).
+    pub max_name_chars: Option<usize>,
+    /// Punctuation that ends a clause: a name holding one is a sentence.
+    #[serde(default)]
+    pub clause_marks: Vec<String>,
+    /// Units of a count: a number followed by one inside a name is a target (`存量案件227件`).
+    #[serde(default)]
+    pub target_units: Vec<String>,
+    /// A name holding one asks a yes/no question (`是否满足需求`).
+    #[serde(default)]
+    pub yes_no_markers: Vec<String>,
+    /// The answers to such a question.
+    #[serde(default)]
+    pub yes_no_values: Vec<String>,
+    /// A name ending with one asks how much or how well: `是` does not answer it.
+    #[serde(default)]
+    pub degree_suffixes: Vec<String>,
+    /// What a measurable indicator name ends with (`率`, `满意度`, `数量`).
+    #[serde(default)]
+    pub measure_heads: Vec<String>,
+    /// Words that join two indicators in one name (`及时率和准确率`).
+    #[serde(default)]
+    pub joiners: Vec<String>,
+    /// Words holding a joiner that join nothing (`及时`, `参与`).
+    #[serde(default)]
+    pub not_joiners: Vec<String>,
+    /// What separates the items of a list of values (`保障、提升`).
+    #[serde(default)]
+    pub value_separators: Vec<String>,
+    /// Qualitative targets besides `vocabulary.qualitative`, to recognise a list of them.
+    #[serde(default)]
+    pub target_words: Vec<String>,
+}
+
+impl Names {
+    /// `other` added: lists extended, `max_name_chars` replaced when set.
+    pub fn extend(&mut self, other: Names) {
+        if other.max_name_chars.is_some() {
+            self.max_name_chars = other.max_name_chars;
+        }
+        for (mine, theirs) in [
+            (&mut self.clause_marks, other.clause_marks),
+            (&mut self.target_units, other.target_units),
+            (&mut self.yes_no_markers, other.yes_no_markers),
+            (&mut self.yes_no_values, other.yes_no_values),
+            (&mut self.degree_suffixes, other.degree_suffixes),
+            (&mut self.measure_heads, other.measure_heads),
+            (&mut self.joiners, other.joiners),
+            (&mut self.not_joiners, other.not_joiners),
+            (&mut self.value_separators, other.value_separators),
+            (&mut self.target_words, other.target_words),
+        ] {
+            mine.extend(theirs);
         }
     }
 }
