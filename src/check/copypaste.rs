@@ -122,7 +122,10 @@ pub struct CopyIndex {
 impl CopyIndex {
     pub fn new(projects: &[Arc<Project>], settings: &Settings) -> CopyIndex {
         let mut ix = CopyIndex {
-            fps: projects.iter().map(|p| fingerprint(p, &settings.vocab)).collect(),
+            fps: projects
+                .iter()
+                .map(|p| fingerprint(p, &settings.vocab))
+                .collect(),
             groups: HashMap::new(),
         };
         for (i, fp) in ix.fps.iter().enumerate() {

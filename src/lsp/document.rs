@@ -6,8 +6,8 @@
 
 use super::convert;
 use super::publish::{self, Prepared};
-use crate::check::declaration::{self, Declarations, DeclaredProject};
 use crate::check::copypaste::{fingerprint, CopyIndex};
+use crate::check::declaration::{self, Declarations, DeclaredProject};
 use crate::check::{
     check_duplicates, check_header, check_project, duplicate_key, Diagnostic, Settings,
 };
