@@ -61,6 +61,18 @@ const SNIPPETS: &[&str] = &[
     "<p>",
     "é",
     "指标",
+    // Operators in words, money as an IME types it, values the name rules read.
+    "不少于",
+    "以上",
+    "以内",
+    "大于等于",
+    "      人数: 1000人以上\n",
+    "30万",
+    "３００，０００",
+    "￥",
+    "1-2 次",
+    "是否",
+    "、",
 ];
 
 /// A mutation: replace a byte range (snapped to char boundaries) with a snippet.

@@ -3,7 +3,7 @@
 use super::kind::{classify, is_unit_cost, Kind};
 use super::values::is_cost;
 use super::{Context, Sink};
-use crate::model::value::{format_money, IndicatorValue, Money, Op};
+use crate::model::value::{format_money, money_problem, IndicatorValue, Money, Op};
 use crate::model::vocab::Vocab;
 use crate::model::*;
 use rust_decimal::Decimal;
@@ -53,8 +53,9 @@ fn check_parts(col: Option<&str>, parts: &Parts, cx: &Context, f: &Funding, sink
                 "money-format",
                 m.value_span,
                 format!(
-                    "{prefix}金额「{}」格式不对：应为元，最多两位小数，如 300,000.00",
-                    m.text
+                    "{prefix}金额「{}」格式不对：{}",
+                    m.text,
+                    money_problem(&m.text).message()
                 ),
             ),
             _ => {}

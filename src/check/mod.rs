@@ -1,10 +1,14 @@
 //! Checks: the model → diagnostics with stable rule ids (DESIGN §5, docs/RULES.md).
 //! `check_document` is the one function behind `jixiao check` and the server's diagnostics.
 
+pub(crate) mod completeness;
+pub mod copypaste;
 mod dates;
 pub mod declaration;
 mod funding;
+mod goal;
 mod kind;
+mod names;
 mod rules;
 pub mod scoring;
 mod selfeval;
@@ -135,8 +139,11 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     taxonomy::check(project, &cx, &mut sink);
     values::check(project, &cx, &mut sink);
     kind::check(project, &cx, &mut sink);
+    names::check(project, &cx, &mut sink);
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
+    completeness::check(project, &cx, &mut sink);
+    goal::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {
         selfeval::check(project, &cx, &mut sink);
     }
@@ -189,6 +196,7 @@ pub fn check_file(
     out.extend(
         check_duplicates(&doc.projects, settings)
             .into_iter()
+            .chain(copypaste::copied(&doc.projects, settings))
             .map(|(i, mut d)| {
                 d.span = d.span.shift(project_starts[i]);
                 d

@@ -60,6 +60,21 @@ rules! {
     "value-kind" Warning "数量、时长填了定性值，或数量指标填了没有基数的百分比";
     "cost-qualitative" Warning "成本指标只有定性值";
     "unit-cost" Warning "单位成本 × 数量超过申请总额";
+    "missing-level2" Warning "一级指标下缺少必设的二级指标";
+    "unknown-value" Warning "项目类别、项目性质不在常用值中";
+    "satisfaction-unit" Warning "满意度目标没有单位";
+    "goal-mismatch" Warning "年度总体目标中的数字与指标不一致";
+    "goal-year" Warning "年度总体目标中的年份不在计划实施期内";
+    "goal-repeat" Warning "年度总体目标中有重复的句子";
+    "copied-project" Warning "两个项目的目标和指标完全相同";
+    "copied-goal" Warning "年度总体目标抄自另一个项目";
+    "copied-cost" Warning "成本指标与另一个项目完全相同";
+    "sentence-name" Warning "指标名称是一句话（分句、目标数或过长）";
+    "compound-name" Warning "一个名称里有两个指标";
+    "yes-no-value" Warning "是否类指标的值不是是/否，或程度类指标填了是";
+    "value-repeats-name" Warning "指标值只是重复了名称";
+    "multiple-values" Warning "一个指标值里有几个目标";
+    "range-value" Warning "指标值是没有比较符的范围";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

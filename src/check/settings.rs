@@ -73,6 +73,12 @@ pub struct ConfigFile {
     /// What an indicator measures: lists added to the built-in `[kinds]`.
     #[serde(default)]
     pub kinds: crate::model::vocab::Kinds,
+    /// Extra accepted values of 项目类别 / 项目性质.
+    #[serde(default)]
+    pub values: BTreeMap<String, Vec<String>>,
+    /// Measurable names and values: lists added to the built-in ones.
+    #[serde(default)]
+    pub names: crate::model::vocab::Names,
 }
 
 pub const CONFIG_FILE: &str = "jixiao.toml";
@@ -190,6 +196,18 @@ impl Settings {
         self.vocab.vocabulary.qualitative.extend(cfg.qualitative);
         self.vocab.kinds.extend(cfg.kinds);
         self.vocab.index_kinds();
+        for (key, vals) in cfg.values {
+            if !crate::check::completeness::CLOSED_FIELDS.contains(&key.as_str()) {
+                return Err((
+                    key.clone(),
+                    format!(
+                        "[values] 中的「{key}」不是可以列举取值的字段，可写：项目类别、项目性质"
+                    ),
+                ));
+            }
+            self.vocab.values.entry(key).or_default().extend(vals);
+        }
+        self.vocab.names.extend(cfg.names);
         if let Some(p) = cfg.profile {
             if self.vocab.profile(&p).is_none() {
                 let ids: Vec<&str> = self.vocab.profiles.iter().map(|p| p.id.as_str()).collect();
@@ -325,5 +343,13 @@ mod tests {
             .apply_toml("profile = \"x\"")
             .unwrap_err()
             .contains("finance-2020"));
+        let mut v = Settings::default();
+        v.apply_toml("[values]\n\"项目类别\" = [\"专项业务类\"]")
+            .unwrap();
+        assert!(v.vocab.values["项目类别"].contains(&"专项业务类".to_string()));
+        assert!(Settings::default()
+            .apply_toml("[values]\n\"主管部门\" = [\"x\"]")
+            .unwrap_err()
+            .contains("第 2 行"));
     }
 }

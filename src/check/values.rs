@@ -3,7 +3,7 @@
 
 use super::taxonomy::is_satisfaction_name;
 use super::{Context, Sink};
-use crate::model::value::{IndicatorValue, Op};
+use crate::model::value::{parse_range, IndicatorValue, Op};
 use crate::model::{Indicator, Level1, Level2, Project};
 use rust_decimal::Decimal;
 
@@ -156,7 +156,9 @@ fn check_indicator(
             ),
         ),
         IndicatorValue::Qualitative => {
-            if is_rate(name) && !name.ends_with("效率") {
+            // A range of percentages is quantitative, only without its operator (range-value).
+            if is_rate(name) && !name.ends_with("效率") && parse_range(&ind.value_text).is_none()
+            {
                 sink.push(
                     "qualitative-rate",
                     at,

@@ -1,12 +1,14 @@
 //! Quick fixes, only where the fix is certain: recompute a total, a rate or a score; replace a
-//! LaTeX/HTML remnant by its value; "did you mean" for a misspelt name; move a 二级 under the
-//! 一级 it belongs to; write the declared target over a lowered or changed one.
+//! LaTeX/HTML remnant by its value; "did you mean" for a misspelt name or value; move a 二级
+//! under the 一级 it belongs to, or an indicator under the 二级 its kind belongs to; write the
+//! declared target over a lowered or changed one; a satisfaction target given its unit.
 
 use super::View;
 use crate::check::scoring::{assess, Assessment};
 use crate::check::{execution, execution_rate, execution_score, turned, Diagnostic};
 use crate::model::value::{
-    canonical_indicator_value, fix_remnant, format_money, IndicatorValue, Op,
+    canonical_indicator_value, fix_remnant, format_money, money_problem, IndicatorValue,
+    MoneyProblem, Op,
 };
 use crate::model::*;
 use rust_decimal::Decimal;
@@ -55,7 +57,7 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                     out.push(fix(format!("改为「{v}」"), v));
                 }
             }
-            "unknown-category" | "unknown-field" => {
+            "unknown-category" | "unknown-field" | "unknown-value" => {
                 if let Some(s) = d
                     .message
                     .split("是否应为「")
@@ -63,6 +65,16 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                     .and_then(|r| r.split('」').next())
                 {
                     out.push(fix(format!("改为「{s}」"), s.to_string()));
+                }
+            }
+            "satisfaction-unit" => {
+                if let Some(v) = d
+                    .message
+                    .split("应写为「")
+                    .nth(1)
+                    .and_then(|r| r.split('」').next())
+                {
+                    out.push(fix(format!("改为「{v}」"), v.to_string()));
                 }
             }
             "execution-rate" => {
@@ -92,6 +104,16 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                 if let Some((label, v)) = project.and_then(|p| total_fix(p, rel.start)) {
                     out.push(fix(format!("将总分的{label}改为 {v}"), v.to_string()));
                 }
+            }
+            "money-format" => {
+                let written = (view.text)(span.clone()).into_owned();
+                if let MoneyProblem::Grouping(Some(a)) = money_problem(&written) {
+                    let a = format_money(a);
+                    out.push(fix(format!("改为「{a}」"), a));
+                }
+            }
+            "yes-no-value" if d.message.contains("是「是否」问题") => {
+                out.push(fix("改为「是」".into(), "是".into()));
             }
             "misplaced-category" => {
                 if let Some(f) = move_level2(view, seg, rel.start, d) {

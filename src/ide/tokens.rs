@@ -1,6 +1,7 @@
 //! Semantic tokens: one per piece of a line (a token never spans lines).
 
 use super::View;
+use crate::model::value::{parse_indicator_value, parse_op_or_word, IndicatorValue};
 use crate::model::Role;
 use crate::syntax::LineKind;
 use std::ops::Range;
@@ -109,13 +110,14 @@ pub fn semantic_tokens(view: &View, range: Option<Range<usize>>) -> Vec<Token> {
 
 /// `≥40000.00(张)` → operator, number, unit.
 fn value_tokens(v: &str, base: usize, out: &mut Vec<Token>) {
-    let op_len = [
-        "＞＝", "＜＝", ">=", "<=", "≥", "≤", "≧", "≦", "＞", "＜", "＝", ">", "<", "=",
-    ]
-    .iter()
-    .find(|o| v.starts_with(**o))
-    .map(|o| o.len())
-    .unwrap_or(0);
+    // The value grammar's own operators (symbols and words); an operator word before text that
+    // is not a number (`不低于上年水平`) is text.
+    let op_len = match parse_op_or_word(v) {
+        Some((_, rest)) if parse_indicator_value(v) != IndicatorValue::Qualitative => {
+            v.len() - rest.len()
+        }
+        _ => 0,
+    };
     if op_len == 0 {
         out.push(Token {
             range: base..base + v.len(),

@@ -6,6 +6,7 @@
 
 use super::convert;
 use super::publish::{self, Prepared};
+use crate::check::copypaste::{fingerprint, CopyIndex};
 use crate::check::declaration::{self, Declarations, DeclaredProject};
 use crate::check::{
     check_duplicates, check_header, check_project, duplicate_key, Diagnostic, Settings,
@@ -37,6 +38,10 @@ pub struct DocState {
     pub header_diags: Vec<Diagnostic>,
     /// duplicate-project: (project index, diagnostic relative to its segment).
     pub dup_diags: Vec<(usize, Diagnostic)>,
+    /// copied-project / copied-goal / copied-cost: the fingerprints joined across projects,
+    /// and per project its diagnostics, relative to its segment.
+    copy: CopyIndex,
+    copy_diags: Vec<Vec<Diagnostic>>,
     pub settings: Arc<Settings>,
     /// The workspace's declared projects, for a 自评表 (see `check::declaration`).
     pub decls: Arc<Declarations>,
@@ -64,6 +69,8 @@ impl DocState {
             project_diags: Vec::new(),
             header_diags: Vec::new(),
             dup_diags: Vec::new(),
+            copy: CopyIndex::default(),
+            copy_diags: Vec::new(),
             settings,
             decls: Arc::default(),
             link_diags: Vec::new(),
@@ -107,6 +114,10 @@ impl DocState {
             .collect();
         self.header_diags = check_header(&self.header, &self.settings);
         self.dup_diags = check_duplicates(&self.projects, &self.settings);
+        self.copy = CopyIndex::new(&self.projects, &self.settings);
+        self.copy_diags = (0..self.projects.len())
+            .map(|i| self.copy.diagnostics(i, &self.projects, &self.settings))
+            .collect();
         self.converted = vec![None; self.projects.len()];
         self.declared = None;
         self.relink();
@@ -153,6 +164,35 @@ impl DocState {
         self.declared.as_ref().unwrap()
     }
 
+    /// Brings the copy-paste diagnostics up to date after projects `first..first + added`
+    /// replaced `removed` others; a project whose diagnostics change is converted anew.
+    fn update_copies(&mut self, first: usize, removed: usize, added: usize, renamed: &[bool]) {
+        let affected: Vec<usize> = if removed == added {
+            let mut a = Vec::new();
+            for k in first..first + added {
+                let fp = fingerprint(&self.projects[k], &self.settings.vocab);
+                a.extend(self.copy.replace(k, fp, renamed[k - first]));
+            }
+            a.sort_unstable();
+            a.dedup();
+            a
+        } else {
+            self.copy_diags.splice(
+                first..first + removed,
+                std::iter::repeat_n(Vec::new(), added),
+            );
+            self.copy = CopyIndex::new(&self.projects, &self.settings);
+            (0..self.projects.len()).collect()
+        };
+        for j in affected {
+            let d = self.copy.diagnostics(j, &self.projects, &self.settings);
+            if d != self.copy_diags[j] {
+                self.copy_diags[j] = d;
+                self.converted[j] = None;
+            }
+        }
+    }
+
     pub fn set_settings(&mut self, settings: Arc<Settings>) {
         if *self.settings != *settings {
             self.settings = settings;
@@ -197,6 +237,15 @@ impl DocState {
             .iter()
             .map(|p| duplicate_key(p))
             .eq(new_projects.iter().map(|p| duplicate_key(p)));
+        let renamed: Vec<bool> = if p_removed == p_added {
+            self.projects[old.clone()]
+                .iter()
+                .zip(&new_projects)
+                .map(|(a, b)| a.name != b.name)
+                .collect()
+        } else {
+            Vec::new()
+        };
         self.projects.splice(old.clone(), new_projects);
         if header_touched {
             let text: Cow<str> = self.rope.byte_slice(self.starts[0]..self.starts[1]).into();
@@ -214,6 +263,7 @@ impl DocState {
         self.project_diags.splice(old.clone(), new_diags);
         self.converted
             .splice(old, std::iter::repeat_n(None, p_added));
+        self.update_copies(p_first, p_removed, p_added, &renamed);
         // duplicate-project looks at every name: redo it only when a name (or a total it
         // quotes) changed.
         if !names_kept {
@@ -235,6 +285,7 @@ impl DocState {
         out.extend(self.link_diags.iter().map(|(i, d)| shifted(*i, d)));
         for (i, ds) in self.project_diags.iter().enumerate() {
             out.extend(ds.iter().map(|d| shifted(i, d)));
+            out.extend(self.copy_diags[i].iter().map(|d| shifted(i, d)));
         }
         out
     }
@@ -257,7 +308,7 @@ impl DocState {
         }
         let mut firsts = Vec::new();
         for i in 0..self.projects.len() {
-            if self.project_diags[i].is_empty() {
+            if self.project_diags[i].is_empty() && self.copy_diags[i].is_empty() {
                 continue;
             }
             let base = self.starts[i + 1];
@@ -265,6 +316,7 @@ impl DocState {
             if self.converted[i].is_none() {
                 let relative = self.project_diags[i]
                     .iter()
+                    .chain(&self.copy_diags[i])
                     .map(|d| {
                         let mut d = d.clone();
                         d.span = d.span.shift(base);

@@ -517,8 +517,19 @@ impl Builder<'_> {
         value_span: Span,
         indent: u32,
     ) -> LineRole {
-        let canonical = self.vocab.canonical_category(k);
-        let (l1_any, l2_any) = self.vocab.category_roles(&canonical);
+        let mut canonical = self.vocab.canonical_category(k);
+        let (mut l1_any, mut l2_any) = self.vocab.category_roles(&canonical);
+        // A misspelt category (产出指示) is read as the one it was meant to be, so that its
+        // children are not reported as misplaced and the 一级 as missing; the name itself
+        // gets one "did you mean".
+        let mut misspelt = false;
+        if !l1_any && !l2_any && v.is_empty() {
+            if let Some(s) = self.vocab.suggest_category(&canonical) {
+                (l1_any, l2_any) = self.vocab.category_roles(&s);
+                canonical = s;
+                misspelt = true;
+            }
+        }
         let has_l1 = !self.p.level1.is_empty();
         let deeper = has_l1 && indent > self.l1_indent;
         let unknown_category = !l1_any && !l2_any && v.is_empty() && canonical.ends_with("指标");
@@ -529,7 +540,16 @@ impl Builder<'_> {
             (false, false) if unknown_category => Some(if deeper { 2 } else { 1 }),
             _ => None,
         };
-        let key_override = |name: &str| (name != k && (l1_any || l2_any)).then(|| name.into());
+        let key_override =
+            |name: &str| (name != k && (l1_any || l2_any) && !misspelt).then(|| name.into());
+        if misspelt && level.is_some() {
+            let which = if level == Some(1) { "一" } else { "二" };
+            self.issue(
+                "unknown-category",
+                key_span,
+                format!("未知的{which}级指标「{k}」，是否应为「{canonical}」？"),
+            );
+        }
         match level {
             Some(1) => {
                 self.ctx = Ctx::Tree;
@@ -586,8 +606,13 @@ impl Builder<'_> {
                     key: key_override(&canonical),
                 }
             }
-            // Not deeper than the current 一级: not inside the indicator tree.
-            None if has_l1 && indent <= self.l1_indent => {
+            // Not deeper than the current 一级: not inside the indicator tree — unless the
+            // file uses no indentation at all (the 一级 at column 0), where only the
+            // vocabulary can tell, and an unknown name after a category is an indicator.
+            None if has_l1
+                && indent <= self.l1_indent
+                && !(self.l1_indent == 0 && self.ctx == Ctx::Tree) =>
+            {
                 self.issue(
                     "unknown-field",
                     key_span,

@@ -51,10 +51,68 @@ const OPS: &[(&str, Op)] = &[
     ("=", Op::Eq),
 ];
 
-/// Strips a leading comparison operator.
+/// Operators written in words before the number (`不少于500人`). A word that is the start of
+/// another (`大于` of `大于等于`) comes after it. `以上`/`以下`/`以内` include the bound, as in
+/// 《民法典》第一千二百五十九条; `超过`/`不足` exclude it.
+const WORD_OPS: &[(&str, Op)] = &[
+    ("大于或等于", Op::Ge),
+    ("大于等于", Op::Ge),
+    ("小于或等于", Op::Le),
+    ("小于等于", Op::Le),
+    ("不少于", Op::Ge),
+    ("不低于", Op::Ge),
+    ("不小于", Op::Ge),
+    ("至少", Op::Ge),
+    ("不多于", Op::Le),
+    ("不高于", Op::Le),
+    ("不大于", Op::Le),
+    ("不超过", Op::Le),
+    ("最多", Op::Le),
+    ("大于", Op::Gt),
+    ("高于", Op::Gt),
+    ("超过", Op::Gt),
+    ("小于", Op::Lt),
+    ("低于", Op::Lt),
+    ("不足", Op::Lt),
+    ("等于", Op::Eq),
+];
+
+/// Operators written in words after the number and its unit (`1000人以上`, `3个工作日内`).
+const SUFFIX_OPS: &[(&str, Op)] = &[
+    ("及以上", Op::Ge),
+    ("以上", Op::Ge),
+    ("及以下", Op::Le),
+    ("以下", Op::Le),
+    ("以内", Op::Le),
+    ("之内", Op::Le),
+    ("内", Op::Le),
+];
+
+/// Strips a leading comparison operator symbol.
 pub fn parse_op(s: &str) -> Option<(Op, &str)> {
     OPS.iter()
         .find_map(|(t, op)| s.strip_prefix(t).map(|rest| (*op, rest)))
+}
+
+/// Strips a leading comparison operator, a symbol or a word (`不少于`). Words also start
+/// ordinary phrases: only [`parse_indicator_value`] decides whether one is an operator.
+pub fn parse_op_or_word(s: &str) -> Option<(Op, &str)> {
+    parse_op_as_written(s).map(|(op, rest, _)| (op, rest))
+}
+
+/// [`parse_op`], and whether the operator was a word.
+fn parse_op_as_written(s: &str) -> Option<(Op, &str, bool)> {
+    let word = |(t, op): &(&str, Op)| s.strip_prefix(t).map(|rest| (*op, rest, true));
+    parse_op(s)
+        .map(|(op, rest)| (op, rest, false))
+        .or_else(|| WORD_OPS.iter().find_map(word))
+}
+
+/// Strips a trailing operator word (`以上`, `以内`, …).
+fn strip_suffix_op(s: &str) -> Option<(&str, Op)> {
+    SUFFIX_OPS
+        .iter()
+        .find_map(|(t, op)| s.strip_suffix(t).map(|rest| (rest, *op)))
 }
 
 fn trim(s: &str) -> &str {
@@ -152,22 +210,75 @@ fn parse_unit(rest: &str) -> Option<Option<String>> {
     Some(Some(inner.to_string()))
 }
 
+/// Whether an operator written in words may stand with this unit: none, or one of the
+/// built-in units. Words start phrases too (`不低于2024年水平`, `不少于3名专职人员`), and
+/// those are text, kept as written.
+fn word_unit(unit: &Option<String>) -> bool {
+    unit.as_deref()
+        .is_none_or(|u| crate::model::vocab::Vocab::builtin().is_unit(u))
+}
+
+/// A number and its unit, with the operator word that may follow them (`95%以上`).
+fn number_unit_suffix(s: &str) -> Option<(Decimal, Option<String>, Option<Op>)> {
+    let (number, rest) = split_number(s)?;
+    // The operator word first: `人以上` would pass for a unit.
+    if let Some((unit, op)) =
+        strip_suffix_op(trim(rest)).and_then(|(r, op)| Some((parse_unit(r)?, op)))
+    {
+        if word_unit(&unit) {
+            return Some((number, unit, Some(op)));
+        }
+    }
+    Some((number, parse_unit(rest)?, None))
+}
+
+/// Reads an indicator value. Operators may be words, before the number (`不少于500人`) or
+/// after it (`1000人以上`), with a built-in unit or none; the formatter writes them as symbols
+/// (`≥500.00(人)`). A value with an operator word that is not read completely
+/// (`不低于去年水平`, `不低于2024年水平`) is qualitative text.
 pub fn parse_indicator_value(s: &str) -> IndicatorValue {
     let s = trim(s);
     if s.is_empty() {
         return IndicatorValue::Empty;
     }
-    if let Some((op, rest)) = parse_op(s) {
-        let rest = trim(rest);
-        return match split_number(rest).and_then(|(n, r)| parse_unit(r).map(|u| (n, u))) {
-            Some((number, unit)) => IndicatorValue::Quantitative { op, number, unit },
-            None => IndicatorValue::Malformed,
+    if let Some((op, rest, word)) = parse_op_as_written(s) {
+        return match number_unit_suffix(trim(rest)) {
+            Some((number, unit, after))
+                if after.is_none_or(|a| a == op) && (!word || word_unit(&unit)) =>
+            {
+                IndicatorValue::Quantitative { op, number, unit }
+            }
+            _ if word => IndicatorValue::Qualitative,
+            _ => IndicatorValue::Malformed,
         };
     }
-    if let Some((number, unit)) = split_number(s).and_then(|(n, r)| parse_unit(r).map(|u| (n, u))) {
-        return IndicatorValue::BareNumber { number, unit };
+    match number_unit_suffix(s) {
+        Some((number, unit, Some(op))) => IndicatorValue::Quantitative { op, number, unit },
+        Some((number, unit, None)) => IndicatorValue::BareNumber { number, unit },
+        None => IndicatorValue::Qualitative,
     }
-    IndicatorValue::Qualitative
+}
+
+/// A range written without an operator: `1-2 次`, `3～5(天)`, `90%-95%` — the low and high
+/// bounds and the unit. `None` for anything else.
+pub fn parse_range(s: &str) -> Option<(Decimal, Decimal, Option<String>)> {
+    let s = trim(s);
+    let (low, rest) = split_number(s)?;
+    let rest = trim(rest);
+    // A unit may be written after each bound (`90%-95%`).
+    let (low_unit, rest) = match rest.find(['-', '－', '~', '～', '—', '至', '到']) {
+        Some(i) if i > 0 => (parse_unit(&rest[..i])?, &rest[i..]),
+        _ => (None, rest),
+    };
+    let rest = rest
+        .strip_prefix(['-', '－', '~', '～', '—', '至', '到'])
+        .map(|r| r.trim_start_matches('—'))?;
+    let (high, unit) = split_number(trim(rest)).and_then(|(n, r)| Some((n, parse_unit(r)?)))?;
+    match (&low_unit, &unit) {
+        (Some(a), Some(b)) if a != b => None,
+        _ if low < high => Some((low, high, unit.or(low_unit))),
+        _ => None,
+    }
 }
 
 /// The canonical text of a value, or `None` when it must be kept as written.
@@ -200,19 +311,113 @@ pub fn parse_money(s: &str) -> Money {
     if matches!(s, "—" | "-" | "－" | "/" | "——" | "─") {
         return Money::Blank;
     }
-    let (num, factor) = if let Some(n) = s.strip_suffix("万元") {
-        (n, Decimal::from(10_000))
-    } else if let Some(n) = s.strip_suffix('元') {
-        (n, Decimal::ONE)
-    } else {
-        (s, Decimal::ONE)
-    };
+    let plain = plain_money(s);
+    let (num, factor) = money_unit(&plain);
     match parse_number(num) {
         Some(n) if n.scale() <= 2 && commas_ok(trim(num)) => Money::Amount(n * factor),
         Some(n) if factor != Decimal::ONE && (n * factor).normalize().scale() <= 2 => {
             Money::Amount((n * factor).normalize())
         }
         _ => Money::Invalid,
+    }
+}
+
+/// A money cell as staff type it, made plain: the full-width digits and punctuation of an IME
+/// (`３００，０００．００`, `300000。00`), a currency sign (`￥`, `¥`), spaces between digit groups
+/// (`300 000.00`, read as thousands separators and held to the same grouping by three).
+fn plain_money(s: &str) -> std::borrow::Cow<'_, str> {
+    let s = trim(s.trim_start_matches(['￥', '¥']));
+    if s.is_ascii() && !s.contains(' ') {
+        return s.into();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let digit =
+        |c: Option<&char>| c.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(c));
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = digit(chars.get(i.wrapping_sub(1))) && digit(chars.get(i + 1));
+        match c {
+            '０'..='９' => out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+            '，' => out.push(','),
+            '．' => out.push('.'),
+            // The Chinese full stop an IME types for the decimal point key.
+            '。' if between_digits => out.push('.'),
+            ' ' | '\u{3000}' | '\u{A0}' | '\u{2009}' | '\u{202F}' => {
+                if between_digits {
+                    out.push(',');
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// The number of a plain money cell and what it is in: 元 (`元`, `元整` or nothing) or 万元
+/// (`万元`, `万`).
+fn money_unit(s: &str) -> (&str, Decimal) {
+    if let Some(n) = s.strip_suffix("万元").or_else(|| s.strip_suffix('万')) {
+        (n, Decimal::from(10_000))
+    } else if let Some(n) = s.strip_suffix("元整").or_else(|| s.strip_suffix('元')) {
+        (n, Decimal::ONE)
+    } else {
+        (s, Decimal::ONE)
+    }
+}
+
+/// Why a money cell that is not [`Money::Amount`] cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyProblem {
+    /// More than two decimals in 元 (`2,538,500.005`, `30.1234567万`).
+    Decimals,
+    /// Separators not grouping by three (`253,85,00.00`): the amount the digits spell, in 元,
+    /// when a decimal point shows the separators are not one (`300,00` may mean 300.00).
+    Grouping(Option<Decimal>),
+    /// Chinese numerals (`叁拾万元整`, `零元`).
+    Numerals,
+    /// Anything else.
+    NotANumber,
+}
+
+impl MoneyProblem {
+    /// What is wrong and what to write, in Chinese.
+    pub fn message(self) -> String {
+        match self {
+            MoneyProblem::Decimals => {
+                "多于两位小数（元金额只写到分），请核对后写两位小数，如 300,000.00".into()
+            }
+            MoneyProblem::Grouping(Some(a)) => format!(
+                "千分位分隔不对（应从个位起每三位一组），按所写数字应写为 {}",
+                format_money(a)
+            ),
+            MoneyProblem::Grouping(None) => {
+                "千分位分隔不对（应从个位起每三位一组）；小数点请写「.」，如 300,000.00".into()
+            }
+            MoneyProblem::Numerals => {
+                "汉字或大写金额无法计算，请用阿拉伯数字写元金额，如 300,000.00".into()
+            }
+            MoneyProblem::NotANumber => "应为以元为单位、最多两位小数的金额，如 300,000.00".into(),
+        }
+    }
+}
+
+/// Why a money cell is not an amount (see [`MoneyProblem`]).
+pub fn money_problem(s: &str) -> MoneyProblem {
+    let plain = plain_money(trim(s));
+    let (num, factor) = money_unit(&plain);
+    match parse_number(num) {
+        Some(n) if (n * factor).normalize().scale() > 2 => MoneyProblem::Decimals,
+        Some(n) if !commas_ok(trim(num)) => {
+            MoneyProblem::Grouping(num.contains('.').then_some(n * factor))
+        }
+        Some(_) => MoneyProblem::NotANumber,
+        None if num.contains(|c: char| {
+            "零壹贰叁肆伍陆柒捌玖拾佰仟一二三四五六七八九十百千".contains(c)
+        }) =>
+        {
+            MoneyProblem::Numerals
+        }
+        None => MoneyProblem::NotANumber,
     }
 }
 
@@ -462,6 +667,99 @@ mod tests {
         assert_eq!(format_money(d("1234567.8")), "1,234,567.80");
         assert_eq!(format_money(d("0")), "0.00");
         assert_eq!(format_money(d("999")), "999.00");
+    }
+
+    #[test]
+    fn operator_words() {
+        let q = |s: &str| canonical_indicator_value(&parse_indicator_value(s));
+        assert_eq!(q("不少于500人").as_deref(), Some("≥500.00(人)"));
+        assert_eq!(q("1000人以上").as_deref(), Some("≥1000.00(人)"));
+        assert_eq!(q("3个工作日以内").as_deref(), Some("≤3.00(个工作日)"));
+        assert_eq!(q("3个工作日内").as_deref(), Some("≤3.00(个工作日)"));
+        assert_eq!(q("大于等于 95%以上").as_deref(), Some("≥95.00(%)"));
+        assert_eq!(q("90%及以上").as_deref(), Some("≥90.00(%)"));
+        assert_eq!(q("不超过5（万元）").as_deref(), Some("≤5.00(万元)"));
+        assert_eq!(q("超过99%").as_deref(), Some(">99.00(%)"));
+        assert_eq!(q("5%以下").as_deref(), Some("≤5.00(%)"));
+        assert_eq!(q("≥95%以上").as_deref(), Some("≥95.00(%)"));
+        // Said twice, differently: not read.
+        assert_eq!(parse_indicator_value(">95%以上"), IndicatorValue::Malformed);
+        assert_eq!(
+            parse_indicator_value("小于95%以上"),
+            IndicatorValue::Qualitative
+        );
+        // An operator word before text is text.
+        assert_eq!(
+            parse_indicator_value("不低于2024年水平"),
+            IndicatorValue::Qualitative
+        );
+        assert_eq!(
+            parse_indicator_value("不少于3名专职人员"),
+            IndicatorValue::Qualitative
+        );
+        assert!(matches!(
+            parse_indicator_value("3名专职人员以上"),
+            IndicatorValue::BareNumber { .. }
+        ));
+        // A symbol takes any unit, as before.
+        assert_eq!(q("≥3名专职人员").as_deref(), Some("≥3.00(名专职人员)"));
+        assert_eq!(
+            parse_indicator_value("不低于去年水平"),
+            IndicatorValue::Qualitative
+        );
+        assert_eq!(
+            parse_indicator_value("良好以上"),
+            IndicatorValue::Qualitative
+        );
+        // The canonical form reads back the same.
+        for v in ["不少于500人", "1000人以上", "3个工作日以内", "≥5人以上"] {
+            let once = q(v).unwrap();
+            assert_eq!(q(&once).as_deref(), Some(once.as_str()), "{v}");
+        }
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(
+            parse_range("1-2 次"),
+            Some((d("1"), d("2"), Some("次".into())))
+        );
+        assert_eq!(
+            parse_range("90%-95%"),
+            Some((d("90"), d("95"), Some("%".into())))
+        );
+        assert_eq!(
+            parse_range("3～5(天)"),
+            Some((d("3"), d("5"), Some("天".into())))
+        );
+        assert_eq!(parse_range("3至5"), Some((d("3"), d("5"), None)));
+        assert_eq!(parse_range("5-3次"), None);
+        assert_eq!(parse_range("2025-12-31"), None);
+        assert_eq!(parse_range("≥1(次)"), None);
+    }
+
+    #[test]
+    fn money_as_typed() {
+        assert_eq!(parse_money("300，000.00"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("３００，０００"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("30万"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("30 万元"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("￥300,000.00"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("¥ 300000"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("300 000.00"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("300000.00元整"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("3000 00.00"), Money::Invalid);
+        assert_eq!(
+            money_problem("253,85,00.00"),
+            MoneyProblem::Grouping(Some(d("2538500.00")))
+        );
+        assert_eq!(money_problem("300，00"), MoneyProblem::Grouping(None));
+        assert_eq!(parse_money("300000。00"), Money::Amount(d("300000")));
+        assert_eq!(parse_money("300,000。00元"), Money::Amount(d("300000")));
+        assert_eq!(money_problem("2,538,500.005"), MoneyProblem::Decimals);
+        assert_eq!(money_problem("30.1234567万"), MoneyProblem::Decimals);
+        assert_eq!(money_problem("叁拾万元整"), MoneyProblem::Numerals);
+        assert_eq!(money_problem("约30"), MoneyProblem::NotANumber);
     }
 
     #[test]

@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 pub struct Level1Def {
     pub name: String,
     pub level2: Vec<String>,
+    /// The 二级 every project must set under this 一级 (`missing-level2`). When not written,
+    /// 产出指标 requires 数量指标, 质量指标 and 时效指标 (those of them in `level2`).
+    #[serde(default)]
+    pub required: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -23,6 +27,9 @@ pub struct Profile {
     #[serde(default)]
     pub cost_required: bool,
     pub level1: Vec<Level1Def>,
+    /// Extra accepted values of 项目类别 / 项目性质 for this profile, added to `[values]`.
+    #[serde(default)]
+    pub values: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default, PartialEq)]
@@ -47,10 +54,18 @@ pub struct Vocab {
     pub grading: Grading,
     #[serde(default)]
     pub link: Link,
+    #[serde(default)]
     pub kinds: Kinds,
     /// `kinds` arranged for lookup; rebuilt by [`Vocab::index_kinds`] whenever `kinds` changes.
     #[serde(skip)]
     pub kind_index: KindIndex,
+    /// The accepted values of the closed project fields (项目类别, 项目性质), `unknown-value`.
+    #[serde(default)]
+    pub values: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    #[serde(default)]
+    pub names: Names,
 }
 
 /// How a qualitative 实际完成值 is read (财预〔2020〕10号: 达成 / 部分达成 / 未达成): words that
@@ -196,6 +211,94 @@ pub struct KindIndex {
     pub direction: Vec<(String, bool)>,
 }
 
+/// Thresholds of the goal-text and copy-paste checks (`[thresholds]` in profiles.toml).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// `goal-repeat`: a repeated sentence shorter than this (characters) is not reported.
+    pub goal_repeat_min_chars: usize,
+    /// `copied-goal`: sentences shorter than this are boilerplate, not a copy.
+    pub copied_sentence_min_chars: usize,
+    /// `copied-goal`: a sentence found in more projects than this is the unit's standard
+    /// wording, not a copy from one project to another.
+    pub copied_sentence_max_projects: usize,
+    /// `copied-cost`: cost caps adding up to less than this (元) are too small to tell.
+    pub copied_cost_min_yuan: u64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            goal_repeat_min_chars: 8,
+            copied_sentence_min_chars: 15,
+            copied_sentence_max_projects: 3,
+            copied_cost_min_yuan: 10_000,
+        }
+    }
+}
+
+/// What makes an indicator's name and value measurable (`src/check/names.rs`). A workspace
+/// `[names]` table extends the lists and may replace `max_name_chars`.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    /// A longer name is a sentence (`sentence-name`).
+    pub max_name_chars: Option<usize>,
+    /// Punctuation that ends a clause: a name holding one is a sentence.
+    #[serde(default)]
+    pub clause_marks: Vec<String>,
+    /// Units of a count: a number followed by one inside a name is a target (`存量案件227件`).
+    #[serde(default)]
+    pub target_units: Vec<String>,
+    /// A name holding one asks a yes/no question (`是否满足需求`).
+    #[serde(default)]
+    pub yes_no_markers: Vec<String>,
+    /// The answers to such a question.
+    #[serde(default)]
+    pub yes_no_values: Vec<String>,
+    /// A name ending with one asks how much or how well: `是` does not answer it.
+    #[serde(default)]
+    pub degree_suffixes: Vec<String>,
+    /// What a measurable indicator name ends with (`率`, `满意度`, `数量`).
+    #[serde(default)]
+    pub measure_heads: Vec<String>,
+    /// Words that join two indicators in one name (`及时率和准确率`).
+    #[serde(default)]
+    pub joiners: Vec<String>,
+    /// Words holding a joiner that join nothing (`及时`, `参与`).
+    #[serde(default)]
+    pub not_joiners: Vec<String>,
+    /// What separates the items of a list of values (`保障、提升`).
+    #[serde(default)]
+    pub value_separators: Vec<String>,
+    /// Qualitative targets besides `vocabulary.qualitative`, to recognise a list of them.
+    #[serde(default)]
+    pub target_words: Vec<String>,
+}
+
+impl Names {
+    /// `other` added: lists extended, `max_name_chars` replaced when set.
+    pub fn extend(&mut self, other: Names) {
+        if other.max_name_chars.is_some() {
+            self.max_name_chars = other.max_name_chars;
+        }
+        for (mine, theirs) in [
+            (&mut self.clause_marks, other.clause_marks),
+            (&mut self.target_units, other.target_units),
+            (&mut self.yes_no_markers, other.yes_no_markers),
+            (&mut self.yes_no_values, other.yes_no_values),
+            (&mut self.degree_suffixes, other.degree_suffixes),
+            (&mut self.measure_heads, other.measure_heads),
+            (&mut self.joiners, other.joiners),
+            (&mut self.not_joiners, other.not_joiners),
+            (&mut self.value_separators, other.value_separators),
+            (&mut self.target_words, other.target_words),
+        ] {
+            mine.extend(theirs);
+        }
+    }
+}
+
 impl Vocab {
     pub fn builtin() -> &'static Vocab {
         static V: std::sync::OnceLock<Vocab> = std::sync::OnceLock::new();
@@ -286,6 +389,33 @@ impl Vocab {
                 .split_once('/')
                 .is_some_and(|(head, per)| known(head) && !per.is_empty() && !per.contains('/'))
     }
+
+    /// The category a misspelt name was meant to be (`产出指示` → 产出指标), from every
+    /// profile's 一级 and 二级: edit distance 1, or 2 for names of five characters or more.
+    pub fn suggest_category(&self, canonical: &str) -> Option<String> {
+        let mut names: Vec<&str> = Vec::new();
+        for p in &self.profiles {
+            for d in &p.level1 {
+                names.push(&d.name);
+                names.extend(d.level2.iter().map(String::as_str));
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        super::suggest_from(canonical, &names)
+    }
+
+    /// The accepted values of a closed project field in `profile`: `[values]` and the
+    /// profile's own. Empty when the field is not closed.
+    pub fn field_values<'a>(&'a self, profile: &'a Profile, key: &str) -> Vec<&'a str> {
+        self.values
+            .get(key)
+            .into_iter()
+            .chain(profile.values.get(key))
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 impl Profile {
@@ -297,6 +427,20 @@ impl Profile {
         self.level1
             .iter()
             .find(|d| d.level2.iter().any(|n| n == name))
+    }
+}
+
+impl Level1Def {
+    /// The 二级 a project must set under this 一级.
+    pub fn required_level2(&self) -> Vec<&str> {
+        match &self.required {
+            Some(r) => r.iter().map(String::as_str).collect(),
+            None if self.name == "产出指标" => ["数量指标", "质量指标", "时效指标"]
+                .into_iter()
+                .filter(|n| self.level2.iter().any(|l| l == n))
+                .collect(),
+            None => Vec::new(),
+        }
     }
 }
 

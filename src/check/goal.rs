@@ -1,0 +1,683 @@
+//! The goal text against the rest of the form: goal-mismatch (a number in 年度总体目标 that the
+//! indicator measuring the same thing contradicts), goal-year (a year outside the plan dates),
+//! goal-repeat (a sentence written twice in one goal).
+
+use super::values::is_cost;
+use super::{Context, Sink};
+use crate::model::value::{parse_date, IndicatorValue, Op};
+use crate::model::*;
+use crate::syntax::Span;
+use rust_decimal::Decimal;
+use std::collections::HashSet;
+use std::ops::Range;
+
+pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
+    for key in [GOAL, BUDGET_GOAL] {
+        if let Some(t) = p.text(key) {
+            repeat(t, cx, sink);
+        }
+    }
+    if let Some(t) = p.text(GOAL) {
+        year(p, t, cx, sink);
+        mismatch(p, t, sink);
+    }
+}
+
+/// The sentences of one line: byte range in the line and the text reduced to letters and
+/// digits (so that punctuation, spaces and HTML remnants do not hide a repeat), list
+/// markers ("1.", "2、") dropped.
+pub fn sentences(line: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = line.char_indices().peekable();
+    let push = |s: usize, e: usize, out: &mut Vec<(Range<usize>, String)>| {
+        let norm = normalize(&line[s..e]);
+        if !norm.is_empty() {
+            out.push((s..e, norm));
+        }
+    };
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '。' | '；' | ';' | '！' | '!' | '？' | '?') {
+            push(start, i, &mut out);
+            start = i + c.len_utf8();
+        } else if c == '<' {
+            // An HTML remnant (<p>, </p>, <br/>) ends a sentence too.
+            if let Some(close) = line[i..].find('>').filter(|&n| n <= 6) {
+                push(start, i, &mut out);
+                start = i + close + 1;
+                while chars.peek().is_some_and(|&(j, _)| j < start) {
+                    chars.next();
+                }
+            }
+        }
+    }
+    push(start, line.len(), &mut out);
+    out
+}
+
+fn normalize(s: &str) -> String {
+    let t = s.trim_start();
+    let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let t = if digits > 0
+        && t[digits..].starts_with(['.', '、', '．', ':', '：', ')', '）'])
+        && digits <= 2
+    {
+        &t[digits..]
+    } else {
+        t
+    };
+    t.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+fn abs(span: Span, r: &Range<usize>) -> Span {
+    Span::new(span.start as usize + r.start, span.start as usize + r.end)
+}
+
+fn repeat(t: &TextField, cx: &Context, sink: &mut Sink) {
+    let min = cx.settings.vocab.thresholds.goal_repeat_min_chars;
+    let mut seen: HashSet<String> = HashSet::new();
+    for (line, span) in &t.lines {
+        for (r, norm) in sentences(line) {
+            if norm.chars().count() < min {
+                continue;
+            }
+            if !seen.insert(norm) {
+                sink.push(
+                    "goal-repeat",
+                    abs(*span, &r),
+                    format!(
+                        "「{}」中这句话重复了：「{}」；删去重复的一句",
+                        t.key,
+                        line[r.clone()].trim()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Words after a year that make it a baseline (在2023年基础上, 较2023年), not the plan.
+const BASELINE: &[&str] = &["基础", "基数", "相比", "同比", "以来", "同期", "水平"];
+
+fn year(p: &Project, t: &TextField, cx: &Context, sink: &mut Sink) {
+    let dates: Vec<i32> = DATE_FIELDS
+        .iter()
+        .filter_map(|k| p.field(k))
+        .filter_map(|f| parse_date(&f.value))
+        .map(|d| d.0)
+        .collect();
+    let (lo, hi, period) = match dates.as_slice() {
+        [a, b] if a == b => (*a, *b, format!("计划实施期（{a} 年）")),
+        [a, b] if a < b => (*a, *b, format!("计划实施期 {a}–{b} 年")),
+        [a] => (*a, *a, format!("计划日期所在的 {a} 年")),
+        _ => match cx.header.year() {
+            Some(y) => (y, y, format!("表的年度 {y}")),
+            None => return,
+        },
+    };
+    for (line, span) in &t.lines {
+        for (r, y) in years(line) {
+            if (lo..=hi).contains(&y) {
+                continue;
+            }
+            let after = &line[r.end..];
+            let before = &line[..r.start];
+            let near: String = after.chars().take(8).collect();
+            if BASELINE.iter().any(|w| near.contains(w))
+                || before.ends_with(['较', '比'])
+                || before.ends_with("与")
+            {
+                continue;
+            }
+            let shown: String = line[r.clone()]
+                .chars()
+                .chain(
+                    after
+                        .chars()
+                        .take_while(|c| !is_boundary(*c) && !matches!(c, '-' | '—' | '~' | '至'))
+                        .take(8),
+                )
+                .collect();
+            sink.push(
+                "goal-year",
+                abs(*span, &r),
+                format!(
+                    "「年度总体目标」写的是 {y} 年（「{shown}」），不在{period}内：目标应写本期要做的事；{y} 年的情况如是背景，请写明「在{y}年基础上」"
+                ),
+            );
+        }
+    }
+}
+
+/// Four-digit years followed by 年 (2024年, 2026 年, 2023全年), as (byte range of the
+/// digits, year).
+fn years(line: &str) -> Vec<(Range<usize>, i32)> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        let is_run = b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        if is_run {
+            let rest = line[i + 4..].trim_start();
+            let y: i32 = line[i..i + 4].parse().unwrap_or(0);
+            if (1990..=2100).contains(&y) && (rest.starts_with('年') || rest.starts_with("全年"))
+            {
+                out.push((i..i + 4, y));
+            }
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_boundary(c: char) -> bool {
+    matches!(
+        c,
+        '，' | ','
+            | '。'
+            | '；'
+            | ';'
+            | '：'
+            | ':'
+            | '、'
+            | '（'
+            | '）'
+            | '('
+            | ')'
+            | '“'
+            | '”'
+            | '"'
+            | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '《'
+            | '》'
+            | '<'
+            | '>'
+            | '和'
+            | '及'
+            | '与'
+            | '或'
+    )
+}
+
+/// What a number counts.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Class {
+    Percent,
+    /// People: 人, 人次, 名 …
+    Person,
+    /// Things: 件, 本, 张, 家 …
+    Thing,
+}
+
+/// Count units; 万… are ten thousand of the unit.
+const PERSON_UNITS: &[&str] = &["万人次", "万人", "人次", "人", "名"];
+const THING_UNITS: &[&str] = &[
+    "件", "本", "张", "家", "个", "项", "块", "份", "条", "起", "户", "场", "台", "套", "批", "册",
+    "所", "处", "期",
+];
+/// Measure words a noun follows (3个工作人员, 206个案件): the noun says what is counted.
+const MEASURE: &[&str] = &[
+    "个", "名", "家", "项", "台", "套", "批", "场", "所", "处", "条", "块", "份", "本", "张", "件",
+    "户", "册", "期",
+];
+/// A measure word followed by these counts time, not things (12个月, 5个工作日).
+const TIME_NOUNS: &[&str] = &[
+    "月",
+    "工作日",
+    "小时",
+    "季度",
+    "年",
+    "星期",
+    "周",
+    "日",
+    "天",
+];
+/// Words between the thing and its number (知晓率达100%, 人数在6500人以上).
+const LEAD_WORDS: &[&str] = &[
+    "低于",
+    "大于等于",
+    "小于等于",
+    "不少于",
+    "不低于",
+    "不高于",
+    "不超过",
+    "不多于",
+    "超过",
+    "达到",
+    "大于",
+    "小于",
+    "等于",
+    "共计",
+    "合计",
+    "累计",
+    "总计",
+    "约为",
+    "约",
+    "达",
+    "为",
+    "共",
+    "在",
+    "至少",
+];
+/// Pairs of characters too common in the forms to say two names are about the same thing.
+const STOP: &[&str] = &[
+    "医保", "项目", "完成", "提高", "提升", "工作", "确保", "保障", "年度", "全年", "计划", "实现",
+    "开展", "目标", "达到", "进一", "一步",
+];
+
+struct Quantity {
+    range: Range<usize>,
+    number: Decimal,
+    class: Class,
+    /// What is counted: the noun after a measure word, else the words before the number.
+    key: String,
+    /// The sentence it is in.
+    sentence: Range<usize>,
+    /// The words and the number, as quoted in the message.
+    shown: Range<usize>,
+    /// Written as a bound: 不少于, 以上 (lower), 不超过, 以内 (upper).
+    bound: Option<Bound>,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Bound {
+    Lower,
+    Upper,
+}
+
+const LOWER_WORDS: &[&str] = &["大于等于", "不少于", "不低于", "超过", "大于", "至少"];
+const UPPER_WORDS: &[&str] = &["小于等于", "不高于", "不超过", "不多于", "小于", "低于"];
+
+fn unit_class(unit: &str) -> Option<(Class, Decimal)> {
+    let scale = if unit.starts_with('万') {
+        Decimal::from(10_000)
+    } else {
+        Decimal::ONE
+    };
+    if unit == "%" || unit == "％" {
+        Some((Class::Percent, Decimal::ONE))
+    } else if PERSON_UNITS.contains(&unit) {
+        Some((Class::Person, scale))
+    } else if THING_UNITS.contains(&unit) {
+        Some((Class::Thing, Decimal::ONE))
+    } else {
+        None
+    }
+}
+
+fn is_person_noun(s: &str) -> bool {
+    ["人", "人员", "员", "者", "对象", "户"]
+        .iter()
+        .any(|e| s.ends_with(e))
+}
+
+/// The numbers with a count or percent unit in a line. Years, dates, money, durations,
+/// ranges, ordinals and numbers that are part of a name (12345热线, 700号) are not.
+fn quantities(line: &str) -> Vec<Quantity> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut sentence_start = 0;
+    let mut last_end = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            if let Some(c) = line[i..].chars().next() {
+                if matches!(c, '。' | '；' | ';' | '！' | '？') {
+                    sentence_start = i + c.len_utf8();
+                }
+                i += c.len_utf8();
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b',') {
+            i += 1;
+        }
+        let digits = line[start..i].trim_end_matches(['.', ',']);
+        let end_digits = start + digits.len();
+        let prev = line[..start].chars().next_back();
+        if prev.is_some_and(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '-' | '~' | '～' | '第' | '×' | '*' | '/' | '至' | '—')
+        }) {
+            last_end = i;
+            continue;
+        }
+        let Ok(number) = digits.replace(',', "").parse::<Decimal>() else {
+            continue;
+        };
+        let rest = &line[end_digits..];
+        let rest_trim = rest.trim_start();
+        let gap = rest.len() - rest_trim.len();
+        let unit = ["%", "％"]
+            .into_iter()
+            .chain(PERSON_UNITS.iter().copied())
+            .chain(THING_UNITS.iter().copied())
+            .find(|u| rest_trim.starts_with(u));
+        let Some(unit) = unit else {
+            last_end = i;
+            continue;
+        };
+        let Some((mut class, scale)) = unit_class(unit) else {
+            continue;
+        };
+        let unit_end = end_digits + gap + unit.len();
+        let after = &line[unit_end..];
+        if after.starts_with(['-', '~', '～', '至']) || after.starts_with("万") {
+            last_end = unit_end;
+            i = unit_end;
+            continue;
+        }
+        let head: String = if MEASURE.contains(&unit) {
+            after
+                .chars()
+                .take_while(|c| !is_boundary(*c) && *c != '的' && !c.is_ascii_digit())
+                .take(8)
+                .collect()
+        } else {
+            String::new()
+        };
+        if TIME_NOUNS.iter().any(|t| head.starts_with(t)) {
+            last_end = unit_end;
+            i = unit_end;
+            continue;
+        }
+        let mut shown = start..unit_end;
+        let tail = after.trim_start();
+        let mut bound = if tail.starts_with("以上") || tail.starts_with("及以上") {
+            Some(Bound::Lower)
+        } else if ["以内", "以下", "及以下"]
+            .iter()
+            .any(|w| tail.starts_with(w))
+        {
+            Some(Bound::Upper)
+        } else {
+            None
+        };
+        let key = if head.chars().count() >= 2 {
+            if class == Class::Thing && is_person_noun(&head) {
+                class = Class::Person;
+            }
+            shown.end += head.len();
+            head
+        } else {
+            let from = line[..start]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| is_boundary(c) || c.is_ascii_digit())
+                .map(|(j, c)| j + c.len_utf8())
+                .unwrap_or(0)
+                .max(last_end);
+            let mut before = line[from.min(start)..start].trim();
+            while let Some(w) = LEAD_WORDS.iter().find(|w| before.ends_with(*w)) {
+                if LOWER_WORDS.contains(w) {
+                    bound = Some(Bound::Lower);
+                } else if UPPER_WORDS.contains(w) {
+                    bound = Some(Bound::Upper);
+                }
+                before = before[..before.len() - w.len()].trim_end();
+            }
+            let n = before.chars().count();
+            let key: String = before.chars().skip(n.saturating_sub(10)).collect();
+            // Quoted from after the last verb (提高百姓对…知晓率 → 百姓对…知晓率), at most
+            // sixteen characters.
+            let from_verb = ["提高", "提升", "确保", "实现", "使", "让"]
+                .iter()
+                .filter_map(|v| before.rfind(v).map(|k| k + v.len()))
+                .max()
+                .unwrap_or(0);
+            let phrase = &before[from_verb..];
+            let m = phrase.chars().count();
+            let tail: String = phrase.chars().skip(m.saturating_sub(16)).collect();
+            if let Some(k) = line[..start]
+                .rfind(tail.as_str())
+                .filter(|_| !tail.is_empty())
+            {
+                shown.start = k;
+            }
+            key
+        };
+        let sentence_end = line[unit_end..]
+            .find(['。', '；', ';', '！', '？'])
+            .map(|k| unit_end + k)
+            .unwrap_or(line.len());
+        out.push(Quantity {
+            range: start..unit_end,
+            number: number * scale,
+            class,
+            key,
+            sentence: sentence_start..sentence_end,
+            shown,
+            bound,
+        });
+        last_end = unit_end;
+        i = unit_end;
+    }
+    out
+}
+
+fn bigrams(s: &str) -> Vec<[char; 2]> {
+    let cs: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+    let mut out: Vec<[char; 2]> = cs
+        .windows(2)
+        .map(|w| [w[0], w[1]])
+        .filter(|p| !p[0].is_ascii_digit() && !p[1].is_ascii_digit())
+        .filter(|p| {
+            !STOP.iter().any(|s| {
+                let mut c = s.chars();
+                c.next() == Some(p[0]) && c.next() == Some(p[1])
+            })
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// How many of the pairs `a` occur in `name` (no allocation: this runs for every number of
+/// a goal against every indicator, on each keystroke in the project).
+fn shared(a: &[[char; 2]], name: &str) -> usize {
+    a.iter()
+        .filter(|p| {
+            let mut prev = None;
+            name.chars().any(|c| {
+                let hit = prev == Some(p[0]) && c == p[1];
+                prev = Some(c);
+                hit
+            })
+        })
+        .count()
+}
+
+/// Words for the public at large: 群众满意度 in a goal is the satisfaction of whoever the
+/// project serves.
+const PUBLIC: &[&str] = &["群众", "百姓", "公众", "社会公众", "人民群众", "服务对象"];
+
+/// Whether a rate in the goal (`key`, ending in `stem` + 率/度) and an indicator's name are
+/// about the same measure of the same people: the name has the measure, and whom it is about
+/// (办事群众 of 办事群众满意度, 相关部门 of 相关部门满意度) shares a word, unless either leaves
+/// it unsaid or the goal speaks of the public.
+fn same_subject(key: &str, name: &str, stem: &str) -> bool {
+    let (Some(k), Some(n)) = (key.rfind(stem), name.find(stem)) else {
+        return false;
+    };
+    let kp = key[..k].trim_end_matches(['的', '对']);
+    let np = name[..n].trim_end_matches(['的', '对']);
+    if kp.chars().count() < 2 || np.chars().count() < 2 || PUBLIC.contains(&kp) {
+        return true;
+    }
+    shared(&bigrams(kp), np) > 0
+}
+
+/// The numbers an indicator states: its target and any in its name (存量案件227件…).
+fn stated_numbers(ind: &Indicator, target: Decimal) -> Vec<Decimal> {
+    let mut v = vec![target];
+    let mut cur = String::new();
+    for c in ind.name.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || (c == '.' && !cur.is_empty()) {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            if let Ok(d) = cur.trim_end_matches('.').parse::<Decimal>() {
+                v.push(d);
+            }
+            cur.clear();
+        }
+    }
+    v
+}
+
+fn indicator_class(ind: &Indicator) -> Option<(Class, Decimal, &str)> {
+    let IndicatorValue::Quantitative {
+        number,
+        unit: Some(u),
+        ..
+    } = &ind.value
+    else {
+        return None;
+    };
+    let (mut class, scale) = unit_class(u)?;
+    if class == Class::Thing && (ind.name.ends_with("人数") || ind.name.ends_with("人次")) {
+        // 宣传册发放人数 in 本 counts people, whatever its unit says.
+        class = Class::Person;
+    }
+    Some((class, *number * scale, u))
+}
+
+/// An indicator the goal's words may be about: (shared pairs of characters, indicator, its
+/// target, what it counts).
+type Scored<'a> = (usize, &'a Indicator, Decimal, Class);
+
+fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
+    let candidates: Vec<(&Indicator, Class, Decimal)> = p
+        .indicators()
+        .filter(|(l1, l2, _)| !is_cost(l1, *l2))
+        .filter_map(|(_, _, ind)| indicator_class(ind).map(|(c, n, _)| (ind, c, n)))
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    // One finding per indicator: a goal that gives the stock and the yearly increase of the
+    // same cases is one discrepancy, not two.
+    let mut reported: Vec<&str> = Vec::new();
+    for (line, span) in &t.lines {
+        for q in quantities(line) {
+            let key = bigrams(&q.key);
+            if key.is_empty() {
+                continue;
+            }
+            // A percentage is compared only when the goal names the rate (知晓率达100%),
+            // and the measure itself (知晓) must be in the indicator's name.
+            let stem: Option<String> = if q.class == Class::Percent {
+                let k = q.key.trim_end_matches(['率', '度', '性', '比']);
+                if k.len() == q.key.len() || k.chars().count() < 2 {
+                    continue;
+                }
+                let n = k.chars().count();
+                Some(k.chars().skip(n - 2).collect())
+            } else {
+                None
+            };
+            // The indicator the words are about, among the counts or among the rates; a
+            // count of people and a count of things are not compared.
+            let scored: Vec<Scored> = candidates
+                .iter()
+                .filter(|(_, c, _)| (*c == Class::Percent) == (q.class == Class::Percent))
+                .filter(|(ind, _, _)| {
+                    stem.as_ref()
+                        .is_none_or(|s| same_subject(&q.key, &ind.name, s))
+                })
+                .map(|&(ind, c, n)| (shared(&key, &ind.name), ind, n, c))
+                // A count is matched on most of its words (宣传册发放 is not 彩色宣传页发放:
+                // 宣传 and 发放 alone are not enough); a rate on its measure, above.
+                .filter(|(s, _, _, _)| {
+                    *s > 0 && (q.class == Class::Percent || s * 5 >= key.len() * 3)
+                })
+                .collect();
+            let Some(best) = scored.iter().map(|s| s.0).max() else {
+                continue;
+            };
+            let top: Vec<&Scored> = scored.iter().filter(|s| s.0 == best).collect();
+            let chosen = if top.len() == 1 {
+                top[0]
+            } else {
+                // Ties: the one the whole sentence is closest to.
+                let sentence = bigrams(&line[q.sentence.clone()]);
+                let by: Vec<(usize, &&Scored)> = top
+                    .iter()
+                    .map(|s| (shared(&sentence, &s.1.name), s))
+                    .collect();
+                let max = by.iter().map(|b| b.0).max().unwrap_or(0);
+                let mut at_max = by.iter().filter(|b| b.0 == max);
+                match (at_max.next(), at_max.next()) {
+                    (Some(b), None) => *b.1,
+                    _ => continue,
+                }
+            };
+            let (_, ind, target, class) = *chosen;
+            // 满意度达到90%以上 is kept by a target of ≥94%: within the goal's bound.
+            let within = match (q.bound, &ind.value) {
+                (Some(Bound::Lower), IndicatorValue::Quantitative { op, .. }) => {
+                    op.is_positive() && *op != Op::Eq && target >= q.number
+                }
+                (Some(Bound::Upper), IndicatorValue::Quantitative { op, .. }) => {
+                    op.is_upper_bound() && target <= q.number
+                }
+                _ => false,
+            };
+            if within
+                || class != q.class
+                || stated_numbers(ind, target).contains(&q.number)
+                || reported.contains(&ind.name.as_str())
+            {
+                continue;
+            }
+            reported.push(&ind.name);
+            let shown = line[q.shown.clone()].trim();
+            sink.push(
+                "goal-mismatch",
+                abs(*span, &q.range),
+                format!(
+                    "「年度总体目标」写「{shown}」，而指标「{}」的目标为 {}：两处说的是同一件事，数字应一致，请核对后改正其中一处",
+                    ind.name, ind.value_text
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_skip_years_money_and_names() {
+        let qs = quantities("项目从2024年10月开始，受理“12345”转派工单，7×24 小时，每月 1-2 次，宣传册发放30000人，共计206个案件，预算30万元。");
+        let got: Vec<(String, String)> = qs
+            .iter()
+            .map(|q| (q.number.to_string(), q.key.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("30000".to_string(), "宣传册发放".to_string()),
+                ("206".to_string(), "案件".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_normalise() {
+        let s = sentences("<p>1. 通过培训，提高水平。</p> <p>2、通过培训, 提高水平</p>");
+        let n: Vec<&str> = s.iter().map(|x| x.1.as_str()).collect();
+        assert_eq!(n, vec!["通过培训提高水平", "通过培训提高水平"]);
+    }
+}
