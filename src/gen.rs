@@ -1265,10 +1265,7 @@ pub fn run(projects: usize, seed: u64, out: Option<&Path>, toml: bool) -> u8 {
             );
         }
         None => {
-            use std::io::Write;
-            if std::io::stdout().write_all(text.as_bytes()).is_err() {
-                return 2;
-            }
+            crate::cli::output::write_bytes(text.as_bytes());
         }
     }
     0

@@ -22,3 +22,4 @@ pub mod model;
 pub mod position;
 pub mod summary;
 pub mod syntax;
+pub mod walk;

@@ -79,7 +79,7 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
     let files = match expand(paths) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("jixiao: {e}");
+            errln!("jixiao: {e}");
             return 2;
         }
     };
@@ -94,7 +94,7 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
         let (text, settings) = match result {
             Ok(x) => x,
             Err(e) => {
-                eprintln!("jixiao: {e}");
+                errln!("jixiao: {e}");
                 failed = true;
                 continue;
             }
@@ -121,7 +121,7 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
                         .as_ref()
                         .map(|p| format!("（项目：{p}）"))
                         .unwrap_or_default();
-                    println!(
+                    outln!(
                         "{name}:{}:{}: {}[{}] {}{project}",
                         l + 1,
                         c + 1,
@@ -139,8 +139,8 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
         }
     }
     match format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&records).unwrap()),
-        OutputFormat::Human => eprintln!(
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&records).unwrap()),
+        OutputFormat::Human => errln!(
             "检查了 {} 个文件：{} 个错误，{} 个警告，{} 个提示",
             checked,
             counts[Severity::Error as usize],

@@ -20,7 +20,7 @@ pub fn run(args: &[String]) -> u8 {
             (Some(label), &args[1], &args[4], true)
         }
         n => {
-            eprintln!(
+            errln!(
                 "jixiao: diff 需要 2 个参数（旧文件 新文件），或 git 外部 diff 的 7 个参数；收到 {n} 个"
             );
             return 2;
@@ -35,7 +35,7 @@ pub fn run(args: &[String]) -> u8 {
     let settings = match settings_for(settings_path, None) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("jixiao: {e}");
+            errln!("jixiao: {e}");
             return 2;
         }
     };
@@ -49,7 +49,7 @@ pub fn run(args: &[String]) -> u8 {
     let (a, b) = match (load(old), load(new)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("jixiao: {e}");
+            errln!("jixiao: {e}");
             return 2;
         }
     };
@@ -58,13 +58,13 @@ pub fn run(args: &[String]) -> u8 {
         return 0;
     }
     if let Some(l) = label {
-        println!("jixiao diff {l}");
+        outln!("jixiao diff {l}");
     }
     for l in &lines {
-        println!("{l}");
+        outln!("{l}");
     }
     if git {
-        println!();
+        outln!();
         0
     } else {
         1

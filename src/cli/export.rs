@@ -9,14 +9,14 @@ use std::path::Path;
 
 pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
     if to == ExportTarget::Xlsx && output.is_none() {
-        eprintln!("jixiao: 导出 XLSX 需要用 -o 指定输出文件");
+        errln!("jixiao: 导出 XLSX 需要用 -o 指定输出文件");
         return 2;
     }
     let result = read(file).and_then(|t| settings_for(file, None).map(|s| (t, s)));
     let (text, settings) = match result {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("jixiao: {e}");
+            errln!("jixiao: {e}");
             return 2;
         }
     };
@@ -32,7 +32,7 @@ pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
             match crate::export::xlsx::to_xlsx(&a.doc, &problems(file, &text, &a)) {
                 Ok(b) => b,
                 Err(e) => {
-                    eprintln!("jixiao: {}: {e}", display(file));
+                    errln!("jixiao: {}: {e}", display(file));
                     return 2;
                 }
             }
@@ -47,17 +47,13 @@ pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
             match r {
                 Ok(()) => 0,
                 Err(e) => {
-                    eprintln!("jixiao: {e}");
+                    errln!("jixiao: {e}");
                     2
                 }
             }
         }
         None => {
-            use std::io::Write;
-            let mut so = std::io::stdout().lock();
-            if so.write_all(&out).and_then(|_| so.flush()).is_err() {
-                return 2;
-            }
+            super::output::write_bytes(&out);
             0
         }
     }

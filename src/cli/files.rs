@@ -1,17 +1,20 @@
 //! Finding and reading input files, with errors that name the file.
 
+use crate::walk::{unreadable_dir, Found, Walk};
 use std::path::{Path, PathBuf};
 
-pub const EXTENSION: &str = "jixiao";
-
-/// Expands directories into their `*.jixiao` files (sorted); files are taken as given.
+/// Expands directories into their `*.jixiao` files (see [`crate::walk`]); files are taken as
+/// given. A folder that cannot be read stays in the list, where a file would have been, so that
+/// each command reports it ([`read`] names it) the way it reports an unreadable file and goes on.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(p.clone());
         } else if p.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("{}: 无法读取目录：{e}", p.display()))?;
+            out.extend(Walk::new(std::slice::from_ref(p)).map(|f| match f {
+                Found::File(f) | Found::Unreadable(f, _) => f,
+            }));
         } else if p.exists() {
             out.push(p.clone());
         } else {
@@ -21,24 +24,6 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        let name = e.file_name();
-        if name.to_string_lossy().starts_with('.') || name == "target" || name == "node_modules" {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == EXTENSION) {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
 /// Reads a file as UTF-8 text; invalid UTF-8 is an error naming the line.
 pub fn read(path: &Path) -> Result<String, String> {
     let bytes = if path.as_os_str() == "-" {
@@ -46,6 +31,11 @@ pub fn read(path: &Path) -> Result<String, String> {
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
             .map_err(|e| format!("标准输入: 无法读取：{e}"))?;
         b
+    } else if path.is_dir() {
+        return Err(match std::fs::read_dir(path) {
+            Err(e) => unreadable_dir(path, &e),
+            Ok(_) => format!("{}: 是目录，不是文件", path.display()),
+        });
     } else {
         std::fs::read(path).map_err(|e| format!("{}: 无法读取：{e}", path.display()))?
     };
@@ -68,22 +58,78 @@ pub fn display(path: &Path) -> String {
     }
 }
 
-/// Writes through a temporary file and a rename, so a failure leaves the old file whole.
+/// Replaces a file's text so that a failure leaves the old text whole (a temporary file in the
+/// same folder, then a rename) while the file stays what it was: through a symbolic link the
+/// target is written and the link kept; the mode (and, where allowed, the owner) is kept; a
+/// file with other hard links is rewritten in place, so the links keep sharing it (not atomic:
+/// the price of keeping them); a read-only file is refused — by its mode bits, since for root
+/// every file is writable.
 pub fn write_atomic(path: &Path, content: impl AsRef<[u8]>) -> Result<(), String> {
-    let dir = path
+    let failed = |e: std::io::Error| format!("{}: 无法写入：{e}", path.display());
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let target = if is_link {
+        std::fs::canonicalize(path).map_err(failed)?
+    } else {
+        path.to_path_buf()
+    };
+    let old = std::fs::metadata(&target).ok();
+    if let Some(m) = &old {
+        let writable = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&target)
+            .is_ok();
+        if m.permissions().readonly() || !writable {
+            return Err(format!(
+                "{}: 文件是只读的，没有改写；需要改写请先允许写入（如 chmod u+w）",
+                path.display()
+            ));
+        }
+        if shares_links(m) {
+            return std::fs::write(&target, content.as_ref()).map_err(failed);
+        }
+    }
+    let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
         ".{}.jixiao-tmp",
-        path.file_name()
+        target
+            .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default()
     ));
-    std::fs::write(&tmp, content.as_ref())
-        .map_err(|e| format!("{}: 无法写入：{e}", path.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("{}: 无法写入：{e}", path.display())
-    })
+    let written = std::fs::write(&tmp, content.as_ref()).and_then(|_| match &old {
+        Some(m) => {
+            keep_owner(&tmp, m);
+            std::fs::set_permissions(&tmp, m.permissions())
+        }
+        None => Ok(()),
+    });
+    written
+        .and_then(|_| std::fs::rename(&tmp, &target))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            failed(e)
+        })
 }
+
+#[cfg(unix)]
+fn shares_links(m: &std::fs::Metadata) -> bool {
+    std::os::unix::fs::MetadataExt::nlink(m) > 1
+}
+
+#[cfg(not(unix))]
+fn shares_links(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Best effort: only root may give a file away, and a file we may write is enough.
+#[cfg(unix)]
+fn keep_owner(tmp: &Path, m: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let _ = std::os::unix::fs::chown(tmp, Some(m.uid()), Some(m.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &Path, _: &std::fs::Metadata) {}

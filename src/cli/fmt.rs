@@ -9,7 +9,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let files = match expand(paths) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("jixiao: {e}");
+            errln!("jixiao: {e}");
             return 2;
         }
     };
@@ -19,25 +19,25 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         let (text, settings) = match result {
             Ok(x) => x,
             Err(e) => {
-                eprintln!("jixiao: {e}");
+                errln!("jixiao: {e}");
                 failed = true;
                 continue;
             }
         };
         let out = format_text(&text, &settings);
         if path.as_os_str() == "-" {
-            print!("{out}");
+            out!("{out}");
             continue;
         }
         if out != text {
             changed += 1;
             if check {
-                println!("{}: 需要格式化", display(path));
+                outln!("{}: 需要格式化", display(path));
             } else if let Err(e) = write_atomic(path, &out) {
-                eprintln!("jixiao: {e}");
+                errln!("jixiao: {e}");
                 failed = true;
             } else {
-                println!("{}: 已格式化", display(path));
+                outln!("{}: 已格式化", display(path));
             }
         }
     }
@@ -46,7 +46,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     }
     let n = files.iter().filter(|p| p.as_os_str() != "-").count();
     if n > 0 {
-        eprintln!(
+        errln!(
             "{} 个文件，{} 个{}",
             n,
             changed,

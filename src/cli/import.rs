@@ -11,7 +11,7 @@ pub fn run(file: &Path, output: Option<&Path>) -> u8 {
     let text = match read(file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("jixiao: {e}");
+            errln!("jixiao: {e}");
             return 2;
         }
     };
@@ -19,7 +19,7 @@ pub fn run(file: &Path, output: Option<&Path>) -> u8 {
     let settings = match settings_for(settings_path, None) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("jixiao: {e}");
+            errln!("jixiao: {e}");
             return 2;
         }
     };
@@ -30,22 +30,22 @@ pub fn run(file: &Path, output: Option<&Path>) -> u8 {
     let imported = match crate::import::import(&text, &settings, &source) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("jixiao: {name}: {e}");
+            errln!("jixiao: {name}: {e}");
             return 2;
         }
     };
     for l in imported.report(&name) {
-        eprintln!("{l}");
+        errln!("{l}");
     }
     match output {
         Some(o) => {
             if let Err(e) = write_atomic(o, &imported.text) {
-                eprintln!("jixiao: {e}");
+                errln!("jixiao: {e}");
                 return 2;
             }
         }
-        None => print!("{}", imported.text),
+        None => out!("{}", imported.text),
     }
-    eprintln!("{}", imported.summary());
+    errln!("{}", imported.summary());
     u8::from(imported.unplaced() > 0)
 }

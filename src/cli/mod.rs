@@ -1,6 +1,10 @@
 //! The `jixiao` command line. Messages in Chinese; exit codes: 0 clean, 1 findings (errors, or
-//! files that need formatting), 2 bad usage or unreadable input.
+//! files that need formatting), 2 bad usage, unreadable input or a failed write, 141 stdout
+//! closed early (`output.rs`).
 
+// First, so that its printing macros are in scope in the modules below.
+#[macro_use]
+pub(crate) mod output;
 mod check;
 mod diff;
 mod export;
@@ -134,5 +138,6 @@ pub fn run() -> ExitCode {
             toml,
         } => crate::gen::run(projects, seed, out.as_deref(), toml),
     };
+    output::flush();
     ExitCode::from(code)
 }

@@ -13,12 +13,12 @@ pub fn run(paths: &[PathBuf], format: SummaryFormat) -> u8 {
     let files = match expand(paths) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("jixiao: {e}");
+            errln!("jixiao: {e}");
             return 2;
         }
     };
     if files.is_empty() {
-        eprintln!("jixiao: 没有找到 *.jixiao 文件");
+        errln!("jixiao: 没有找到 *.jixiao 文件");
         return 2;
     }
     let mut docs = Vec::new();
@@ -27,19 +27,19 @@ pub fn run(paths: &[PathBuf], format: SummaryFormat) -> u8 {
         match result {
             Ok((text, settings)) => docs.push((display(path), analyze(&text, &settings).doc)),
             Err(e) => {
-                eprintln!("jixiao: {e}");
+                errln!("jixiao: {e}");
                 return 2;
             }
         }
     }
     let (units, overall) = summarize_files(docs.iter().map(|(f, d)| (f.as_str(), d)));
     match format {
-        SummaryFormat::Table => print!("{}", table(&units, &overall)),
-        SummaryFormat::Json => println!(
+        SummaryFormat::Table => out!("{}", table(&units, &overall)),
+        SummaryFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&to_json(&units, &overall)).unwrap()
         ),
-        SummaryFormat::Csv => print!("{}", to_csv(&units, &overall)),
+        SummaryFormat::Csv => out!("{}", to_csv(&units, &overall)),
     }
     0
 }

@@ -153,6 +153,44 @@ pub fn is_table_header(s: &str) -> bool {
         || t == "年度（/项目）指标值"
 }
 
+/// The cells a header row of the indicator table may hold; anything else in such a row is
+/// reported, not dropped.
+const HEADER_CELLS: &[&str] = &[
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "年度指标值",
+    "年度(/项目)指标值",
+    "年度（/项目）指标值",
+];
+
+/// The cells (tab layout) or tokens (line-broken layout) of a header row that are not header
+/// labels.
+pub fn header_extras(s: &str) -> Vec<String> {
+    let parts: Vec<String> = if s.contains('\t') {
+        cells(s).into_iter().map(|c| c.text).collect()
+    } else {
+        tokens(s).into_iter().map(str::to_string).collect()
+    };
+    parts
+        .into_iter()
+        .filter(|c| {
+            let t = squeeze(c);
+            !t.is_empty() && !HEADER_CELLS.contains(&t.as_str())
+        })
+        .collect()
+}
+
+/// A one-cell line written as `label：text` — a note or a sign-off under the table
+/// (注：本表金额单位为元, 编制人：张三, 联系电话：…). A colon cannot be part of an indicator's
+/// name (the format reads it as the name's end), so such a line never continues a name.
+pub fn is_labelled_note(s: &str) -> bool {
+    let t = trim(s);
+    t.contains(['：', ':']) && !is_quantitative(t)
+}
+
 /// A page number: 第 3 页, （第 3 页，共 12 页）, - 3 -.
 pub fn is_page_number(s: &str) -> bool {
     let t = squeeze(s);

@@ -119,10 +119,14 @@ fn apply_categories(
 pub fn read_tab(rows: &[Line], tb: &mut TreeBuilder, cats: &Categories) {
     let mut grid: Vec<(usize, &str, Vec<String>)> = Vec::new();
     for l in rows {
-        if cells::trim(l.text).is_empty()
-            || cells::is_page_noise(l.text)
-            || cells::is_table_header(l.text)
-        {
+        if cells::is_table_header(l.text) {
+            // An empty row in the grid stands for the header, to report extras in place.
+            if !cells::header_extras(l.text).is_empty() {
+                grid.push((l.no, l.text, Vec::new()));
+            }
+            continue;
+        }
+        if cells::trim(l.text).is_empty() || cells::is_page_noise(l.text) {
             continue;
         }
         let mut cs: Vec<String> = cells::cells(l.text).into_iter().map(|c| c.text).collect();
@@ -141,6 +145,10 @@ pub fn read_tab(rows: &[Line], tb: &mut TreeBuilder, cats: &Categories) {
     let mut pending: Vec<Category> = Vec::new();
     let mut prev_indicator = false;
     for (i, (no, source, cs)) in grid.iter().enumerate() {
+        if cs.is_empty() {
+            report_header_extras(tb, *no, source);
+            continue;
+        }
         let row = classify(cs, cats, &mut pending);
         let ahead = || alone[i + 1..].iter().flatten().next().cloned();
         apply_categories(tb, &row, *no, ahead, &mut pending);
@@ -161,6 +169,8 @@ pub fn read_tab(rows: &[Line], tb: &mut TreeBuilder, cats: &Categories) {
                 if had_cats && !cells::is_quantitative(t) {
                     tb.indicator(indicator(*no, t, ""), source);
                     made = true;
+                } else if cells::is_labelled_note(t) {
+                    tb.unplaced(*no, source, NOTE);
                 } else if !had_cats && prev_indicator && !cells::is_quantitative(t) {
                     let ind = tb.last_indicator().expect("previous row made an indicator");
                     ind.name.push_str(t);
@@ -177,6 +187,15 @@ pub fn read_tab(rows: &[Line], tb: &mut TreeBuilder, cats: &Categories) {
             }
         }
         prev_indicator = made && tb.last_indicator().is_some();
+    }
+}
+
+const NOTE: &str = "表注或签署栏，不是指标的一部分";
+
+fn report_header_extras(tb: &mut TreeBuilder, line: usize, source: &str) {
+    let extras = cells::header_extras(source);
+    if !extras.is_empty() {
+        tb.unplaced_cells(line, source, &extras, "表头中多出的单元格");
     }
 }
 
@@ -253,6 +272,11 @@ impl Pending {
 
 /// The table in the line-broken layout.
 pub fn read_lines(rows: &[Line], tb: &mut TreeBuilder, cats: &Categories) {
+    // Header rows are dropped before cut categories are joined, so their extra cells are
+    // reported (and kept) at the table's start.
+    for l in rows.iter().filter(|l| cells::is_table_header(l.text)) {
+        report_header_extras(tb, l.no, l.text);
+    }
     let kept: Vec<Line> = rows
         .iter()
         .copied()
@@ -301,6 +325,12 @@ pub fn read_lines(rows: &[Line], tb: &mut TreeBuilder, cats: &Categories) {
         }
         match texts.len() {
             0 => {}
+            1 if cells::is_labelled_note(&texts[0]) => {
+                if let Some(p) = pending.take() {
+                    finish(tb, p, "");
+                }
+                tb.unplaced(*no, source, NOTE);
+            }
             1 => {
                 let t = &texts[0];
                 match pending.take() {

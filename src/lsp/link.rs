@@ -194,6 +194,7 @@ mod tests {
             pull_config: false,
             watch_config: false,
             decls: None,
+            scan: Default::default(),
         };
         st.index.insert(
             declared.clone(),

@@ -6,8 +6,8 @@
 //! all document state sits behind one mutex and every handler does its work synchronously under
 //! it — a `didChange` is applied in full before the handler first awaits. Requests to the client
 //! (configuration) run in spawned tasks, never inside a handler. The workspace index is built in
-//! a task that yields between files. A panic in a handler is caught and logged; the server lives
-//! on.
+//! a task that yields between steps of its walk (`scan.rs`). A panic in a handler is caught and
+//! logged; the server lives on.
 
 mod config;
 mod convert;
@@ -16,6 +16,7 @@ mod features;
 mod link;
 mod publish;
 mod run;
+mod scan;
 mod transport;
 mod workspace;
 
@@ -44,6 +45,7 @@ struct State {
     /// The declared projects every open 自评表 is checked against; `None` after a 申报表
     /// changed, until rebuilt (see `link::refresh`).
     decls: Option<Arc<crate::check::declaration::Declarations>>,
+    scan: scan::Scan,
 }
 
 /// The server; build one with [`service`].
@@ -231,37 +233,12 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let Some((roots, pull, watch)) = self.with_state("initialized", |st| {
-            (st.roots.clone(), st.pull_config, st.watch_config)
-        }) else {
+        let Some((pull, watch)) =
+            self.with_state("initialized", |st| (st.pull_config, st.watch_config))
+        else {
             return;
         };
-        let state = self.state.clone();
-        let outbox = self.out.clone();
-        // On the server's own thread, one file at a time with a yield between files, so that
-        // messages keep being served; its transient memory is then reused by the documents
-        // (a thread of its own would keep it in a malloc arena of its own, docs/PERFORMANCE.md).
-        tokio::spawn(async move {
-            let files = workspace::files(&roots);
-            let mut count = 0;
-            for path in files {
-                if let Some(ix) = workspace::index_file(&path) {
-                    count += 1;
-                    state
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .index
-                        .insert(path, ix);
-                }
-                tokio::task::yield_now().await;
-            }
-            tracing::info!("workspace index: {count} files");
-            let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
-            st.decls = None;
-            for frame in link::refresh(&mut st, None) {
-                let _ = outbox.send(frame);
-            }
-        });
+        scan::rescan(self.state.clone(), self.shut_down.clone(), self.out.clone());
         if watch {
             let client = self.client.clone();
             tokio::spawn(async move {
@@ -321,6 +298,7 @@ impl LanguageServer for Backend {
             self.warn_user(problems);
             self.publish(out);
         }
+        self.refresh_without_watchers(&doc.uri).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -375,6 +353,8 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        self.refresh_without_watchers(&params.text_document.uri)
+            .await;
         self.reindex(params.text_document.uri);
     }
 
@@ -561,6 +541,19 @@ impl Backend {
                 Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
             }
         });
+    }
+
+    /// Without file watchers, opening or saving a document is the only sign that files changed
+    /// on disk: re-read the settings if a `jixiao.toml` changed, and rescan the workspace.
+    async fn refresh_without_watchers(&self, uri: &Url) {
+        let changed = self.with_state("refresh", |st| {
+            (!st.watch_config).then(|| scan::configs_changed(st))
+        });
+        let Some(Some(changed)) = changed else { return };
+        if changed || uri.path().ends_with("/jixiao.toml") {
+            self.reconfigure().await;
+        }
+        scan::rescan(self.state.clone(), self.shut_down.clone(), self.out.clone());
     }
 
     /// Re-indexes one file from disk for the workspace index, after the current message.

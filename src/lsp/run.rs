@@ -35,6 +35,7 @@ fn service_with(
             pull_config: false,
             watch_config: false,
             decls: None,
+            scan: Default::default(),
         })),
         shut_down,
     })

@@ -8,11 +8,11 @@ use crate::model::{build_header, build_project, FormKind};
 use crate::position::{Encoding, LineIndex};
 use crate::syntax::parse;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// The most files indexed, so a huge folder cannot stall the server.
-const MAX_FILES: usize = 2000;
+pub const MAX_FILES: usize = 2000;
 
 #[derive(Debug, Clone, Default)]
 pub struct FileIndex {
@@ -70,40 +70,6 @@ pub fn index_file(path: &Path) -> Option<FileIndex> {
     let text = std::fs::read_to_string(path).ok()?;
     let settings = Settings::for_file(path).unwrap_or_default();
     Some(index_text(&text, &settings, &Arc::from(path)))
-}
-
-/// Every `*.jixiao` file under `roots` (bounded), in a stable order.
-pub fn files(roots: &[PathBuf]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for r in roots {
-        walk(r, &mut files);
-    }
-    files.truncate(MAX_FILES);
-    files
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    if out.len() >= MAX_FILES {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || name == "target" || name == "node_modules" {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.extension().is_some_and(|x| x == "jixiao") {
-            out.push(p);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,381 @@
+//! What is on disk, as it really is: folders with links back to themselves, unreadable
+//! folders, files with modes, links and hard links, a closed or full stdout, and files that
+//! change under a server whose client has no file watchers. Runs the built binary, every run
+//! under a deadline so that a hang fails the test instead of stalling CI.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+const DOC: &str = "表: 绩效目标申报表\n年度: 2025\n\n项目: 甲项目\n  产出指标:\n    数量指标:\n      培训人次: ≥100(人次)\n";
+
+/// A fresh empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-disk-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the CLI to its end, or fails the test at the deadline.
+fn jixiao(args: &[&str], dir: &Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            panic!("jixiao {args:?} did not end within {DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_linked_back_to_themselves_are_walked_once() {
+    let dir = scratch("loops");
+    std::fs::write(dir.join("a.jixiao"), DOC).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/b.jixiao"), DOC).unwrap();
+    for (link, to) in [("x", "."), ("y", "."), ("sub/up", "..")] {
+        std::os::unix::fs::symlink(to, dir.join(link)).unwrap();
+    }
+    let o = jixiao(&["check", "."], &dir);
+    assert!(stderr(&o).contains("检查了 2 个文件"), "{}", stderr(&o));
+    let o = jixiao(&["fmt", "--check", "."], &dir);
+    assert!(stderr(&o).starts_with("2 个文件"), "{}", stderr(&o));
+    let o = jixiao(&["summary", "--format", "json", "."], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A folder whose path is longer than the system allows cannot be read, even by root (for
+/// whom `chmod 000` changes nothing). Built as two chains, each short enough, one moved into
+/// the other.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unreadable_subfolder_is_named_and_the_rest_is_checked() {
+    let dir = scratch("unreadable");
+    std::fs::write(dir.join("a.jixiao"), DOC).unwrap();
+    let chain: PathBuf = std::iter::repeat_n("d".repeat(200), 15).collect();
+    std::fs::create_dir_all(dir.join("deep").join(&chain)).unwrap();
+    std::fs::create_dir_all(dir.join("more").join(&chain)).unwrap();
+    std::fs::write(dir.join("more").join(&chain).join("b.jixiao"), DOC).unwrap();
+    std::fs::rename(dir.join("more"), dir.join("deep").join(&chain).join("more")).unwrap();
+    let o = jixiao(&["check", "."], &dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("/deep/"), "names the subfolder: {err}");
+    assert!(err.contains("无法读取"), "{err}");
+    assert!(err.contains("检查了 1 个文件"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+const UNFORMATTED: &str = "表：绩效目标申报表\n年度：2025\n";
+
+#[cfg(unix)]
+#[test]
+fn fmt_keeps_modes_links_and_hard_links_and_refuses_read_only_files() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = scratch("fmt");
+    let formatted = {
+        std::fs::write(dir.join("probe.jixiao"), UNFORMATTED).unwrap();
+        let o = jixiao(&["fmt", "probe.jixiao"], &dir);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        std::fs::read_to_string(dir.join("probe.jixiao")).unwrap()
+    };
+    assert_ne!(formatted, UNFORMATTED);
+    let mode = |p: &str| std::fs::metadata(dir.join(p)).unwrap().permissions().mode() & 0o777;
+    let set_mode = |p: &str, m: u32| {
+        std::fs::set_permissions(dir.join(p), std::fs::Permissions::from_mode(m)).unwrap()
+    };
+
+    std::fs::write(dir.join("private.jixiao"), UNFORMATTED).unwrap();
+    set_mode("private.jixiao", 0o600);
+    std::fs::write(dir.join("target.jixiao"), UNFORMATTED).unwrap();
+    std::os::unix::fs::symlink("target.jixiao", dir.join("link.jixiao")).unwrap();
+    std::fs::write(dir.join("shared.jixiao"), UNFORMATTED).unwrap();
+    std::fs::hard_link(dir.join("shared.jixiao"), dir.join("other-name.txt")).unwrap();
+    let o = jixiao(
+        &["fmt", "private.jixiao", "link.jixiao", "shared.jixiao"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(mode("private.jixiao"), 0o600);
+    let link = std::fs::symlink_metadata(dir.join("link.jixiao")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("target.jixiao")).unwrap(),
+        formatted
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("other-name.txt")).unwrap(),
+        formatted,
+        "hard links keep sharing the file"
+    );
+    assert_eq!(
+        std::fs::metadata(dir.join("shared.jixiao"))
+            .unwrap()
+            .nlink(),
+        2
+    );
+
+    std::fs::write(dir.join("locked.jixiao"), UNFORMATTED).unwrap();
+    set_mode("locked.jixiao", 0o444);
+    let o = jixiao(&["fmt", "locked.jixiao"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("locked.jixiao: 文件是只读的"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("locked.jixiao")).unwrap(),
+        UNFORMATTED
+    );
+    assert_eq!(mode("locked.jixiao"), 0o444);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `jixiao fmt - | head`: the reader goes away before the output is written.
+fn fmt_stdin_to(stdout: Stdio, close_early: bool) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["fmt", "-"])
+        .stdin(Stdio::piped())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if close_early {
+        drop(child.stdout.take());
+    }
+    let big = UNFORMATTED.to_string() + &"# 注释\n".repeat(100_000);
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(big.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_141() {
+    let o = fmt_stdin_to(Stdio::piped(), true);
+    assert_eq!(o.status.code(), Some(141), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_stdout_is_a_message_and_exit_2() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = fmt_stdin_to(Stdio::from(full), false);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("jixiao: 无法写入标准输出"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The server over stdio; every wait has a deadline.
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    id: i64,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(if std::env::var_os("JIXIAO_TEST_STDERR").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = channel();
+        std::thread::spawn(move || loop {
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if out.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                if line == "\r\n" {
+                    break;
+                }
+                if let Some(n) = line.strip_prefix("Content-Length: ") {
+                    len = n.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; len];
+            if out.read_exact(&mut body).is_err()
+                || tx.send(serde_json::from_slice(&body).unwrap()).is_err()
+            {
+                return;
+            }
+        });
+        let mut s = Server {
+            child,
+            stdin,
+            rx,
+            id: 0,
+        };
+        // No `workspace` capabilities: the client registers no file watchers.
+        let root = uri(root);
+        s.request(
+            "initialize",
+            json!({"capabilities": {}, "rootUri": root, "workspaceFolders": [{"uri": root, "name": "w"}]}),
+        );
+        s.notify("initialized", json!({}));
+        s
+    }
+
+    fn send(&mut self, v: Value) {
+        let b = serde_json::to_vec(&v).unwrap();
+        let _ = write!(self.stdin, "Content-Length: {}\r\n\r\n", b.len());
+        let _ = self.stdin.write_all(&b);
+        let _ = self.stdin.flush();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The next message satisfying `want`, or a failure at the deadline.
+    fn wait_for(&mut self, what: &str, want: impl Fn(&Value) -> bool) -> Value {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let left = end.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(m) if want(&m) => return m,
+                Ok(_) => {}
+                Err(_) => {
+                    let _ = self.child.kill();
+                    panic!("no {what} within {DEADLINE:?}");
+                }
+            }
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.id += 1;
+        let id = self.id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait_for(method, |m| m["id"] == json!(id))
+    }
+
+    /// Asks for workspace symbols until `name` is among them, or fails at the deadline.
+    fn symbol_appears(&mut self, name: &str) {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let r = self.request("workspace/symbol", json!({"query": name}));
+            let found = r["result"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|s| s["name"] == json!(name)));
+            if found {
+                return;
+            }
+            assert!(Instant::now() < end, "{name} never indexed: {r}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn shutdown(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert!(r.get("error").is_none(), "{r}");
+        self.notify("exit", Value::Null);
+        let _ = self.child.wait();
+    }
+}
+
+fn uri(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_workspace_linked_back_to_itself_does_not_stall_the_server() {
+    // Without a `.jixiao` file to stop at, the old walk went 2^40 folders deep.
+    let dir = scratch("server-loops");
+    std::fs::create_dir(dir.join("empty")).unwrap();
+    std::os::unix::fs::symlink(".", dir.join("a")).unwrap();
+    std::os::unix::fs::symlink(".", dir.join("b")).unwrap();
+    let mut s = Server::start(&dir);
+    let r = s.request("workspace/symbol", json!({"query": ""}));
+    assert!(r.get("error").is_none(), "{r}");
+    s.shutdown();
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn without_file_watchers_saving_rereads_the_disk() {
+    let dir = scratch("no-watchers");
+    let one = dir.join("one.jixiao");
+    std::fs::write(&one, DOC).unwrap();
+    let mut s = Server::start(&dir);
+    s.symbol_appears("甲项目");
+
+    let doc_uri = uri(&one);
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc_uri, "languageId": "jixiao", "version": 1, "text": DOC}}),
+    );
+    let has_rule = |m: &Value, rule: &str| {
+        m["params"]["diagnostics"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["code"] == json!(rule)))
+    };
+    let first = s.wait_for("diagnostics", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+    });
+    assert!(has_rule(&first, "missing-field"), "{first}");
+
+    // A new file and a new configuration, seen by no watcher.
+    std::fs::write(dir.join("two.jixiao"), DOC.replace("甲项目", "乙项目")).unwrap();
+    std::fs::write(
+        dir.join("jixiao.toml"),
+        "[rules]\nmissing-field = \"off\"\n",
+    )
+    .unwrap();
+    s.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": doc_uri}}),
+    );
+    let again = s.wait_for("new diagnostics", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+    });
+    assert!(!has_rule(&again, "missing-field"), "{again}");
+    s.symbol_appears("乙项目");
+    s.shutdown();
+    std::fs::remove_dir_all(dir).unwrap();
+}
