@@ -93,10 +93,43 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                     out.push(f);
                 }
             }
+            "missing-category" => {
+                out.extend(super::fix_skeleton::insert_level1(view, seg, d));
+            }
+            "qualitative-rate" => {
+                out.push(fix(format!("改为 {FULL_RATE}"), FULL_RATE.to_string()));
+            }
+            "unit-mismatch" => {
+                if let Some(f) = replace_unit(view, d) {
+                    out.push(f);
+                }
+            }
             _ => {}
         }
     }
     out
+}
+
+/// The target of a rate whose value was written as a word (提高, 及时): all of it.
+const FULL_RATE: &str = "=100.00(%)";
+
+/// Replaces the unit when the message names exactly one expected unit ("单位应为 %，而不是「次」").
+fn replace_unit(view: &View, d: &Diagnostic) -> Option<Fix> {
+    let expected = d.message.split("单位应为 ").nth(1)?.split('，').next()?;
+    let wrong = d.message.split("而不是「").nth(1)?.split('」').next()?;
+    if expected.contains('或') || expected.is_empty() || wrong.is_empty() {
+        return None;
+    }
+    let span = d.span.range();
+    let written = (view.text)(span.clone()).into_owned();
+    let at = written.rfind(wrong)?;
+    let start = span.start + at;
+    Some(Fix {
+        title: format!("把单位改为 {expected}"),
+        rule: d.rule,
+        diagnostic: span,
+        edits: vec![(start..start + wrong.len(), expected.to_string())],
+    })
 }
 
 fn parts_with_total_at(p: &Project, rel: usize) -> Option<&Parts> {
@@ -159,26 +192,11 @@ fn move_level2(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option<Fi
     let lines = &view.tree.segments[seg].lines;
     let roles = view.roles(seg);
     let line_of = |off: u32| lines.partition_point(|l| l.start <= off) - 1;
-    let block_end = |from: usize, depth: u8| {
-        let mut end = from;
-        for (i, r) in roles.iter().enumerate().skip(from + 1) {
-            if matches!(
-                r.role,
-                crate::model::Role::Blank | crate::model::Role::Comment
-            ) {
-                continue;
-            }
-            if r.depth <= depth {
-                break;
-            }
-            end = i;
-        }
-        end
-    };
+    let block_end = |from: usize| super::fix_skeleton::block_end(roles, from);
     let start_line = line_of(l2.span.start);
-    let end_line = block_end(start_line, roles[start_line].depth);
+    let end_line = block_end(start_line);
     let t_line = line_of(p.level1[target].span.start);
-    let t_end = block_end(t_line, roles[t_line].depth);
+    let t_end = block_end(t_line);
     if (start_line..=end_line).contains(&t_end) {
         return None;
     }
