@@ -14,6 +14,7 @@ pub use funding::cost_caps as funding_cost_caps;
 pub use rules::{rule, Rule, RULES};
 pub use selfeval::execution_rate;
 pub use settings::{Settings, SettingsError};
+pub use taxonomy::is_satisfaction_name;
 pub use values::needs_quantity;
 
 use crate::model::vocab::Profile;

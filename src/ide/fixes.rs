@@ -89,7 +89,9 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                 }
             }
             "misplaced-category" => {
-                if let Some(f) = move_level2(view, seg, rel.start, d) {
+                if let Some(f) = move_level2(view, seg, rel.start, d)
+                    .or_else(|| super::fix_move::move_indicator(view, seg, rel.start, d))
+                {
                     out.push(f);
                 }
             }

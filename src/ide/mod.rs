@@ -2,6 +2,7 @@
 //! on a [`View`] of one document: its tree, models, settings, and a way to read its text.
 
 mod completion;
+mod fix_move;
 mod fix_skeleton;
 mod fixes;
 mod hints;
