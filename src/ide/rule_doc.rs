@@ -31,7 +31,7 @@ mod tests {
         for r in RULES {
             let doc = rule_doc(r.id).unwrap_or_else(|| panic!("docs/RULES.md: no ### {}", r.id));
             assert!(doc.lines().count() > 3, "{}: {doc}", r.id);
-            assert!(!doc.contains(&format!("\n### ")), "{}", r.id);
+            assert!(!doc.contains("\n### "), "{}", r.id);
         }
         assert!(rule_doc("no-such-rule").is_none());
     }
