@@ -48,8 +48,14 @@ pub(super) fn insert_level1(view: &View, seg: usize, d: &Diagnostic) -> Option<F
     let line_start = |i: usize| base + lines[i].start as usize;
     // After the last 一级 that comes before it in the profile, else before the first that comes
     // after it, else at the end of the project.
-    let before = present.iter().filter(|(r, _)| *r < k).max_by_key(|(r, _)| *r);
-    let after = present.iter().filter(|(r, _)| *r > k).min_by_key(|(r, _)| *r);
+    let before = present
+        .iter()
+        .filter(|(r, _)| *r < k)
+        .max_by_key(|(r, _)| *r);
+    let after = present
+        .iter()
+        .filter(|(r, _)| *r > k)
+        .min_by_key(|(r, _)| *r);
     let (at, line) = if let Some(&(_, l)) = before {
         let e = block_end(roles, l);
         (line_end(e), e)
