@@ -306,20 +306,36 @@ async fn run_steps(c: &mut Client, steps: &str, dir: Option<&std::path::Path>, o
                         json!({"textDocument": c.doc(), "position": pos(arg)}),
                     )
                     .await;
-                r.as_array()
-                    .map(|items| {
-                        items
-                            .iter()
-                            .map(|i| {
-                                format!(
-                                    "  {} — {}\n",
-                                    i["label"].as_str().unwrap(),
-                                    i["detail"].as_str().unwrap_or("")
-                                )
-                            })
-                            .collect::<String>()
+                let items = r.as_array().cloned().unwrap_or_default();
+                // The editor sorts by sortText: it must keep the server's order.
+                let keys: Vec<&str> = items
+                    .iter()
+                    .filter_map(|i| i["sortText"].as_str())
+                    .collect();
+                assert_eq!(keys.len(), items.len(), "{step}: an item without sortText");
+                assert!(keys.windows(2).all(|w| w[0] < w[1]), "{step}: {keys:?}");
+                items
+                    .iter()
+                    .map(|i| {
+                        let mark = if i["preselect"] == json!(true) {
+                            "* "
+                        } else {
+                            ""
+                        };
+                        format!(
+                            "  {mark}{} — {}\n",
+                            i["label"].as_str().unwrap(),
+                            i["detail"].as_str().unwrap_or("")
+                        )
                     })
-                    .unwrap_or_default()
+                    .collect::<String>()
+            }
+            "ruleDoc" => {
+                let r = c.request("jixiao/ruleDoc", json!({ "rule": arg })).await;
+                match r["markdown"].as_str() {
+                    Some(md) => md.lines().take(4).map(|l| format!("  | {l}\n")).collect(),
+                    None => format!("  {r}\n"),
+                }
             }
             "change" => {
                 let (r, t) = arg.split_once(' ').unwrap();

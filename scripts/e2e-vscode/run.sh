@@ -178,7 +178,8 @@ cs_common=(--user-data-dir "$RUN/data" --extensions-dir "$RUN/ext")
 "$CODE_SERVER" "${cs_common[@]}" --list-extensions --show-versions 2>/dev/null | grep -i jixiao \
   || die "the extension is not listed after installing"
 
-# user settings: no startup editor, no snippets or words in completion lists (so the list is the server's)
+# user settings: no startup editor, no tips; completion keeps VS Code's defaults (snippets and words on), so the
+# test sees what a new user sees
 cat >"$RUN/data/User/settings.json" <<'EOF'
 {
   "workbench.startupEditor": "none",
@@ -194,8 +195,6 @@ cat >"$RUN/data/User/settings.json" <<'EOF'
   "files.autoSave": "off",
   "editor.minimap.enabled": false,
   "editor.stickyScroll.enabled": false,
-  "editor.snippetSuggestions": "none",
-  "editor.wordBasedSuggestions": "off",
   "editor.hover.delay": 300,
   "chat.commandCenter.enabled": false
 }

@@ -22,6 +22,8 @@ pub use kind::turned;
 pub use rules::{rule, Rule, RULES};
 pub use selfeval::{execution, execution_rate, execution_score};
 pub use settings::{Settings, SettingsError};
+pub use taxonomy::is_satisfaction_name;
+pub use values::needs_quantity;
 
 use crate::model::vocab::Profile;
 use crate::model::{Document, FormKind, Header, Project};

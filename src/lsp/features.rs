@@ -33,9 +33,14 @@ pub fn completion(st: &State, params: CompletionParams) -> Option<CompletionResp
         .flat_map(|(_, f)| f.indicators.iter())
         .collect();
     let items = doc.with_view(|v| ide::complete(v, off, &known));
+    // The server's order is the form's order; sortText keeps it, and its leading "0" puts these
+    // items before the editor's snippets and words.
     let items = items
         .into_iter()
-        .map(|i| CompletionItem {
+        .enumerate()
+        .map(|(n, i)| CompletionItem {
+            sort_text: Some(format!("0{n:04}")),
+            preselect: i.preselect.then_some(true),
             label: i.label.clone(),
             kind: Some(match i.kind {
                 ItemKind::Field => CompletionItemKind::FIELD,

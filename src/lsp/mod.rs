@@ -494,7 +494,18 @@ impl LanguageServer for Backend {
     }
 }
 
+/// `jixiao/ruleDoc {rule}` → `{markdown}` (null for an unknown rule): the explanation a
+/// diagnostic's code links to, for an editor to show offline.
+pub const RULE_DOC: &str = "jixiao/ruleDoc";
+
 impl Backend {
+    async fn rule_doc(&self, params: Value) -> Result<Value> {
+        let id = params.get("rule").and_then(Value::as_str).unwrap_or("");
+        Ok(crate::ide::rule_doc(id)
+            .map(|md| serde_json::json!({ "markdown": md }))
+            .unwrap_or(Value::Null))
+    }
+
     /// A frame the transport guard could not pass on (see `transport`).
     async fn invalid_message(&self, params: Value) {
         let reason = params

@@ -40,6 +40,7 @@ fn service_with(
         shut_down,
     })
     .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
+    .custom_method(super::RULE_DOC, Backend::rule_doc)
     .finish()
 }
 
