@@ -62,8 +62,15 @@ pub fn minimal_edit(r: &Rope, old: &str, new: &str, enc: Encoding) -> Vec<lsp::T
         .take(max_suffix)
         .take_while(|(a, b)| a == b)
         .count();
+    // Never cut inside a character, nor between the `\r` and `\n` of a line break: LSP has no
+    // position there, so the client would clamp the edit to the line's end and apply a no-op.
+    let inside_crlf =
+        |s: &str, at: usize| at > 0 && s.as_bytes()[at - 1] == b'\r' && s[at..].starts_with('\n');
     while suffix > 0
-        && !(old.is_char_boundary(old.len() - suffix) && new.is_char_boundary(new.len() - suffix))
+        && !(old.is_char_boundary(old.len() - suffix)
+            && new.is_char_boundary(new.len() - suffix)
+            && !inside_crlf(old, old.len() - suffix)
+            && !inside_crlf(new, new.len() - suffix))
     {
         suffix -= 1;
     }

@@ -13,6 +13,7 @@ mod config;
 mod convert;
 pub mod document;
 mod features;
+mod outbox;
 mod publish;
 mod run;
 mod transport;
@@ -51,8 +52,8 @@ pub struct Backend {
     out: publish::Outbox,
 }
 
-/// `publishDiagnostics` frames to send after the state lock is released.
-type Publish = Vec<Vec<u8>>;
+/// `publishDiagnostics` frames to send after the state lock is released, by document.
+type Publish = Vec<(Url, Vec<u8>)>;
 
 impl Backend {
     /// Runs `f` on the state; a panic inside is logged and yields `None`.
@@ -73,9 +74,9 @@ impl Backend {
     }
 
     fn publish(&self, batch: Publish) {
-        for frame in batch {
+        for (uri, frame) in batch {
             // Fails only when the output is gone, i.e. the session is ending.
-            let _ = self.out.send(frame);
+            let _ = self.out.send_diagnostics(uri.as_str(), frame);
         }
     }
 
@@ -120,8 +121,8 @@ impl Backend {
     }
 }
 
-fn diagnostics_of(uri: &Url, doc: &mut DocState, enc: Encoding) -> Vec<u8> {
-    doc.publish_frame(uri, enc)
+fn diagnostics_of(uri: &Url, doc: &mut DocState, enc: Encoding) -> (Url, Vec<u8>) {
+    (uri.clone(), doc.publish_frame(uri, enc))
 }
 
 #[tower_lsp::async_trait]
@@ -350,7 +351,8 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.with_state("didClose", |st| st.docs.remove(&uri));
-        self.publish(vec![publish::frame(&uri, None, std::iter::empty())]);
+        let empty = publish::frame(&uri, None, std::iter::empty());
+        self.publish(vec![(uri.clone(), empty)]);
         self.reindex(uri);
     }
 
