@@ -362,14 +362,14 @@ struct Session {
     version: i64,
     checkpoints: usize,
     label: String,
+    /// Diagnostics compared, formatting edits checked: so a run that compared nothing shows.
+    compared: (usize, usize),
 }
 
 impl Session {
     fn new(label: &str, config: Option<&str>, text: &str) -> Session {
-        let dir = std::env::temp_dir().join(format!(
-            "jixiao-consistency-{}-{label}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("jixiao-consistency-{}-{label}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         if let Some(c) = config {
@@ -386,6 +386,7 @@ impl Session {
             version: 1,
             checkpoints: 0,
             label: label.to_string(),
+            compared: (0, 0),
         }
     }
 
@@ -407,9 +408,7 @@ impl Session {
     }
 
     fn fail(&self, what: &str, expected: &str, actual: &str) -> ! {
-        let keep = self
-            .dir
-            .join(format!("failed-{}.jixiao", self.checkpoints));
+        let keep = self.dir.join(format!("failed-{}.jixiao", self.checkpoints));
         std::fs::write(&keep, &self.text).unwrap();
         panic!(
             "{}: {what} differs at version {} (text kept in {}; replay with the seed printed above)\n--- expected\n{expected}\n--- actual\n{actual}",
@@ -439,13 +438,19 @@ impl Session {
         let again = normal(&self.server.diagnostics(&fresh, 1));
         // The same text at another path: only the URI differs, and no message names it.
         if again != p {
-            self.fail("diagnostics vs a fresh copy", &again.join("\n"), &p.join("\n"));
+            self.fail(
+                "diagnostics vs a fresh copy",
+                &again.join("\n"),
+                &p.join("\n"),
+            );
         }
         self.server.notify(
             "textDocument/didClose",
             json!({"textDocument": {"uri": fresh}}),
         );
+        self.compared.0 += p.len();
         let edits = self.server.formatting(&self.uri);
+        self.compared.1 += usize::from(!edits.is_empty());
         let mut formatted = self.text.clone();
         apply(&mut formatted, &edits);
         let expected = cli_fmt(&cli_file, &self.text);
@@ -476,19 +481,52 @@ impl Session {
         }
     }
 
-    fn end(self) {
+    /// Ends the session; returns (checkpoints, diagnostics compared, formattings that edited).
+    fn end(self) -> (usize, usize, usize) {
+        let counts = (self.checkpoints, self.compared.0, self.compared.1);
         self.server.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
+        counts
     }
 }
 
 // ---- random edits ----
 
 const SNIPPETS: &[&str] = &[
-    "甲", "项目", "：", ": ", " ", "  ", "\n", "\r\n", "\r", "😀", "𠀀", "#", "# 注释\n", "100", "万元",
-    "≥", "≤", "%", "（", "）", "个", "\t", "项目: 新项目\n", "  资金: 合计 10 万元\n", "  产出指标\n",
-    "    数量指标\n", "      新增设备 ≥ 5 台\n", "  年度总体目标:\n    完成建设。\n", "表: 绩效自评表\n",
-    "年度: 2024\n", "满意度", "0.5", "1,000", "元",
+    "甲",
+    "项目",
+    "：",
+    ": ",
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "\r",
+    "😀",
+    "𠀀",
+    "#",
+    "# 注释\n",
+    "100",
+    "万元",
+    "≥",
+    "≤",
+    "%",
+    "（",
+    "）",
+    "个",
+    "\t",
+    "项目: 新项目\n",
+    "  资金: 合计 10 万元\n",
+    "  产出指标\n",
+    "    数量指标\n",
+    "      新增设备 ≥ 5 台\n",
+    "  年度总体目标:\n    完成建设。\n",
+    "表: 绩效自评表\n",
+    "年度: 2024\n",
+    "满意度",
+    "0.5",
+    "1,000",
+    "元",
 ];
 
 /// Where each project starts (its `项目` line), in bytes.
@@ -550,7 +588,10 @@ fn random_change(rng: &mut Rng, text: &str, source: &str) -> (usize, usize, Stri
         }
         _ => {
             // A line ending changed: \n ↔ \r\n, or a lone \r.
-            let Some(i) = text[snap(text, at)..].find('\n').map(|i| snap(text, at) + i) else {
+            let Some(i) = text[snap(text, at)..]
+                .find('\n')
+                .map(|i| snap(text, at) + i)
+            else {
                 return (at, at, "\r\n".into());
             };
             let crlf = i > 0 && text.as_bytes()[i - 1] == b'\r';
@@ -578,7 +619,13 @@ fn sources() -> Vec<(String, String)> {
 
 fn config(n: usize) -> Option<String> {
     let dir = ["config-rules", "config-vocabulary", "config-tolerance"][n % 3];
-    std::fs::read_to_string(common::root().join("tests/rules").join(dir).join("jixiao.toml")).ok()
+    std::fs::read_to_string(
+        common::root()
+            .join("tests/rules")
+            .join(dir)
+            .join("jixiao.toml"),
+    )
+    .ok()
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
@@ -599,6 +646,7 @@ fn the_server_agrees_with_the_cli_and_with_a_fresh_copy() {
     let per_session = 200;
     let mut done = 0;
     let mut session_no = 0;
+    let mut counts = (0, 0, 0);
     while done < total {
         let (name, source) = rng.pick(&sources).clone();
         let mut start = source.clone();
@@ -628,8 +676,14 @@ fn the_server_agrees_with_the_cli_and_with_a_fresh_copy() {
             }
         }
         done += n;
-        s.end();
+        let c = s.end();
+        counts = (counts.0 + c.0, counts.1 + c.1, counts.2 + c.2);
     }
+    eprintln!(
+        "consistency: {session_no} sessions, {} checkpoints, {} diagnostics compared, {} formattings with edits",
+        counts.0, counts.1, counts.2
+    );
+    assert!(counts.1 > 0 && counts.2 > 0, "nothing was compared");
 }
 
 /// F3: an edit on a duplicate project's name line that keeps the name moves the
@@ -651,7 +705,9 @@ fn duplicate_project_range_follows_an_edit_that_keeps_the_name() {
 /// F7: with mixed line endings, the formatting edits applied give `jixiao fmt`'s text.
 #[test]
 fn formatting_mixed_line_endings_gives_the_cli_text() {
-    let text = "表: 绩效目标申报表\r\n年度: 2025\n项目:  甲 \r\n  资金: 合计 10 万元\n";
+    // One CRLF among LFs: `jixiao fmt` writes LF there, and the edit must not end between
+    // that line's `\r` and `\n`.
+    let text = "表: 绩效目标申报表\n年度: 2025\n项目: 甲\r\n  资金: 合计 10 万元\n";
     let mut s = Session::new("f7", None, text);
     s.checkpoint(true);
     s.checkpoint(false);

@@ -410,8 +410,18 @@ fn a_lone_surrogate_in_a_change_is_replaced_not_dropped() {
     let d = s.diagnostics(URI, 2);
     assert!(!rules(&d).contains(&"duplicate-project".to_string()), "{d}");
     // After the replacement character, then remove both: the names are equal again.
-    change(&mut s, URI, 3, json!([{"range": {"start": at(6), "end": at(6)}, "text": "乙"}]));
-    change(&mut s, URI, 4, json!([{"range": {"start": at(5), "end": at(7)}, "text": ""}]));
+    change(
+        &mut s,
+        URI,
+        3,
+        json!([{"range": {"start": at(6), "end": at(6)}, "text": "乙"}]),
+    );
+    change(
+        &mut s,
+        URI,
+        4,
+        json!([{"range": {"start": at(5), "end": at(7)}, "text": ""}]),
+    );
     let d = s.diagnostics(URI, 4);
     let dup = d["diagnostics"]
         .as_array()
@@ -437,27 +447,37 @@ fn a_slow_reader_gets_only_the_latest_diagnostics() {
     open(&mut s, URI, &text, 1);
     let first = s.diagnostics(URI, 1);
     // Bigger than a pipe's buffer, so the server's writer blocks while the client does not read.
-    assert!(first.to_string().len() > 256 << 10, "{}", first.to_string().len());
+    assert!(
+        first.to_string().len() > 256 << 10,
+        "{}",
+        first.to_string().len()
+    );
     s.paused.store(true, Ordering::SeqCst);
     let last_line = 2 + 2 * 399;
     let edits = 60;
     for v in 2..2 + edits {
         let at = json!({"line": last_line, "character": 4});
-        change(&mut s, URI, v, json!([{"range": {"start": at, "end": at}, "text": "改"}]));
+        change(
+            &mut s,
+            URI,
+            v,
+            json!([{"range": {"start": at, "end": at}, "text": "改"}]),
+        );
     }
     // Let the server apply every edit while nothing is read.
     std::thread::sleep(Duration::from_millis(1500));
     s.id += 1;
     let id = s.id;
-    s.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {
-        "textDocument": {"uri": URI}, "position": {"line": 3, "character": 4}}}));
+    s.send(
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {
+        "textDocument": {"uri": URI}, "position": {"line": 3, "character": 4}}}),
+    );
     s.paused.store(false, Ordering::SeqCst);
     let (mut count, mut last) = (0, 0);
     loop {
-        let m = s
-            .rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server answers");
+        let m =
+            s.rx.recv_timeout(Duration::from_secs(60))
+                .expect("the server answers");
         if m["id"] == json!(id) {
             break;
         }
