@@ -465,7 +465,7 @@ fn a_slow_reader_gets_only_the_latest_diagnostics() {
         );
     }
     // Let the server apply every edit while nothing is read.
-    std::thread::sleep(Duration::from_millis(1500));
+    wait_until_idle(s.child.id());
     s.id += 1;
     let id = s.id;
     s.send(
@@ -488,4 +488,25 @@ fn a_slow_reader_gets_only_the_latest_diagnostics() {
     }
     assert_eq!(last, i64::from(edits + 1));
     assert!(count <= 4, "{count} notifications for {edits} edits");
+}
+
+/// Returns once the process has used no CPU time for a while (Linux), or after a few seconds.
+fn wait_until_idle(pid: u32) {
+    let cpu = || -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let Some(mut last) = cpu() else {
+        std::thread::sleep(Duration::from_secs(5));
+        return;
+    };
+    let (mut quiet, deadline) = (0, std::time::Instant::now() + Duration::from_secs(60));
+    while quiet < 4 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        let now = cpu().unwrap_or(last);
+        quiet = if now == last { quiet + 1 } else { 0 };
+        last = now;
+    }
 }
