@@ -249,13 +249,12 @@ pub async fn guard(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + 
                     let _ = output.shutdown().await;
                     return;
                 };
-                let message = if is_valid(&body) {
-                    Some(body.clone())
-                } else {
+                if is_valid(&body) {
+                    out.extend(frame(&body));
+                } else if let Some(repaired) =
                     without_lone_surrogates(&body).filter(|b| is_valid(b))
-                };
-                if let Some(message) = message {
-                    out.extend(frame(&message));
+                {
+                    out.extend(frame(&repaired));
                 } else if let Some(whole) = input.recover(&body) {
                     tracing::warn!("a frame's Content-Length was {n}, not {}", whole.len());
                     out.extend(frame(&whole));
