@@ -14,6 +14,7 @@ mod convert;
 pub mod document;
 mod features;
 mod link;
+mod outbox;
 mod publish;
 mod run;
 mod scan;
@@ -57,8 +58,8 @@ pub struct Backend {
     out: publish::Outbox,
 }
 
-/// `publishDiagnostics` frames to send after the state lock is released.
-type Publish = Vec<Vec<u8>>;
+/// `publishDiagnostics` frames to send after the state lock is released, by document.
+type Publish = Vec<(Url, Vec<u8>)>;
 
 impl Backend {
     /// Runs `f` on the state; a panic inside is logged and yields `None`.
@@ -79,9 +80,9 @@ impl Backend {
     }
 
     fn publish(&self, batch: Publish) {
-        for frame in batch {
+        for (uri, frame) in batch {
             // Fails only when the output is gone, i.e. the session is ending.
-            let _ = self.out.send(frame);
+            let _ = self.out.send_diagnostics(uri.as_str(), frame);
         }
     }
 
@@ -126,8 +127,8 @@ impl Backend {
     }
 }
 
-fn diagnostics_of(uri: &Url, doc: &mut DocState, enc: Encoding) -> Vec<u8> {
-    doc.publish_frame(uri, enc)
+fn diagnostics_of(uri: &Url, doc: &mut DocState, enc: Encoding) -> (Url, Vec<u8>) {
+    (uri.clone(), doc.publish_frame(uri, enc))
 }
 
 #[tower_lsp::async_trait]
@@ -366,7 +367,8 @@ impl LanguageServer for Backend {
             }
             link::refresh(st, None)
         });
-        self.publish(vec![publish::frame(&uri, None, std::iter::empty())]);
+        let empty = publish::frame(&uri, None, std::iter::empty());
+        self.publish(vec![(uri.clone(), empty)]);
         self.publish(others.unwrap_or_default());
         self.reindex(uri);
     }
@@ -586,8 +588,8 @@ impl Backend {
             };
             if before != declared(st.index.get(&path)) {
                 st.decls = None;
-                for frame in link::refresh(&mut st, None) {
-                    let _ = outbox.send(frame);
+                for (uri, frame) in link::refresh(&mut st, None) {
+                    let _ = outbox.send_diagnostics(uri.as_str(), frame);
                 }
             }
         });

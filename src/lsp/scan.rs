@@ -122,9 +122,9 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
     if declared_changed {
         let mut st = lock(state);
         st.decls = None;
-        for frame in link::refresh(&mut st, None) {
+        for (uri, frame) in link::refresh(&mut st, None) {
             // Fails only when the output is gone, i.e. the session is ending.
-            let _ = out.send(frame);
+            let _ = out.send_diagnostics(uri.as_str(), frame);
         }
     }
     tracing::info!(
