@@ -238,6 +238,7 @@ fn project(a: &Project, b: &Project, kind: FormKind) -> Vec<String> {
     let empty = Funding {
         key_span: Default::default(),
         main: Parts::default(),
+        project_total: None,
         columns: Vec::new(),
         weight: None,
         rate: None,
@@ -247,6 +248,11 @@ fn project(a: &Project, b: &Project, kind: FormKind) -> Vec<String> {
         a.funding.as_ref().unwrap_or(&empty),
         b.funding.as_ref().unwrap_or(&empty),
     );
+    out.extend(money_change(
+        PROJECT_TOTAL,
+        fa.project_total.as_ref(),
+        fb.project_total.as_ref(),
+    ));
     if kind == FormKind::Target || !fa.main.is_empty() || !fb.main.is_empty() {
         parts_changes("", TOTAL, &fa.main, &fb.main, &mut out);
     }

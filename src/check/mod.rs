@@ -16,6 +16,7 @@ pub mod settings;
 mod structure;
 mod taxonomy;
 mod values;
+mod multiyear;
 
 pub use funding::cost_caps as funding_cost_caps;
 pub use kind::turned;
@@ -142,6 +143,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     names::check(project, &cx, &mut sink);
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
+    multiyear::check(project, &cx, &mut sink);
     completeness::check(project, &cx, &mut sink);
     goal::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {
