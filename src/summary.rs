@@ -363,7 +363,10 @@ mod tests {
         assert_eq!(units[1].unit, "c.jixiao");
         // 2024 and 2025 are never added together; the earlier year first.
         assert_eq!(totals.len(), 2);
-        assert_eq!((totals[0].year, totals[0].summary.all.projects), (Some(2024), 1));
+        assert_eq!(
+            (totals[0].year, totals[0].summary.all.projects),
+            (Some(2024), 1)
+        );
         let overall = &totals[1].summary;
         assert_eq!(overall.all.projects, 3);
         assert_eq!(overall.all.total.to_string(), "101.5");

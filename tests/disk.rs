@@ -396,10 +396,12 @@ fn problems_of_unopened_files_are_published() {
     let published = |m: &Value, u: &str, rule: Option<&str>| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == json!(u)
-            && m["params"]["diagnostics"].as_array().is_some_and(|d| match rule {
-                Some(r) => d.iter().any(|d| d["code"] == json!(r)),
-                None => d.is_empty(),
-            })
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| match rule {
+                    Some(r) => d.iter().any(|d| d["code"] == json!(r)),
+                    None => d.is_empty(),
+                })
     };
     s.wait_for("bad.jixiao's problems", |m| {
         published(m, &bad_uri, Some("project-total"))
@@ -411,8 +413,15 @@ fn problems_of_unopened_files_are_published() {
         json!({"textDocument": {"uri": one_uri, "languageId": "jixiao", "version": 1, "text": DOC}}),
     );
     std::thread::sleep(Duration::from_millis(20));
-    std::fs::write(&bad, money.replace("项目资金总额: 100", "项目资金总额: 30万")).unwrap();
-    s.notify("textDocument/didSave", json!({"textDocument": {"uri": one_uri}}));
+    std::fs::write(
+        &bad,
+        money.replace("项目资金总额: 100", "项目资金总额: 30万"),
+    )
+    .unwrap();
+    s.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": one_uri}}),
+    );
     s.wait_for("bad.jixiao's new problems", |m| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == json!(bad_uri)
@@ -421,11 +430,17 @@ fn problems_of_unopened_files_are_published() {
 
     // Deleted: cleared.
     std::fs::remove_file(&bad).unwrap();
-    s.notify("textDocument/didSave", json!({"textDocument": {"uri": one_uri}}));
+    s.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": one_uri}}),
+    );
     s.wait_for("bad.jixiao cleared", |m| published(m, &bad_uri, None));
 
     // Closed: its problems on disk again.
-    s.notify("textDocument/didClose", json!({"textDocument": {"uri": one_uri}}));
+    s.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": one_uri}}),
+    );
     s.wait_for("one.jixiao on disk", |m| {
         published(m, &one_uri, Some("missing-field"))
     });

@@ -467,16 +467,23 @@ fn summary_of_the_examples() {
             .filter(|(k, _)| k.ends_with(&format!("|{group}")))
             .fold((0, Decimal::ZERO), |a, (_, b)| (a.0 + b.0, a.1 + b.1));
         assert_eq!(
-            (t["projects"].as_u64().unwrap() as usize, dec(&t["total"]).unwrap()),
+            (
+                t["projects"].as_u64().unwrap() as usize,
+                dec(&t["total"]).unwrap()
+            ),
             (n, sum),
             "{group}"
         );
-        for (cat, (n, sum)) in by_cat.iter().filter_map(|(k, v)| {
-            k.strip_prefix(&format!("{group}|")).map(|c| (c, v))
-        }) {
+        for (cat, (n, sum)) in by_cat
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix(&format!("{group}|")).map(|c| (c, v)))
+        {
             let c = &t["by_category"][cat];
             assert_eq!(
-                (c["projects"].as_u64().unwrap() as usize, dec(&c["total"]).unwrap()),
+                (
+                    c["projects"].as_u64().unwrap() as usize,
+                    dec(&c["total"]).unwrap()
+                ),
                 (*n, *sum),
                 "{group} {cat}"
             );

@@ -8,6 +8,7 @@ pub mod declaration;
 mod funding;
 mod goal;
 mod kind;
+mod multiyear;
 mod names;
 mod rules;
 pub mod scoring;
@@ -16,7 +17,6 @@ pub mod settings;
 mod structure;
 mod taxonomy;
 mod values;
-mod multiyear;
 
 pub use funding::cost_caps as funding_cost_caps;
 pub use kind::turned;

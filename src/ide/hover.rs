@@ -115,8 +115,11 @@ pub fn funding_table(p: &Project, kind: FormKind, vocab: &Vocab) -> String {
         check(stated, sum)
     ));
     if let Some(whole) = &f.project_total {
-        out.push_str(&format!("| 项目资金总额（跨年度） | {} |
-", cell(Some(whole))));
+        out.push_str(&format!(
+            "| 项目资金总额（跨年度） | {} |
+",
+            cell(Some(whole))
+        ));
     }
     let (caps, n, _) = funding_cost_caps(p, vocab, Decimal::ZERO);
     if n > 0 {

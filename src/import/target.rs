@@ -225,9 +225,9 @@ pub fn read(
             };
             let annual = col_of("年度总体目标");
             // The 项目总目标 column: from its label's cell up to the 年度总体目标 label's.
-            let whole = col_of("项目总目标").zip(annual).and_then(|(p, a)| {
-                (cs[p].col < cs[a].col).then_some(cs[p].col..cs[a].col)
-            });
+            let whole = col_of("项目总目标")
+                .zip(annual)
+                .and_then(|(p, a)| (cs[p].col < cs[a].col).then_some(cs[p].col..cs[a].col));
             if let Some(k) = annual {
                 goal.extend(cs[k + 1..].iter().map(|c| c.text.clone()));
             }
