@@ -10,7 +10,11 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     if let Some(m) = project_total {
         check_project_total(p, m, sink);
     }
-    if cx.kind() == FormKind::Target && project_total.is_none() {
+    // Left empty (or —) as on a one-year form is no 项目资金总额; unreadable, money-format says so.
+    let unfilled = project_total.is_none_or(|m| {
+        m.money == Money::Blank || (m.money == Money::Invalid && m.text.trim().is_empty())
+    });
+    if cx.kind() == FormKind::Target && unfilled {
         check_span(p, sink);
     }
 }
@@ -74,4 +78,62 @@ fn check_span(p: &Project, sink: &mut Sink) {
             ed.0 - sd.0 + 1
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::analyze;
+    use crate::check::Settings;
+
+    fn rules(funding: &str, dates: (&str, &str)) -> Vec<&'static str> {
+        let text = format!(
+            "表: 绩效目标申报表\n年度: 2025\n\n项目: 甲\n  计划开始日期: {}\n  计划完成日期: {}\n  资金:\n{funding}    年度资金申请总额: 300\n    当年财政拨款: 300\n",
+            dates.0, dates.1
+        );
+        let mut r: Vec<_> = analyze(&text, &Settings::default())
+            .diagnostics
+            .iter()
+            .map(|d| d.rule)
+            .filter(|r| {
+                [
+                    "project-total",
+                    "multi-year-dates",
+                    "money-format",
+                    "date-year",
+                ]
+                .contains(r)
+            })
+            .collect();
+        r.dedup();
+        r
+    }
+
+    #[test]
+    fn only_what_a_reviewer_would_defend() {
+        let one_year = ("2025-01-01", "2025-12-31");
+        let two_years = ("2025-01-01", "2026-12-31");
+        assert!(rules("", one_year).is_empty());
+        assert_eq!(rules("", two_years), ["date-year", "multi-year-dates"]);
+        // Reversed dates are date-order's.
+        assert!(rules("", ("2026-01-01", "2025-12-31"))
+            .iter()
+            .all(|r| *r == "date-year"));
+        // Equal to the year's request: the whole project is this year's money.
+        assert!(rules("    项目资金总额: 300\n", two_years).is_empty());
+        assert_eq!(
+            rules("    项目资金总额: 299.99\n", two_years),
+            ["project-total"]
+        );
+        // Left empty or blank as on the template: nothing; not an amount: money-format.
+        assert_eq!(rules("    项目资金总额:\n", one_year), Vec::<&str>::new());
+        assert_eq!(rules("    项目资金总额: —\n", one_year), Vec::<&str>::new());
+        assert_eq!(
+            rules("    项目资金总额: 三百元\n", one_year),
+            ["money-format"]
+        );
+        assert_eq!(
+            rules("    项目资金总额:\n", two_years),
+            ["date-year", "multi-year-dates"]
+        );
+    }
 }
