@@ -217,6 +217,17 @@ async function main() {
       await item.waitFor();
     });
 
+    await check('(b) the Problems panel lists a problem of a file never opened', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.waitFor({ timeout: 30000 });
+      const row = panel.locator('.monaco-list-row').filter({ hasText: 'never-opened.jixiao' }).first();
+      await row.waitFor({ timeout: 60000 });
+      console.log(`     problems panel: ${norm(await row.innerText()).replace(/\s+/g, ' ').slice(0, 120)}`);
+      await shot('problems-panel');
+      await page.keyboard.press('Control+Shift+M');
+    });
+
     await check(`(c) hover on ${PROJECT} shows its funding (${HOVER_MUST_CONTAIN.join(', ')})`, async () => {
       const line = lineOf(new RegExp(`^项目\\s*[:：]\\s*${PROJECT}\\s*$`));
       await gotoLine(line);

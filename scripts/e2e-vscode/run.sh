@@ -205,6 +205,8 @@ WS="$RUN/workspace"
 mkdir -p "$WS"
 cp "$ROOT/examples/shanghai-2026-targets.jixiao" "$WS/"
 cp "$HERE/fixtures/careless.txt" "$WS/careless.jixiao"
+# never opened in the editor: its project-total error must still reach the Problems panel
+printf '表: 绩效目标申报表\n年度: 2025\n\n项目: 从未打开的项目\n  资金:\n    项目资金总额: 100\n    年度资金申请总额: 300\n    当年财政拨款: 300\n' >"$WS/never-opened.jixiao"
 "$JIXIAO" fmt - <"$HERE/fixtures/careless.txt" >"$RUN/careless.expected" || die "jixiao fmt - failed on fixtures/careless.txt"
 
 # ---------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ pub mod declaration;
 mod funding;
 mod goal;
 mod kind;
+mod multiyear;
 mod names;
 mod rules;
 pub mod scoring;
@@ -144,6 +145,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     names::check(project, &cx, &mut sink);
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
+    multiyear::check(project, &cx, &mut sink);
     completeness::check(project, &cx, &mut sink);
     goal::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {

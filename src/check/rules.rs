@@ -75,6 +75,8 @@ rules! {
     "value-repeats-name" Warning "指标值只是重复了名称";
     "multiple-values" Warning "一个指标值里有几个目标";
     "range-value" Warning "指标值是没有比较符的范围";
+    "project-total" Error "项目资金总额小于年度资金申请总额";
+    "multi-year-dates" Warning "计划日期跨年度，但没有项目资金总额";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

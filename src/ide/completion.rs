@@ -188,7 +188,7 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
                 out.push(block(FUNDING, "项目资金（元）", ItemKind::Field));
             }
             let texts: &[&str] = if kind == FormKind::Target {
-                &[GOAL]
+                &[GOAL, PROJECT_GOAL]
             } else {
                 &[BUDGET_GOAL, ACHIEVED]
             };
@@ -253,7 +253,7 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
         }
         Some((Role::Funding, _)) => {
             let keys: &[&str] = match kind {
-                FormKind::Target => &[TOTAL, CURRENT_YEAR, CARRYOVER, OTHER],
+                FormKind::Target => &[TOTAL, CURRENT_YEAR, CARRYOVER, OTHER, PROJECT_TOTAL],
                 FormKind::SelfEval => &[
                     "年初预算数",
                     "全年预算数",

@@ -13,6 +13,7 @@ mod config;
 mod convert;
 pub mod document;
 mod features;
+mod folder;
 mod link;
 mod outbox;
 mod publish;
@@ -105,6 +106,8 @@ impl Backend {
     async fn reconfigure(&self) {
         let result = self.with_state("reconfigure", |st| {
             st.config.clear();
+            // The files' problems on disk were found with the old settings.
+            st.scan.forget();
             let mut problems = Vec::new();
             let mut batch = Vec::new();
             let uris: Vec<Url> = st.docs.keys().cloned().collect();
@@ -124,6 +127,7 @@ impl Backend {
             self.warn_user(problems);
             self.publish(batch);
         }
+        scan::rescan(self.state.clone(), self.shut_down.clone(), self.out.clone());
     }
 }
 
@@ -578,7 +582,8 @@ impl Backend {
         let state = self.state.clone();
         let outbox = self.out.clone();
         tokio::spawn(async move {
-            let idx = workspace::index_file(&path);
+            let how = folder::settings(&mut state.lock().unwrap_or_else(|e| e.into_inner()), &path);
+            let idx = folder::index_checked(&path, how);
             let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
             let declared = |i: Option<&workspace::FileIndex>| i.map(|i| i.declared.clone());
             let before = declared(st.index.get(&path));
@@ -586,6 +591,10 @@ impl Backend {
                 Some(i) => st.index.insert(path.clone(), i),
                 None => st.index.remove(&path),
             };
+            // A document just closed falls back to its problems on disk.
+            if let Some(f) = folder::on_disk_frame(&st, &path) {
+                let _ = outbox.send(f);
+            }
             if before != declared(st.index.get(&path)) {
                 st.decls = None;
                 for (uri, frame) in link::refresh(&mut st, None) {
