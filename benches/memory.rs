@@ -2,6 +2,9 @@
 //! calls (`cargo bench --bench memory`; docs/PERFORMANCE.md). Bytes requested, not resident:
 //! the allocator's own overhead and the process's baseline are in the server benchmark's RSS.
 
+#[path = "support/gen.rs"]
+mod gen;
+
 use jixiao::check::Settings;
 use jixiao::lsp::document::DocState;
 use jixiao::model::build;
@@ -62,7 +65,7 @@ fn main() {
     println!("| projects | file MB | syntax tree MB | models MB | open document (DocState) MB | ×file | peak while opening MB |");
     println!("|---|---|---|---|---|---|---|");
     for &n in sizes {
-        let text = jixiao::gen::generate(n, 1);
+        let text = gen::generate(n, 1);
         let settings = Arc::new(Settings::default());
         let (tree, tree_mb, _) = measure(|| parse(&text));
         let (doc, model_mb, _) = measure(|| build(&tree, &text, &settings.vocab));

@@ -1,5 +1,5 @@
 //! Benchmarks of the pipeline, stage by stage, and of the incremental path, on generated
-//! 绩效目标申报表 files of 100 and 2,000 projects (`jixiao::gen`, docs/PERFORMANCE.md).
+//! 绩效目标申报表 files of 100 and 2,000 projects (`benches/support/gen.rs`, docs/PERFORMANCE.md).
 //!
 //! Run: `cargo bench --bench pipeline -- --measurement-time 3 --warm-up-time 1`
 //!
@@ -10,6 +10,9 @@
 //!   re-check the touched project, whole-file checks), one keystroke.
 //! - `keystroke`: `doc_edit` plus what `didChange` does before writing to the pipe — the
 //!   `publishDiagnostics` frame (`DocState::publish_frame`, UTF-16).
+
+#[path = "support/gen.rs"]
+mod gen;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use jixiao::check::{check_document, Settings};
@@ -50,7 +53,7 @@ fn middle(text: &str, projects: usize) -> usize {
 fn stages(c: &mut Criterion) {
     let settings = Settings::default();
     for n in SIZES {
-        let text = jixiao::gen::generate(n, SEED);
+        let text = gen::generate(n, SEED);
         let tree = parse(&text);
         let doc = build(&tree, &text, &settings.vocab);
         let starts = jixiao::analysis::project_starts(&tree);
@@ -92,7 +95,7 @@ fn stages(c: &mut Criterion) {
 fn incremental(c: &mut Criterion) {
     let mut g = c.benchmark_group("incremental");
     for n in SIZES {
-        let text = jixiao::gen::generate(n, SEED);
+        let text = gen::generate(n, SEED);
         let at = middle(&text, n);
         let mut edited = text.clone();
         edited.insert(at, '强');

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Drives a language server over stdio like an editor and measures it (docs/PERFORMANCE.md).
 
-For each size (projects) it generates a file with `jixiao gen` (and, for the peer, the same
-projects as TOML with `jixiao gen --toml`), starts the server, and measures:
+For each size (projects) it generates a file with `jixiao-gen` (and, for the peer, the same
+projects as TOML with `jixiao-gen --toml`), starts the server, and measures:
 
   open        didOpen -> the first publishDiagnostics for the document
   keystroke   didChange typing one character in the middle of the file (a new version each
@@ -21,7 +21,7 @@ measured first (see --settle) and reported.
 
 Plain Python 3, no dependencies. Example:
 
-    cargo build --release
+    cargo build --release --bin jixiao --example jixiao-gen
     python3 scripts/bench-server.py --sizes 100,2000 --taplo taplo --json bench-server.json
 """
 
@@ -403,12 +403,12 @@ def measure(name, cmd, path, language, places, args):
     return res
 
 
-def generate(jixiao, projects, seed, workdir, toml):
+def generate(gen, projects, seed, workdir, toml):
     ext = "toml" if toml else "jixiao"
     d = os.path.join(workdir, f"{ext}-{projects}")
     os.makedirs(d, exist_ok=True)
     path = os.path.join(d, f"bench-{projects}.{ext}")
-    cmd = [jixiao, "gen", "--projects", str(projects), "--seed", str(seed), "--out", path]
+    cmd = [gen, "--projects", str(projects), "--seed", str(seed), "--out", path]
     if toml:
         cmd.append("--toml")
     subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
@@ -452,6 +452,8 @@ def main():
     repo = os.path.dirname(here)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--jixiao", default=os.path.join(repo, "target", "release", "jixiao"))
+    ap.add_argument("--gen", default=os.path.join(repo, "target", "release", "examples", "jixiao-gen"),
+                    help="the workload generator (cargo build --release --example jixiao-gen)")
     ap.add_argument("--taplo", help="the taplo binary (with the lsp feature) to measure as the peer")
     ap.add_argument("--sizes", default="100,2000", help="project counts, comma-separated")
     ap.add_argument("--seed", type=int, default=1)
@@ -482,7 +484,7 @@ def main():
     results = []
     for n in sizes:
         for name, cmd, toml in servers:
-            path = generate(args.jixiao, n, args.seed, workdir, toml)
+            path = generate(args.gen, n, args.seed, workdir, toml)
             with open(path, encoding="utf-8") as f:
                 lines = f.readlines()
             places = (locate_toml if toml else locate_jixiao)(lines, n)

@@ -12,7 +12,6 @@ pub mod cli;
 pub mod diff;
 pub mod export;
 pub mod format;
-pub mod gen;
 pub mod ide;
 pub mod import;
 pub mod invariants;
@@ -23,3 +22,9 @@ pub mod position;
 pub mod summary;
 pub mod syntax;
 pub mod walk;
+
+// The benchmark workload generator, for the unit tests that run the pipeline on a big file; not
+// part of the library.
+#[cfg(test)]
+#[path = "../benches/support/gen.rs"]
+mod gen;

@@ -108,19 +108,6 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Benchmark workload: a generated 绩效目标申报表 of N projects (docs/PERFORMANCE.md)
-    #[command(hide = true)]
-    Gen {
-        #[arg(long)]
-        projects: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// The same projects as TOML (for the peer-server benchmark)
-        #[arg(long)]
-        toml: bool,
-    },
 }
 
 /// Parses the command line with the Chinese help of `help.rs`.
@@ -167,12 +154,6 @@ pub fn run() -> ExitCode {
         Command::Diff { args } => diff::run(&args),
         Command::Summary { paths, format } => summary::run(&paths, format),
         Command::Lsp => crate::lsp::run(),
-        Command::Gen {
-            projects,
-            seed,
-            out,
-            toml,
-        } => crate::gen::run(projects, seed, out.as_deref(), toml),
     };
     output::flush();
     ExitCode::from(code)

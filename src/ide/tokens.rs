@@ -130,9 +130,7 @@ fn value_tokens(v: &str, base: usize, out: &mut Vec<Token>) {
         kind: OPERATOR,
     });
     let rest = &v[op_len..];
-    let num_len = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
-        .unwrap_or(rest.len());
+    let num_len = crate::lexer::leading_number_len(rest);
     if num_len > 0 {
         out.push(Token {
             range: base + op_len..base + op_len + num_len,

@@ -4,52 +4,8 @@
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Op {
-    Ge,
-    Le,
-    Eq,
-    Gt,
-    Lt,
-}
-
-impl Op {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Op::Ge => "≥",
-            Op::Le => "≤",
-            Op::Eq => "=",
-            Op::Gt => ">",
-            Op::Lt => "<",
-        }
-    }
-    /// ≥ > = : higher is better.
-    pub fn is_positive(self) -> bool {
-        matches!(self, Op::Ge | Op::Gt | Op::Eq)
-    }
-    pub fn is_upper_bound(self) -> bool {
-        matches!(self, Op::Le | Op::Lt)
-    }
-}
-
-const OPS: &[(&str, Op)] = &[
-    ("＞＝", Op::Ge),
-    ("＜＝", Op::Le),
-    ("≥=", Op::Ge),
-    ("≤=", Op::Le),
-    (">=", Op::Ge),
-    ("<=", Op::Le),
-    ("≥", Op::Ge),
-    ("≤", Op::Le),
-    ("≧", Op::Ge),
-    ("≦", Op::Le),
-    ("＞", Op::Gt),
-    ("＜", Op::Lt),
-    ("＝", Op::Eq),
-    (">", Op::Gt),
-    ("<", Op::Lt),
-    ("=", Op::Eq),
-];
+pub use crate::lexer::Op;
+use crate::lexer::{is_space, leading_op, tokens, Token};
 
 /// Operators written in words before the number (`不少于500人`). A word that is the start of
 /// another (`大于` of `大于等于`) comes after it. `以上`/`以下`/`以内` include the bound, as in
@@ -90,8 +46,7 @@ const SUFFIX_OPS: &[(&str, Op)] = &[
 
 /// Strips a leading comparison operator symbol.
 pub fn parse_op(s: &str) -> Option<(Op, &str)> {
-    OPS.iter()
-        .find_map(|(t, op)| s.strip_prefix(t).map(|rest| (*op, rest)))
+    leading_op(s)
 }
 
 /// Strips a leading comparison operator, a symbol or a word (`不少于`). Words also start
@@ -116,7 +71,7 @@ fn strip_suffix_op(s: &str) -> Option<(&str, Op)> {
 }
 
 fn trim(s: &str) -> &str {
-    s.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\u{3000}' | '\u{FEFF}'))
+    s.trim_matches(is_space)
 }
 
 /// A plain decimal, allowing thousands separators: `40000`, `40,000.5`.
@@ -202,9 +157,19 @@ fn parse_unit(rest: &str) -> Option<Option<String>> {
     };
     let inner = trim(inner);
     let inner = if inner == "％" { "%" } else { inner };
-    let bad =
-        |c: char| c.is_ascii_digit() || "()（）<>=≥≤＞＜＝$\\".contains(c) || c.is_whitespace();
-    if inner.is_empty() || inner.chars().any(bad) || inner.chars().count() > 8 {
+    // A number, a bracket or an operator inside is not a unit, nor is an OCR remnant's `$`, `\`.
+    let bad_token = |(t, _): (Token, _)| {
+        matches!(
+            t,
+            Token::Number | Token::LParen | Token::RParen | Token::Op(_) | Token::Space
+        )
+    };
+    let bad_char = |c: char| "$\\".contains(c) || c.is_whitespace();
+    if inner.is_empty()
+        || inner.chars().count() > 8
+        || inner.chars().any(bad_char)
+        || tokens(inner).any(bad_token)
+    {
         return None;
     }
     Some(Some(inner.to_string()))

@@ -1,6 +1,7 @@
 //! One line, classified on its own text alone (line-local).
 
 use super::Span;
+use crate::lexer::{tokens, Token};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
@@ -84,8 +85,8 @@ impl Line {
     }
 }
 
-// Classifying works on bytes: every character it looks for is ASCII or has a fixed UTF-8
-// encoding, and decoding each character of every line was most of the parse.
+// Trimming works on bytes, backwards too (a lexer only reads forwards); a test holds these to
+// the lexer's `Space` token.
 
 /// The length in bytes of the space character that `b` starts with, or 0. Spaces are those
 /// of the lexer: half-width spaces, tabs, a stray CR, the ideographic space an IME produces
@@ -128,25 +129,20 @@ fn trim_end(line: &str, end: usize, floor: usize) -> usize {
     floor + len
 }
 
-/// The first colon (`:` or `：`) in `b`: its offset and length.
-fn find_colon(b: &[u8]) -> Option<(usize, usize)> {
-    b.iter().enumerate().find_map(|(i, &x)| match x {
-        b':' => Some((i, 1)),
-        // U+FF1A.
-        0xEF if b[i + 1..].starts_with(&[0xBC, 0x9A]) => Some((i, 3)),
-        _ => None,
-    })
-}
-
 /// Classifies one line's content (no terminator). `start`/`eol` are filled in by the caller.
 ///
-/// What decides is the first character after the indentation (`#`, `>`, or neither) and the
-/// first colon: the tokens of `lexer::lex_line` with the indentation as one `Space`, a `Hash`,
-/// an `Op` starting with `>`, and the first `Colon`. No token spans a colon, so this is read
-/// off the bytes directly, without lexing the rest of the line.
+/// What decides is the first token after the indentation (`#`, an operator starting with `>`,
+/// or neither) and the first colon, so this lexes lazily: the indentation, the first token and,
+/// for an entry, the key up to its colon — never the value or a text line's body.
 pub fn classify(content: &str) -> (LineKind, u32, u32) {
     let b = content.as_bytes();
-    let indent = skip_spaces(content, 0);
+    let mut toks = tokens(content);
+    let mut first = toks.next();
+    let mut indent = 0;
+    while let Some((Token::Space, r)) = &first {
+        indent = r.end;
+        first = toks.next();
+    }
     let indent_cols = b[..indent]
         .iter()
         .map(|&x| match x {
@@ -157,19 +153,18 @@ pub fn classify(content: &str) -> (LineKind, u32, u32) {
             _ => 0,
         })
         .sum();
-    let marker_len = match &b[indent..] {
-        [] => return (LineKind::Blank, indent as u32, indent_cols),
-        [b'#', ..] => {
-            let text = Span::new(indent + 1, content.len());
-            return (LineKind::Comment { text }, indent as u32, indent_cols);
-        }
-        [b'>', ..] => Some(1),
-        // U+FF1E ＞.
-        [0xEF, 0xBC, 0x9E, ..] => Some(3),
-        _ => None,
+    let Some((tok, r)) = first else {
+        return (LineKind::Blank, indent as u32, indent_cols);
     };
-    let kind = match marker_len {
-        Some(len) => {
+    let text_marker = ['>', '＞']
+        .into_iter()
+        .find(|&c| content[r.start..].starts_with(c))
+        .map(char::len_utf8);
+    let kind = match (tok, text_marker) {
+        (Token::Hash, _) => LineKind::Comment {
+            text: Span::new(r.end, content.len()),
+        },
+        (Token::Op(_), Some(len)) => {
             let marker = Span::new(indent, indent + len);
             let body = skip_spaces(content, indent + len);
             LineKind::Text {
@@ -177,22 +172,24 @@ pub fn classify(content: &str) -> (LineKind, u32, u32) {
                 body: Span::new(body, trim_end(content, content.len(), body)),
             }
         }
-        None => match find_colon(&b[indent..]) {
+        _ => match std::iter::once((tok, r))
+            .chain(toks)
+            .find(|(t, _)| *t == Token::Colon)
+        {
             None => LineKind::Error {
                 kind: SyntaxError::MissingColon,
             },
-            Some((i, len)) => {
-                let colon = Span::new(indent + i, indent + i + len);
-                let key_end = trim_end(content, colon.start as usize, indent);
+            Some((_, colon)) => {
+                let key_end = trim_end(content, colon.start, indent);
                 if key_end == indent {
                     LineKind::Error {
                         kind: SyntaxError::EmptyKey,
                     }
                 } else {
-                    let v = skip_spaces(content, colon.end as usize);
+                    let v = skip_spaces(content, colon.end);
                     LineKind::Entry {
                         key: Span::new(indent, key_end),
-                        colon,
+                        colon: Span::new(colon.start, colon.end),
                         value: Span::new(v, trim_end(content, content.len(), v)),
                     }
                 }
@@ -279,8 +276,8 @@ mod tests {
         assert!(matches!(kind(" ：值"), LineKind::Error { .. }));
     }
 
-    /// The classification as the tokens of `lex_line` define it (how `classify` worked before
-    /// it read the characters directly).
+    /// The classification as the tokens of `lex_line` define it: the whole line lexed and its
+    /// runs merged, which the lazy lexing of `classify` must agree with.
     fn classify_by_tokens(content: &str) -> (LineKind, u32, u32) {
         use crate::lexer::{lex_line, Token};
         let toks = lex_line(content);
@@ -305,7 +302,7 @@ mod tests {
             Token::Hash => LineKind::Comment {
                 text: Span::new(r.end, content.len()),
             },
-            Token::Op if content[r.clone()].starts_with(['>', '＞']) => {
+            Token::Op(_) if content[r.clone()].starts_with(['>', '＞']) => {
                 let len = content[r.clone()].chars().next().unwrap().len_utf8();
                 let b = skip_spaces(content, r.start + len);
                 LineKind::Text {
@@ -394,16 +391,16 @@ mod tests {
         }
     }
 
-    fn is_space(c: char) -> bool {
-        matches!(c, ' ' | '\t' | '\r' | '\u{3000}' | '\u{FEFF}')
-    }
-
     #[test]
     fn space_bytes_are_the_space_characters() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let mut buf = [0; 4];
             let s = c.encode_utf8(&mut buf).as_bytes();
-            let n = if is_space(c) { s.len() } else { 0 };
+            let n = if crate::lexer::is_space(c) {
+                s.len()
+            } else {
+                0
+            };
             assert_eq!(space_len(s), n, "{c:?}");
             assert_eq!(space_len_back(s), n, "{c:?}");
         }

@@ -1,5 +1,5 @@
-//! `jixiao gen` (hidden): a deterministic workload generator for the benchmarks
-//! (docs/PERFORMANCE.md). Writes a 绩效目标申报表 汇总表 of N projects in canonical format, with
+//! The benchmark workload generator, a development tool outside the library: shared by the
+//! benches, the tests and `cargo run --release --example jixiao-gen` (docs/PERFORMANCE.md). Writes a 绩效目标申报表 汇总表 of N projects in canonical format, with
 //! the variety of the real forms in `examples/` — departments of a district, 年度总体目标
 //! paragraphs of realistic length, 12–25 indicators over 成本/产出/效益/满意度 with quantitative
 //! and qualitative values, cost caps in 万元 that add up to the funding — and, in about one
@@ -12,8 +12,10 @@
 //!
 //! Deterministic for a seed: a SplitMix64 of its own, no dependency.
 
+// Each includer (bench, test, example) uses a different part.
+#![allow(dead_code)]
+
 use std::fmt::Write as _;
-use std::path::Path;
 
 /// The year of the generated forms (the shanghai-2025 profile: 成本指标 required).
 pub const YEAR: i32 = 2025;
@@ -1078,7 +1080,7 @@ fn form(n: usize, seed: u64) -> Form {
     Form { seed, projects }
 }
 
-fn money(fen: u64) -> String {
+pub fn money(fen: u64) -> String {
     let yuan = (fen / 100).to_string();
     let mut out = String::with_capacity(yuan.len() + yuan.len() / 3 + 3);
     for (i, c) in yuan.chars().enumerate() {
@@ -1241,72 +1243,4 @@ pub fn generate(projects: usize, seed: u64) -> String {
 /// The same projects as [`generate`], as TOML.
 pub fn generate_toml(projects: usize, seed: u64) -> String {
     render_toml(&form(projects, seed))
-}
-
-/// `jixiao gen`: writes to `out`, or to standard output.
-pub fn run(projects: usize, seed: u64, out: Option<&Path>, toml: bool) -> u8 {
-    let text = if toml {
-        generate_toml(projects, seed)
-    } else {
-        generate(projects, seed)
-    };
-    match out {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, &text) {
-                eprintln!("jixiao: {}: 无法写入：{e}", path.display());
-                return 2;
-            }
-            eprintln!(
-                "{}: {} 个项目，{} 行，{} 字节",
-                path.display(),
-                projects,
-                text.lines().count(),
-                text.len()
-            );
-        }
-        None => {
-            crate::cli::output::write_bytes(text.as_bytes());
-        }
-    }
-    0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::analysis::{analyze, format_text};
-    use crate::check::Settings;
-
-    #[test]
-    fn deterministic_and_canonical() {
-        let a = generate(60, 7);
-        assert_eq!(a, generate(60, 7));
-        assert_ne!(a, generate(60, 8));
-        let settings = Settings::default();
-        assert_eq!(
-            format_text(&a, &settings),
-            a,
-            "generated text is not canonical"
-        );
-        let diags = analyze(&a, &settings).diagnostics;
-        assert!(
-            diags.len() < 20,
-            "{} diagnostics: {:#?}",
-            diags.len(),
-            diags
-        );
-    }
-
-    #[test]
-    fn money_format() {
-        assert_eq!(money(0), "0.00");
-        assert_eq!(money(123_456_789), "1,234,567.89");
-        assert_eq!(money(100_000), "1,000.00");
-    }
-
-    #[test]
-    fn toml_has_every_project() {
-        let t = generate_toml(5, 1);
-        assert_eq!(t.matches("[[project]]").count(), 5);
-    }
 }
