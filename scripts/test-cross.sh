@@ -130,8 +130,10 @@ part_windows() {
   local t=x86_64-pc-windows-gnu wine
   echo; echo "==> windows: $t under wine"
   cross_ready "$t" || { skip "windows: cannot build $t: $CROSS_MISSING"; return; }
+  # Debian's `wine` package has the wrapper; `wine64` alone only the loader in /usr/lib/wine
   wine="$(command -v wine || command -v wine64 || true)"
-  [ -n "$wine" ] || { skip "windows: wine is not installed (apt-get install wine64)"; return; }
+  [ -n "$wine" ] || { [ ! -x /usr/lib/wine/wine64 ] || wine=/usr/lib/wine/wine64; }
+  [ -n "$wine" ] || { skip "windows: wine is not installed (apt-get install wine wine64)"; return; }
   cross_build "$t" >"$RUN/build-$t.log" 2>&1 || { tail -n 30 "$RUN/build-$t.log"; bad "windows: cargo build --release --target $t"; return; }
   # The stub DLL sits beside a copy of the exe in the temporary folder: target/ and dist/ never get it.
   mkdir -p "$RUN/win-bin" "$RUN/windows"
