@@ -45,6 +45,9 @@ fn service_with(
 struct ExitWatch<S> {
     inner: S,
     exit: Arc<tokio::sync::Notify>,
+    /// Set with `exit`: a client that closes stdin right after `exit` (vscode-languageclient does) can
+    /// end the serve loop in the same poll, before the select below sees the notification.
+    exited: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl<S> tower_service::Service<tower_lsp::jsonrpc::Request> for ExitWatch<S>
@@ -64,6 +67,7 @@ where
 
     fn call(&mut self, req: tower_lsp::jsonrpc::Request) -> Self::Future {
         if req.method() == "exit" {
+            self.exited.store(true, std::sync::atomic::Ordering::SeqCst);
             self.exit.notify_one();
         }
         self.inner.call(without_null_params(req))
@@ -108,6 +112,8 @@ pub fn run() -> u8 {
     let flag = shut_down.clone();
     let (out, frames) = tokio::sync::mpsc::unbounded_channel();
     let writer = std::thread::spawn(move || transport::write_frames(frames));
+    let exited = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let exit_seen = exited.clone();
     let clean = rt.block_on(async move {
         let output = transport::FrameSink::new(out.clone());
         let (service, socket) = service_with(flag, out);
@@ -115,6 +121,7 @@ pub fn run() -> u8 {
         let service = ExitWatch {
             inner: service,
             exit: exit.clone(),
+            exited,
         };
         tokio::select! {
             _ = async {
@@ -125,7 +132,7 @@ pub fn run() -> u8 {
             } => false,
             _ = exit.notified() => true,
         }
-    });
+    }) || exit_seen.load(std::sync::atomic::Ordering::SeqCst);
     // The stdin reader is a blocking thread that would keep the runtime alive after `exit`.
     rt.shutdown_timeout(std::time::Duration::from_millis(100));
     // Every sender is gone with the runtime: the writer ends once the last frame is out (unless
