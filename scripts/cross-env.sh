@@ -9,6 +9,11 @@ CROSS_MISSING=""
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER="${CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER:-x86_64-w64-mingw32-gcc}"
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER="${CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER:-aarch64-linux-gnu-gcc}"
 
+# The Linux builds link glibc statically: linked against Debian 12's glibc, the binary would need glibc 2.34, and
+# the 信创 desktops (UOS V20, Kylin V10) ship 2.28-2.31. jixiao needs no NSS or dlopen, so static glibc is safe.
+export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="${CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS:--C target-feature=+crt-static}"
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="${CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS:--C target-feature=+crt-static}"
+
 cross_known() { # cross_known TRIPLE
   case "$1" in
     x86_64-pc-windows-gnu|x86_64-unknown-linux-gnu|aarch64-unknown-linux-gnu) return 0 ;;

@@ -180,19 +180,28 @@ async function hoverUntil(needle, focus, expect) {
 
 // ---- screenshots for docs/INSTALL.md ----------------------------------------------------------------------
 
-async function docsScreenshots() {
-  await check('docs: the Problems panel lists the example\'s errors and warnings', async () => {
-    await openFromExplorer(args.example);
-    await page.keyboard.press('Control+Shift+M');
-    const rows = page.locator('.markers-panel .monaco-list-row');
-    await rows.first().waitFor({ state: 'visible', timeout: 30000 });
-    await page.locator('.markers-panel .monaco-list-row .marker-icon.codicon-error, .markers-panel .monaco-list-row .codicon-error')
-      .first().waitFor({ state: 'visible', timeout: 10000 });
-    const text = norm(await page.locator('.markers-panel').innerText());
-    assert(/ocr-remnant|转换残留/.test(text), `the Problems panel lacks the ocr-remnant error: ${text.slice(0, 300)}`);
+/** Taken while the example is open and unchanged, at its `<p>` error (before the completion test edits it). */
+async function docsEditorScreenshots() {
+  await check('docs: hovering the <p> squiggle explains the error', async () => {
+    const text = await hoverUntil('<p>2026', '<p>', '转换残留');
+    assert(text.includes('ocr-remnant'), `the hover lacks the rule id: ${text.slice(0, 300)}`);
     await page.waitForTimeout(300);
-    await shot('problems', 'install-problems');
-    await page.keyboard.press('Control+Shift+M'); // hide it again
+    await shot('error-hover', 'install-error-hover');
+    await page.mouse.move(5, VIEWPORT.height / 2);
+    await page.keyboard.press('Escape');
+  });
+
+  await check('docs: the Problems panel lists the example\'s errors and warnings', async () => {
+    await page.keyboard.press('Control+Shift+M');
+    try {
+      const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'ocr-remnant' }).first();
+      await row.waitFor({ state: 'visible', timeout: 30000 });
+      await page.waitForTimeout(300);
+      await shot('problems', 'install-problems');
+    } finally {
+      await page.keyboard.press('Control+Shift+M'); // hide it again, for the tests that follow
+      await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    }
   });
 
   await check('docs: the command palette offers Extensions: Install from VSIX...', async () => {
@@ -206,7 +215,9 @@ async function docsScreenshots() {
     await shot('install-from-vsix', 'install-from-vsix');
     await page.keyboard.press('Escape');
   });
+}
 
+async function docsScreenshots() {
   await check('docs: the Extensions view lists jixiao 绩效 as installed', async () => {
     await page.keyboard.press('Control+Shift+X');
     const search = page.locator('.extensions-viewlet .suggest-input-container .monaco-editor').first();
@@ -218,6 +229,8 @@ async function docsScreenshots() {
     await item.click();
     // the extension's page (its README) in the editor area
     await page.locator('.extension-editor').filter({ hasText: 'jixiao 绩效' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    // the list may redraw when the page opens: show both
+    await item.waitFor({ state: 'visible', timeout: 10000 });
     await page.waitForTimeout(800);
     await shot('extension', 'install-extension');
   });
@@ -295,6 +308,8 @@ async function main() {
       await activeEditor().locator('.squiggly-error').first().waitFor({ state: 'attached' });
       await shot('squiggles', 'install-squiggles');
     });
+
+    if (args['docs-dir']) await docsEditorScreenshots();
 
     if (args['docs-image']) {
       await check('docs screenshot (highlighting, squiggles, funding hover) < 200 KB', async () => {
