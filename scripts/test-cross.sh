@@ -170,6 +170,14 @@ part_arm64() {
   "$qemu" -L "$sysroot" "$bin" --version >"$RUN/arm64/version" 2>&1 \
     || { cat "$RUN/arm64/version"; bad "arm64: jixiao --version under qemu"; return; }
   echo "     $(head -n 1 "$RUN/arm64/version") ($(file -b "$bin" 2>/dev/null | cut -d, -f1-2))"
+  # 信创 desktops (UOS V20, Kylin V10) have glibc 2.28-2.31, older than the build machine's: no dynamic loader
+  if command -v readelf >/dev/null; then
+    if readelf -lW "$bin" | grep -q 'INTERP'; then
+      bad "arm64: the binary is dynamically linked (needs the build machine's glibc; see scripts/cross-env.sh)"
+    else
+      ok "arm64: statically linked (runs whatever the glibc version)"
+    fi
+  fi
   check_all arm64 / "$qemu" -L "$sysroot" "$bin"
   local dir="$RUN/arm64-lsp/$DIR_NAME"
   mkdir -p "$dir" && cp "$SAMPLE" "$dir/$DOC_NAME"
