@@ -73,8 +73,9 @@ for t in "${targets[@]}"; do
   mkdir -p "$STAGE/$name"
   cp "$bin" "$STAGE/$name/"
   cp "$ROOT/README.md" "$STAGE/$name/"
-  mkdir -p "$STAGE/$name/docs" "$STAGE/$name/examples"
+  mkdir -p "$STAGE/$name/docs/images" "$STAGE/$name/examples"
   cp "$ROOT/docs/INSTALL.md" "$ROOT/docs/RULES.md" "$ROOT/docs/FORMAT.md" "$ROOT/docs/CONFIG.md" "$STAGE/$name/docs/"
+  cp "$ROOT/docs/images/"install-*.png "$STAGE/$name/docs/images/"
   cp "$ROOT/examples/"*.jixiao "$STAGE/$name/examples/"
   # the same bytes from the same inputs: fixed times, sorted names, no owners
   find "$STAGE/$name" -exec touch -h -d '2000-01-01 00:00:00Z' {} +
