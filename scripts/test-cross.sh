@@ -22,6 +22,7 @@ cd "$ROOT"
 # shellcheck source=scripts/cross-env.sh
 . "$ROOT/scripts/cross-env.sh"
 
+case "${1:-}" in -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(windows arm64)
 passed=0
