@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Build the VS Code extension (.vsix) with the jixiao language server bundled in it.
 #
-#   scripts/package-vscode.sh [--server PATH] [--no-cargo] [--universal] [-o OUT.vsix]
+#   scripts/package-vscode.sh [--server PATH] [--no-cargo] [--universal | --target T] [-o OUT.vsix]
 #
 #   (default)       cargo build --release, bundle target/release/jixiao
 #   --server PATH   bundle this binary instead (no cargo build)
 #   --no-cargo      bundle the existing target/release/jixiao (or target/debug/jixiao) without building
 #   --universal     do not mark the .vsix as platform-specific (default: --target for this machine)
+#   --target T      VS Code platform of the bundled server (win32-x64, linux-x64, linux-arm64, ...);
+#                   for win32-* the server is bundled as server/jixiao.exe (scripts/release.sh uses this)
 #   -o OUT          where to write the .vsix (default: editors/vscode/jixiao-<version>-<target>.vsix)
 #
 # Needs: node >= 20 with npm, and cargo unless --server/--no-cargo. Works from a fresh clone.
@@ -17,6 +19,7 @@ EXT="$ROOT/editors/vscode"
 server=""
 cargo_build=1
 universal=0
+vsce_target=""
 out=""
 
 while [ $# -gt 0 ]; do
@@ -24,8 +27,9 @@ while [ $# -gt 0 ]; do
     --server) server="${2:?--server needs a path}"; cargo_build=0; shift 2 ;;
     --no-cargo) cargo_build=0; shift ;;
     --universal) universal=1; shift ;;
+    --target) vsce_target="${2:?--target needs a VS Code platform, e.g. win32-x64}"; shift 2 ;;
     -o|--out) out="${2:?-o needs a path}"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "package-vscode: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -56,11 +60,14 @@ if [ -z "$server" ]; then
 fi
 [ -f "$server" ] || { echo "package-vscode: server binary not found: $server" >&2; exit 1; }
 
-step "bundle $server -> editors/vscode/server/jixiao"
+# The extension looks for server/jixiao.exe on Windows, server/jixiao elsewhere (src/extension.ts).
+exe=jixiao
+case "$vsce_target" in win32-*) exe=jixiao.exe ;; esac
+step "bundle $server -> editors/vscode/server/$exe"
 rm -rf "$EXT/server"
 mkdir -p "$EXT/server"
-cp "$server" "$EXT/server/jixiao"
-chmod 755 "$EXT/server/jixiao"
+cp "$server" "$EXT/server/$exe"
+chmod 755 "$EXT/server/$exe"
 
 # 2. grammar, dependencies, compile (npm run compile copies syntax/jixiao.tmLanguage.json to syntaxes/)
 cd "$EXT"
@@ -75,7 +82,10 @@ npm test
 version="$(node -p 'require("./package.json").version')"
 target_args=()
 suffix=""
-if [ "$universal" = 0 ]; then
+if [ -n "$vsce_target" ]; then
+  target_args=(--target "$vsce_target")
+  suffix="-$vsce_target"
+elif [ "$universal" = 0 ]; then
   os="$(uname -s)"; arch="$(uname -m)"
   case "$os" in
     Linux) plat=linux ;;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command (README, .ci/run): style gates, every Rust test, the editor tests, then (when
+# The test command (README, .ci/run): style gates, every Rust test, the editor tests, the cross-platform
+# tests (scripts/test-cross.sh), then (when
 # JIXIAO_FUZZ=SECONDS is set) a bounded run of each cargo-fuzz target.
 # Ends with one summary line: "tests: N passed, M failed".
 set -uo pipefail
@@ -37,6 +38,20 @@ if [ -x scripts/test-editors.sh ] || [ -f scripts/test-editors.sh ]; then
       split(substr($0, RSTART, RLENGTH), a, /[ ,]+/); p += a[1]; f += a[3]
     }
     END { print p + 0, f + 0 }' "$log")
+  p=${counts% *}
+  f=${counts#* }
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+fi
+
+# The release builds where they will run: Windows under wine, arm64 under qemu (skipped, counting nothing,
+# where the cross toolchains, wine or qemu are missing; .ci/run installs them).
+if [ -f scripts/test-cross.sh ]; then
+  step "cross: the Windows build under wine, the arm64 build under qemu (scripts/test-cross.sh)"
+  JIXIAO_BIN="${JIXIAO_BIN:-$PWD/target/debug/jixiao}" bash scripts/test-cross.sh 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  counts=$(awk '/^cross: [0-9]+ passed, [0-9]+ failed$/ { p = $2; f = $4 } END { print p + 0, f + 0 }' "$log")
   p=${counts% *}
   f=${counts#* }
   passed=$((passed + p))

@@ -510,3 +510,20 @@ fn wait_until_idle(pid: u32) {
         last = now;
     }
 }
+/// vscode-languageclient closes the server's stdin right after `exit`: the end of input must not turn a
+/// clean shutdown into exit code 1 (it raced with the `exit` notification).
+#[test]
+fn stdin_closed_right_after_exit_is_exit_code_0() {
+    for round in 0..20 {
+        let mut s = Server::start();
+        let r = s.request("shutdown", Value::Null);
+        assert!(r.get("error").is_none(), "{r}");
+        s.notify("exit", Value::Null);
+        let Server {
+            mut child, stdin, ..
+        } = s;
+        drop(stdin);
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "round {round}");
+    }
+}

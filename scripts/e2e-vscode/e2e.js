@@ -3,7 +3,10 @@
 // user sees. Started by run.sh, which prepares the workspace, the expected formatter output and the server.
 //
 //   node e2e.js --url URL --chromium PATH --profile DIR --workspace DIR --example FILE --careless FILE
-//               --expected FILE --screenshots DIR [--docs-image PNG] [--result FILE]
+//               --expected FILE --screenshots DIR [--docs-image PNG] [--docs-dir DIR] [--result FILE]
+//
+// --docs-dir: also save the screenshots of docs/INSTALL.md there (install from VSIX, the extension, squiggles,
+// hover, Problems panel), checking that each shows what the text says.
 //
 // Prints one line per check and finally `vscode-e2e: N passed, M failed`; exits 1 if any check failed.
 'use strict';
@@ -43,14 +46,18 @@ const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const norm = (s) => (s || '').replace(/\u00a0/g, ' ');
 
-async function shot(name) {
+/** A screenshot into --screenshots; with docName and --docs-dir (JIXIAO_SCREENSHOTS=1), also into the docs. */
+async function shot(name, docName) {
   if (!page) return;
-  const file = path.join(args.screenshots, `${name}.png`);
-  try {
-    await page.screenshot({ path: file });
-    console.log(`     screenshot ${file}`);
-  } catch (e) {
-    console.log(`     (screenshot ${name} failed: ${e.message})`);
+  const files = [path.join(args.screenshots, `${name}.png`)];
+  if (docName && args['docs-dir']) files.push(path.join(args['docs-dir'], `${docName}.png`));
+  for (const file of files) {
+    try {
+      await page.screenshot({ path: file });
+      console.log(`     screenshot ${file}`);
+    } catch (e) {
+      console.log(`     (screenshot ${name} failed: ${e.message})`);
+    }
   }
 }
 
@@ -171,6 +178,64 @@ async function hoverUntil(needle, focus, expect) {
   throw new Error(`no hover containing ${expect} after 6 attempts; last hover text: ${lastText.slice(0, 300) || '(none)'}`);
 }
 
+// ---- screenshots for docs/INSTALL.md ----------------------------------------------------------------------
+
+/** Taken while the example is open and unchanged, at its `<p>` error (before the completion test edits it). */
+async function docsEditorScreenshots() {
+  await check('docs: hovering the <p> squiggle explains the error', async () => {
+    const text = await hoverUntil('<p>2026', '<p>', '转换残留');
+    assert(text.includes('ocr-remnant'), `the hover lacks the rule id: ${text.slice(0, 300)}`);
+    await page.waitForTimeout(300);
+    await shot('error-hover', 'install-error-hover');
+    await page.mouse.move(5, VIEWPORT.height / 2);
+    await page.keyboard.press('Escape');
+  });
+
+  await check('docs: the Problems panel lists the example\'s errors and warnings', async () => {
+    await page.keyboard.press('Control+Shift+M');
+    try {
+      const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'ocr-remnant' }).first();
+      await row.waitFor({ state: 'visible', timeout: 30000 });
+      await page.waitForTimeout(300);
+      await shot('problems', 'install-problems');
+    } finally {
+      await page.keyboard.press('Control+Shift+M'); // hide it again, for the tests that follow
+      await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    }
+  });
+
+  await check('docs: the command palette offers Extensions: Install from VSIX...', async () => {
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill('>Install from VSIX');
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /Install from VSIX/i }).first()
+      .waitFor({ state: 'visible', timeout: 10000 });
+    await page.waitForTimeout(300);
+    await shot('install-from-vsix', 'install-from-vsix');
+    await page.keyboard.press('Escape');
+  });
+}
+
+async function docsScreenshots() {
+  await check('docs: the Extensions view lists jixiao 绩效 as installed', async () => {
+    await page.keyboard.press('Control+Shift+X');
+    const search = page.locator('.extensions-viewlet .suggest-input-container .monaco-editor').first();
+    await search.waitFor({ state: 'visible', timeout: 15000 });
+    await search.click();
+    await page.keyboard.type('@installed jixiao');
+    const item = page.locator('.extensions-viewlet .monaco-list-row').filter({ hasText: 'jixiao 绩效' }).first();
+    await item.waitFor({ state: 'visible', timeout: 15000 });
+    await item.click();
+    // the extension's page (its README) in the editor area
+    await page.locator('.extension-editor').filter({ hasText: 'jixiao 绩效' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    // the list may redraw when the page opens: show both
+    await item.waitFor({ state: 'visible', timeout: 10000 });
+    await page.waitForTimeout(800);
+    await shot('extension', 'install-extension');
+  });
+}
+
 // ---- the test --------------------------------------------------------------------------------------------
 
 async function main() {
@@ -236,7 +301,7 @@ async function main() {
         assert(text.includes(want), `hover lacks ${want}: ${text.slice(0, 400)}`);
       }
       console.log(`     hover: ${text.replace(/\s+/g, ' ').slice(0, 160)}…`);
-      await shot('hover');
+      await shot('hover', 'install-hover');
       await page.mouse.move(5, VIEWPORT.height / 2);
       await page.keyboard.press('Escape');
     });
@@ -252,8 +317,10 @@ async function main() {
       console.log(`     squiggles on screen: ${n} (lines ${errorLine}, ${warningLine})`);
       await gotoLine(errorLine);
       await activeEditor().locator('.squiggly-error').first().waitFor({ state: 'attached' });
-      await shot('squiggles');
+      await shot('squiggles', 'install-squiggles');
     });
+
+    if (args['docs-dir']) await docsEditorScreenshots();
 
     if (args['docs-image']) {
       await check('docs screenshot (highlighting, squiggles, funding hover) < 200 KB', async () => {
@@ -386,6 +453,7 @@ async function main() {
       }
     });
 
+    if (args['docs-dir']) await docsScreenshots();
   } finally {
     await context.close().catch(() => {});
   }

@@ -14,7 +14,8 @@
 # installs it into throwaway user-data/extensions folders, opens copies of examples/shanghai-2026-targets.jixiao
 # and fixtures/careless.txt (as careless.jixiao) and checks language mode, squiggles + Problems count, hover,
 # completion and Format Document (see e2e.js). Screenshots go to scripts/e2e-vscode/screenshots/ and
-# docs/images/vscode-e2e.png. Prints `vscode-e2e: N passed, M failed`; exits non-zero on failure.
+# docs/images/vscode-e2e.png; with JIXIAO_SCREENSHOTS=1 also those of docs/INSTALL.md (docs/images/install-*.png).
+# Prints `vscode-e2e: N passed, M failed`; exits non-zero on failure.
 set -uo pipefail
 
 CODE_SERVER_VERSION=4.100.3
@@ -34,7 +35,7 @@ for arg in "$@"; do
     --no-install) install=0 ;;
     --no-build) build=0 ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "vscode-e2e: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -231,6 +232,9 @@ fi
 
 phase "drive VS Code with Chromium (e2e.js)"
 mkdir -p "$HERE/screenshots" "$ROOT/docs/images"
+# JIXIAO_SCREENSHOTS=1: also take the screenshots of docs/INSTALL.md (docs/images/install-*.png)
+docs_args=()
+[ "${JIXIAO_SCREENSHOTS:-}" != 1 ] || docs_args=(--docs-dir "$ROOT/docs/images")
 rc=0
 setsid node "$HERE/e2e.js" \
   --url "http://127.0.0.1:$PORT/?folder=$WS" \
@@ -242,6 +246,7 @@ setsid node "$HERE/e2e.js" \
   --expected "$RUN/careless.expected" \
   --screenshots "$HERE/screenshots" \
   --docs-image "$ROOT/docs/images/vscode-e2e.png" \
+  "${docs_args[@]}" \
   --result "$RUN/result" &
 node_pid=$!
 wait "$node_pid" || rc=$?

@@ -57,6 +57,10 @@ struct ExitWatch {
     inner: LspService<Backend>,
     exit: Arc<tokio::sync::Notify>,
     exiting: bool,
+    /// Set with `exit`: a client that closes stdin right after `exit` (vscode-languageclient
+    /// does) can end the serve loop in the same poll, before the select in `run` sees the
+    /// notification.
+    exited: Arc<std::sync::atomic::AtomicBool>,
     running: Arc<std::sync::atomic::AtomicUsize>,
     out: Outbox,
 }
@@ -90,6 +94,7 @@ impl tower_service::Service<Request> for ExitWatch {
         }
         if req.method() == "exit" {
             self.exiting = true;
+            self.exited.store(true, std::sync::atomic::Ordering::SeqCst);
             self.exit.notify_one();
             return Box::pin(async { Ok(None) });
         }
@@ -153,6 +158,8 @@ pub fn run() -> u8 {
     let flag = shut_down.clone();
     let (out, frames) = super::outbox::channel();
     let writer = std::thread::spawn(move || transport::write_frames(frames));
+    let exited = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let exit_seen = exited.clone();
     let clean = rt.block_on(async move {
         let output = transport::FrameSink::new(out.clone());
         let out_frames = out.clone();
@@ -163,6 +170,7 @@ pub fn run() -> u8 {
             inner: service,
             exit: exit.clone(),
             exiting: false,
+            exited,
             running: running.clone(),
             out: out_frames,
         };
@@ -174,7 +182,7 @@ pub fn run() -> u8 {
         };
         tokio::pin!(serve);
         tokio::select! {
-            _ = &mut serve => false,
+            _ = &mut serve => exit_seen.load(std::sync::atomic::Ordering::SeqCst),
             _ = exit.notified() => {
                 // The requests received before `exit` (`shutdown`, typically) are answered
                 // first; they run inside `serve`, so it is polled meanwhile.

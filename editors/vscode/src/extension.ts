@@ -1,6 +1,7 @@
 // VS Code client for the jixiao language server (`jixiao lsp`, LSP over stdio).
 //
-// Server lookup order: the binary bundled in the extension (server/jixiao), then the
+// Server lookup order: the binary bundled in the extension (server/jixiao, server/jixiao.exe on Windows:
+// each platform's .vsix carries its own build, see scripts/release.sh), then the
 // `jixiao.server.path` setting, then `jixiao` on PATH.
 // Settings reach the server twice: as `initializationOptions` (the `jixiao` section, read at start)
 // and through `workspace/configuration` requests for the section `jixiao` (answered by
@@ -78,9 +79,10 @@ async function doStart(context: vscode.ExtensionContext): Promise<void> {
   const server = findServer(context);
   if (!server) {
     status.hide();
+    const exe = serverExe();
     const message =
-      '找不到 jixiao 语言服务器：扩展没有自带 server/jixiao，设置 jixiao.server.path 为空或无效，PATH 中也没有 jixiao。' +
-      '请安装 jixiao（例如在源码目录运行 cargo install --path .），或在设置中填写 jixiao.server.path。' +
+      `找不到 jixiao 语言服务器：扩展没有自带 server/${exe}，设置 jixiao.server.path 为空或无效，PATH 中也没有 ${exe}。` +
+      '请安装与本机系统对应的 jixiao 扩展（.vsix，见 docs/INSTALL.md），或在设置中填写 jixiao.server.path。' +
       '语法高亮和代码片段仍可使用。';
     output.appendLine(message);
     const choice = await vscode.window.showErrorMessage(message, '打开设置', '查看日志');
@@ -181,8 +183,13 @@ function settingsSnapshot(): Record<string, unknown> {
   };
 }
 
+/** The server's file name: the win32-x64 .vsix bundles server/jixiao.exe (scripts/release.sh). */
+function serverExe(): string {
+  return process.platform === 'win32' ? 'jixiao.exe' : 'jixiao';
+}
+
 function findServer(context: vscode.ExtensionContext): ServerBinary | undefined {
-  const exe = process.platform === 'win32' ? 'jixiao.exe' : 'jixiao';
+  const exe = serverExe();
 
   const bundled = context.asAbsolutePath(path.join('server', exe));
   if (isFile(bundled)) {
