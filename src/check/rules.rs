@@ -75,6 +75,11 @@ rules! {
     "value-repeats-name" Warning "指标值只是重复了名称";
     "multiple-values" Warning "一个指标值里有几个目标";
     "range-value" Warning "指标值是没有比较符的范围";
+    "target-lowered-funding-up" Warning "资金比上年多，目标却比上年低";
+    "target-jump" Warning "目标是上年的十倍以上或十分之一以下";
+    "direction-flipped" Warning "目标的比较方向与上年相反";
+    "indicator-dropped-yoy" Info "延续项目少了上年的指标";
+    "target-below-actual" Warning "目标低于上年的实际完成值";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {
