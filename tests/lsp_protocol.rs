@@ -311,8 +311,12 @@ async fn run_steps(c: &mut Client, steps: &str, dir: Option<&std::path::Path>, o
                         items
                             .iter()
                             .map(|i| {
+                                let sort = i["sortText"]
+                                    .as_str()
+                                    .map(|s| format!(" [sort {s}]"))
+                                    .unwrap_or_default();
                                 format!(
-                                    "  {} — {}\n",
+                                    "  {} — {}{sort}\n",
                                     i["label"].as_str().unwrap(),
                                     i["detail"].as_str().unwrap_or("")
                                 )
@@ -540,6 +544,25 @@ async fn link_scenario() {
     run_all(vec![(
         "link".into(),
         expect_file(&dir.join("link.responses"), &out),
+    )]);
+}
+
+/// Two years of one unit in `tests/history`, the workspace folder: the 2022 申报表's
+/// diagnostics against 2021, hover with last year's target and actual, last year's request as an
+/// inlay hint, last year's indicators first in completion.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_scenario() {
+    let dir = root().join("tests/history");
+    let root_uri = tower_lsp::lsp_types::Url::from_file_path(&dir)
+        .unwrap()
+        .to_string();
+    let steps = std::fs::read_to_string(dir.join("history.steps")).unwrap();
+    let mut c = Client::start_in("", "", Some(&root_uri)).await;
+    let mut out = String::new();
+    run_steps(&mut c, &steps, Some(&dir), &mut out).await;
+    run_all(vec![(
+        "history".into(),
+        expect_file(&dir.join("history.responses"), &out),
     )]);
 }
 

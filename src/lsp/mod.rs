@@ -13,6 +13,7 @@ mod config;
 mod convert;
 pub mod document;
 mod features;
+mod history;
 mod link;
 mod publish;
 mod run;
@@ -283,9 +284,8 @@ impl LanguageServer for Backend {
                 .config
                 .settings_for(doc.uri.to_file_path().ok().as_deref());
             let d = DocState::new(&doc.text, doc.version, settings);
-            if !d.is_self_eval() {
-                st.decls = None;
-            }
+            // The snapshot holds the years the open forms need: a new one may need another.
+            st.decls = None;
             st.docs.insert(doc.uri.clone(), d);
             let others = link::refresh(st, Some(&doc.uri));
             let enc = st.enc;
