@@ -252,11 +252,14 @@ fn check_actuals(p: &Project, last: &DeclaredProject, t: f64, sink: &mut Sink) {
             "target-below-actual",
             ind.value_span,
             format!(
-                "「{name}」的目标 {now} 低于上年的实际完成值 {}：目标不应低于已经达到的水平，请改为「{}{}{}」或更高，或在年度总体目标中说明原因",
+                "「{name}」的目标 {now} 低于上年的实际完成值 {}：目标不应低于已经达到的水平，请改为「{}」或更高，或在年度总体目标中说明原因",
                 actual.trim(),
-                op.symbol(),
-                a.normalize(),
-                unit.as_deref().map(|u| format!("({u})")).unwrap_or_default()
+                canonical_indicator_value(&IndicatorValue::Quantitative {
+                    op,
+                    number: a,
+                    unit: unit.clone(),
+                })
+                .unwrap_or_default()
             ),
         );
     }
