@@ -560,7 +560,10 @@ pub fn check_absolute(
 
 /// Diagnostics relative to their project's segment, made absolute; `starts[i]` is the offset
 /// of project i.
-pub fn absolute(diags: Vec<(usize, super::Diagnostic)>, starts: &[usize]) -> Vec<super::Diagnostic> {
+pub fn absolute(
+    diags: Vec<(usize, super::Diagnostic)>,
+    starts: &[usize],
+) -> Vec<super::Diagnostic> {
     diags
         .into_iter()
         .map(|(i, mut d)| {

@@ -76,7 +76,11 @@ pub fn continued<'d>(
 
 /// The diagnostics of a 申报表 against last year's forms: (project index, diagnostic relative
 /// to its segment), like `declaration::check`.
-pub fn check(doc: &Document, decls: &Declarations, settings: &Settings) -> Vec<(usize, Diagnostic)> {
+pub fn check(
+    doc: &Document,
+    decls: &Declarations,
+    settings: &Settings,
+) -> Vec<(usize, Diagnostic)> {
     let t = threshold(settings);
     let mut out = Vec::new();
     for (i, last) in last_year(doc, decls, t).into_iter().enumerate() {
@@ -148,7 +152,10 @@ fn check_targets(p: &Project, last: &DeclaredProject, t: f64, sink: &mut Sink) {
             ),
         );
     }
-    let money = match (last.total.filter(|_| last.kind == FormKind::Target), requested(p)) {
+    let money = match (
+        last.total.filter(|_| last.kind == FormKind::Target),
+        requested(p),
+    ) {
         (Some(a), Some(b)) if b > a => Some((a, b)),
         _ => None,
     };
@@ -238,7 +245,10 @@ fn check_actuals(p: &Project, last: &DeclaredProject, t: f64, sink: &mut Sink) {
         let Some((op, n, unit)) = quantity(&ind.value) else {
             continue;
         };
-        let IndicatorValue::BareNumber { number: a, unit: au } = parse_indicator_value(actual)
+        let IndicatorValue::BareNumber {
+            number: a,
+            unit: au,
+        } = parse_indicator_value(actual)
         else {
             continue;
         };
@@ -262,5 +272,57 @@ fn check_actuals(p: &Project, last: &DeclaredProject, t: f64, sink: &mut Sink) {
                 .unwrap_or_default()
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::declaration::summarize_text;
+    use std::path::Path;
+
+    const LAST: &str = "表: 绩效目标申报表\n年度: 2024\n单位: 甲\n\n项目: 培训\n  资金:\n    年度资金申请总额: 1,000.00\n  产出指标:\n    数量指标:\n      培训人次: ≥100(人次)\n      覆盖人数: ≥50(人)\n";
+
+    fn rules(this: &str, settings: &Settings) -> Vec<&'static str> {
+        let source: Arc<Path> = Path::new("2024.jixiao").into();
+        let decls = Declarations::new(summarize_text(LAST, &source, settings));
+        let tree = crate::syntax::parse(this);
+        let doc = crate::model::build(&tree, this, &settings.vocab);
+        check(&doc, &decls, settings)
+            .into_iter()
+            .map(|d| d.1.rule)
+            .collect()
+    }
+
+    fn this_year(a: &str, b: &str) -> String {
+        LAST.replace("2024", "2025")
+            .replace("≥100(人次)", a)
+            .replace("覆盖人数: ≥50(人)", b)
+    }
+
+    #[test]
+    fn jump_factor_from_settings() {
+        let s = Settings::default();
+        let text = this_year("≥500(人次)", "覆盖人数: ≥50(人)");
+        assert!(rules(&text, &s).is_empty());
+        let mut five = Settings::default();
+        five.apply_toml("[history]\njump_factor = 5\n").unwrap();
+        assert_eq!(rules(&text, &five), ["target-jump"]);
+        assert!(five.apply_toml("[history]\njump_factor = 1\n").is_err());
+        assert!(five.apply_toml("[history]\nfactor = 5\n").is_err());
+    }
+
+    /// Another year, another unit, or a merely similar name: nothing is compared.
+    #[test]
+    fn only_the_same_indicator_of_the_year_before() {
+        let s = Settings::default();
+        let renamed = this_year("≥100(人次)", "覆盖人次: ≥5(人)");
+        assert_eq!(rules(&renamed, &s), Vec::<&str>::new());
+        let later = this_year("≥1000(人次)", "覆盖人数: ≥50(人)").replace("2025", "2026");
+        assert!(rules(&later, &s).is_empty());
+        let other = this_year("≥1000(人次)", "覆盖人数: ≥50(人)").replace("单位: 甲", "单位: 乙");
+        assert!(rules(&other, &s).is_empty());
+        let flipped = this_year("≤100(人次)", "覆盖人数: ≥50(人)");
+        assert_eq!(rules(&flipped, &s), ["direction-flipped"]);
     }
 }

@@ -88,7 +88,10 @@ pub fn known_indicators(doc: &DocState) -> Vec<crate::ide::KnownIndicator> {
     let mut keys: Vec<(String, i32)> = Vec::new();
     // A file just started has a header and no project yet.
     if let (Some(u), Some(y)) = (&doc.header.unit, doc.header.year()) {
-        keys.push((u.value.chars().filter(|c| !c.is_whitespace()).collect(), y - 1));
+        keys.push((
+            u.value.chars().filter(|c| !c.is_whitespace()).collect(),
+            y - 1,
+        ));
     }
     for p in &doc.projects {
         if let Some((u, y)) = key_of(&doc.header, p) {
