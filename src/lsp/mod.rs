@@ -336,7 +336,16 @@ impl LanguageServer for Backend {
             // A 申报表 (or what may have been one) changed, or the year of a 自评表: the snapshot
             // of declared projects is redone, and the 自评表 held against it follow (this one's
             // frame first).
-            let others = if !was.0 || was != (doc.is_self_eval(), doc.header.year()) {
+            // A 自评表 also holds the actuals of the 申报表 of the year after, when one is open.
+            let next_year = was.1.map(|y| y + 1);
+            let has_next = was.0
+                && next_year.is_some()
+                && st
+                    .docs
+                    .values()
+                    .any(|d| !d.is_self_eval() && d.header.year() == next_year);
+            let doc = st.docs.get_mut(&uri)?;
+            let others = if !was.0 || has_next || was != (doc.is_self_eval(), doc.header.year()) {
                 st.decls = None;
                 link::refresh(st, Some(&uri))
             } else {
