@@ -130,7 +130,8 @@ fn requested(p: &Project) -> Option<Decimal> {
 }
 
 fn check_targets(p: &Project, last: &DeclaredProject, t: f64, sink: &mut Sink) {
-    let own: Vec<&Indicator> = p.indicators().map(|x| x.2).collect();
+    let walk: Vec<_> = p.indicators().collect();
+    let own: Vec<&Indicator> = walk.iter().map(|x| x.2).collect();
     let matches = match_indicators(last, p, t);
     let dropped: Vec<String> = last
         .indicators
@@ -214,7 +215,9 @@ fn check_targets(p: &Project, last: &DeclaredProject, t: f64, sink: &mut Sink) {
             );
             continue;
         }
-        let eased = (d1 > 0 && n2 < n1) || (d1 < 0 && n2 > n1);
+        // A cost cap rises with the money: that is no easier target.
+        let cost = m.is_some_and(|j| super::values::is_cost(walk[j].0, walk[j].1));
+        let eased = !cost && ((d1 > 0 && n2 < n1) || (d1 < 0 && n2 > n1));
         if let (true, Some((a, b))) = (eased, money) {
             let how = if d1 > 0 { "降为" } else { "放宽为" };
             sink.push(
@@ -324,5 +327,32 @@ mod tests {
         assert!(rules(&other, &s).is_empty());
         let flipped = this_year("≤100(人次)", "覆盖人数: ≥50(人)");
         assert_eq!(rules(&flipped, &s), ["direction-flipped"]);
+    }
+
+    /// A cost cap raised with the money is not a lowered target; a count lowered is.
+    #[test]
+    fn cost_caps_follow_the_money() {
+        let s = Settings::default();
+        let last = LAST.replace(
+            "  产出指标:",
+            "  成本指标:\n    经济成本指标:\n      培训费: ≤0.05(万元)\n  产出指标:",
+        );
+        let this = last
+            .replace("2024", "2025")
+            .replace("1,000.00", "2,000.00")
+            .replace("≤0.05(万元)", "≤0.10(万元)");
+        let source: Arc<Path> = Path::new("2024.jixiao").into();
+        let decls = Declarations::new(summarize_text(&last, &source, &s));
+        let tree = crate::syntax::parse(&this);
+        let doc = crate::model::build(&tree, &this, &s.vocab);
+        assert!(check(&doc, &decls, &s).is_empty());
+        let lowered = this.replace("≥100(人次)", "≥90(人次)");
+        let tree = crate::syntax::parse(&lowered);
+        let doc = crate::model::build(&tree, &lowered, &s.vocab);
+        let rules: Vec<_> = check(&doc, &decls, &s)
+            .into_iter()
+            .map(|d| d.1.rule)
+            .collect();
+        assert_eq!(rules, ["target-lowered-funding-up"]);
     }
 }
