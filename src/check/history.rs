@@ -120,11 +120,6 @@ fn quantity(v: &IndicatorValue) -> Option<(Op, Decimal, &Option<String>)> {
     }
 }
 
-/// The same unit, or one written on one side only that does not scale the number.
-fn same_unit(a: &Option<String>, b: &Option<String>) -> bool {
-    comparable(a, b)
-}
-
 fn requested(p: &Project) -> Option<Decimal> {
     p.funding.as_ref()?.main.total.as_ref()?.amount()
 }
@@ -172,7 +167,7 @@ fn check_targets(p: &Project, last: &DeclaredProject, t: f64, sink: &mut Sink) {
         else {
             continue;
         };
-        if !same_unit(u1, u2) {
+        if !comparable(u1, u2) {
             continue;
         }
         let (d1, d2) = (direction(o1), direction(o2));
@@ -256,7 +251,7 @@ fn check_actuals(p: &Project, last: &DeclaredProject, t: f64, sink: &mut Sink) {
             continue;
         };
         let rate = |u: &Option<String>| matches!(u.as_deref(), Some("%" | "‰"));
-        if direction(op) <= 0 || rate(unit) || rate(&au) || !same_unit(unit, &au) || n >= a {
+        if direction(op) <= 0 || rate(unit) || rate(&au) || !comparable(unit, &au) || n >= a {
             continue;
         }
         let name = &ind.name;
