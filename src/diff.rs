@@ -14,6 +14,7 @@ pub fn diff(old: &Document, new: &Document) -> Vec<String> {
     let mut out = Vec::new();
     header(&old.header, &new.header, &mut out);
     let kind = new.header.form_kind();
+    let (mut added, mut removed, mut changed) = (0, 0, 0);
     let pairs = match_by_name(
         old.projects.iter().map(|p| p.name.as_str()).collect(),
         new.projects.iter().map(|p| p.name.as_str()).collect(),
@@ -23,14 +24,17 @@ pub fn diff(old: &Document, new: &Document) -> Vec<String> {
             (Some(i), None) => {
                 let p = &old.projects[i];
                 out.push(format!("删除项目「{}」{}", p.name, brief(p)));
+                removed += 1;
             }
             (None, Some(j)) => {
                 let p = &new.projects[j];
                 out.push(format!("新增项目「{}」{}", p.name, brief(p)));
+                added += 1;
             }
             (Some(i), Some(j)) => {
                 let lines = project(&old.projects[i], &new.projects[j], kind);
                 if !lines.is_empty() {
+                    changed += 1;
                     out.push(format!("项目「{}」：", new.projects[j].name));
                     out.extend(lines.into_iter().map(|l| format!("  {l}")));
                 }
@@ -38,7 +42,34 @@ pub fn diff(old: &Document, new: &Document) -> Vec<String> {
             (None, None) => {}
         }
     }
+    if !out.is_empty() {
+        out.push(totals_line(old, new, kind, [added, removed, changed]));
+    }
     out
+}
+
+/// The reviewer's last line: how many projects were added, removed and changed, and how the
+/// sum of the requests (全年预算数 on a 自评表) moved.
+fn totals_line(old: &Document, new: &Document, kind: FormKind, counts: [usize; 3]) -> String {
+    let sum = |d: &Document| -> Decimal {
+        d.projects
+            .iter()
+            .filter_map(|p| p.funding.as_ref()?.budget().total.as_ref()?.amount())
+            .sum()
+    };
+    let delta = sum(new) - sum(old);
+    let name = match kind {
+        FormKind::Target => TOTAL,
+        FormKind::SelfEval => "全年预算数",
+    };
+    let money = if delta.is_zero() {
+        format!("{name}不变")
+    } else {
+        let sign = if delta > Decimal::ZERO { "+" } else { "" };
+        format!("{name} {sign}{}", format_money(delta))
+    };
+    let [a, r, c] = counts;
+    format!("合计：新增 {a} 个项目，删除 {r} 个，修改 {c} 个；{money}")
 }
 
 /// Pairs items by key, the n-th occurrence of a key with its n-th occurrence; in new order,
@@ -207,6 +238,7 @@ fn project(a: &Project, b: &Project, kind: FormKind) -> Vec<String> {
     let empty = Funding {
         key_span: Default::default(),
         main: Parts::default(),
+        project_total: None,
         columns: Vec::new(),
         weight: None,
         rate: None,
@@ -216,6 +248,11 @@ fn project(a: &Project, b: &Project, kind: FormKind) -> Vec<String> {
         a.funding.as_ref().unwrap_or(&empty),
         b.funding.as_ref().unwrap_or(&empty),
     );
+    out.extend(money_change(
+        PROJECT_TOTAL,
+        fa.project_total.as_ref(),
+        fb.project_total.as_ref(),
+    ));
     if kind == FormKind::Target || !fa.main.is_empty() || !fb.main.is_empty() {
         parts_changes("", TOTAL, &fa.main, &fb.main, &mut out);
     }
@@ -409,6 +446,7 @@ mod tests {
                 "  指标「产出指标 / 数量指标 / 彩色宣传页发放数量」：≥40000.00(张) → ≥45000.00(张)",
                 "  指标移动：「产出指标 / 数量指标 / 宣传册发放人数」→「产出指标 / 质量指标 / 宣传册发放人数」",
                 "  新增指标「产出指标 / 质量指标 / 准确率」：=100.00(%)",
+                "合计：新增 0 个项目，删除 0 个，修改 1 个；年度资金申请总额 +20,000.00",
             ]
         );
     }
@@ -426,7 +464,18 @@ mod tests {
                 "项目「宣传与推广」：",
                 "  年度资金申请总额 1.00 → 2.00（+1.00）",
                 "删除项目「库房」（0 个指标）",
+                "合计：新增 0 个项目，删除 1 个，修改 1 个；年度资金申请总额 +1.00",
             ]
+        );
+        let less = d(&two, BASE);
+        assert_eq!(
+            less.last().unwrap(),
+            "合计：新增 0 个项目，删除 2 个，修改 0 个；年度资金申请总额 -1.00"
+        );
+        let renamed = d(BASE, &BASE.replace("项目: 宣传与推广", "项目: 宣传"));
+        assert_eq!(
+            renamed.last().unwrap(),
+            "合计：新增 1 个项目，删除 1 个，修改 0 个；年度资金申请总额不变"
         );
         assert_eq!(
             d("表: 绩效目标申报表\n年度: 2025\n", BASE)[0],

@@ -1,5 +1,5 @@
 //! The 汇总: totals over projects — by funding source and by 项目类别. Used by the header hover,
-//! and by `jixiao summary` (per unit and overall, as a terminal table, JSON or CSV).
+//! and by `jixiao summary` (per unit and per form and year, as a terminal table, JSON or CSV).
 
 use crate::model::{Document, FormKind, MoneyField, Project, CATEGORY};
 use rust_decimal::Decimal;
@@ -123,12 +123,14 @@ impl UnitSummary {
 }
 
 /// The 汇总 over several files: grouped by unit (header 单位, else the file), form and year, in
-/// the order first seen; and the overall totals.
+/// the order first seen; and the totals per form and year (a 2024 申报表 and a 2025 申报表 are
+/// never added together: their sums would mean nothing to a reviewer). A total's `unit` is
+/// 「合计」 and its `files` are the groups' files.
 pub fn summarize_files<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a Document)>,
-) -> (Vec<UnitSummary>, Summary) {
+) -> (Vec<UnitSummary>, Vec<UnitSummary>) {
     let mut units: Vec<UnitSummary> = Vec::new();
-    let mut overall = Summary::default();
+    let mut totals: Vec<UnitSummary> = Vec::new();
     for (file, doc) in files {
         let unit = doc
             .header
@@ -139,25 +141,48 @@ pub fn summarize_files<'a>(
             .unwrap_or_else(|| file.to_string());
         let (kind, year) = (doc.header.form_kind(), doc.header.year());
         let s = summarize_document(doc);
-        overall.merge(&s);
-        match units
-            .iter_mut()
-            .find(|u| u.unit == unit && u.kind == kind && u.year == year)
-        {
-            Some(u) => {
-                u.summary.merge(&s);
-                u.files.push(file.to_string());
-            }
-            None => units.push(UnitSummary {
-                unit,
-                kind,
-                year,
-                files: vec![file.to_string()],
-                summary: s,
-            }),
-        }
+        add_to(&mut totals, TOTAL_LABEL, kind, year, file, &s);
+        add_to(&mut units, &unit, kind, year, file, &s);
     }
-    (units, overall)
+    totals.sort_by_key(|t| (t.year, t.kind == FormKind::SelfEval));
+    (units, totals)
+}
+
+/// The name of a total's group.
+pub const TOTAL_LABEL: &str = "合计";
+
+fn add_to(
+    groups: &mut Vec<UnitSummary>,
+    unit: &str,
+    kind: FormKind,
+    year: Option<i32>,
+    file: &str,
+    s: &Summary,
+) {
+    match groups
+        .iter_mut()
+        .find(|u| u.unit == unit && u.kind == kind && u.year == year)
+    {
+        Some(u) => {
+            u.summary.merge(s);
+            u.files.push(file.to_string());
+        }
+        None => groups.push(UnitSummary {
+            unit: unit.to_string(),
+            kind,
+            year,
+            files: vec![file.to_string()],
+            summary: s.clone(),
+        }),
+    }
+}
+
+/// How many unit groups a total covers.
+fn groups_in(units: &[UnitSummary], total: &UnitSummary) -> usize {
+    units
+        .iter()
+        .filter(|u| u.kind == total.kind && u.year == total.year)
+        .count()
 }
 
 /// Columns a string takes in a terminal: CJK (wide and full-width) characters count two.
@@ -187,9 +212,10 @@ fn money_cells(t: &Totals) -> Vec<String> {
         .collect()
 }
 
-/// The 汇总表 for a terminal: each unit, its 项目类别 indented below it, then 合计; columns
+/// The 汇总表 for a terminal: each unit, its 项目类别 indented below it, then the 合计 of each
+/// form and year; columns
 /// aligned by display width.
-pub fn table(units: &[UnitSummary], overall: &Summary) -> String {
+pub fn table(units: &[UnitSummary], totals: &[UnitSummary]) -> String {
     let row = |name: String, t: &Totals| {
         let mut r = vec![name, t.projects.to_string()];
         r.extend(money_cells(t));
@@ -202,10 +228,16 @@ pub fn table(units: &[UnitSummary], overall: &Summary) -> String {
             rows.push(row(format!("  {cat}"), t));
         }
     }
-    let rules = [rows.len()];
-    rows.push(row(format!("合计（{} 组）", units.len()), &overall.all));
-    for (cat, t) in &overall.by_category {
-        rows.push(row(format!("  {cat}"), t));
+    let mut rules = Vec::new();
+    for t in totals {
+        rules.push(rows.len());
+        rows.push(row(
+            format!("{}（{} 组）", t.label(), groups_in(units, t)),
+            &t.summary.all,
+        ));
+        for (cat, c) in &t.summary.by_category {
+            rows.push(row(format!("  {cat}"), c));
+        }
     }
     let mut heads = vec!["单位 / 项目类别".to_string(), "项目数".to_string()];
     heads.extend(MONEY_HEADS.iter().map(|s| s.to_string()));
@@ -244,22 +276,35 @@ pub fn table(units: &[UnitSummary], overall: &Summary) -> String {
     out.join("\n") + "\n"
 }
 
-pub fn to_json(units: &[UnitSummary], overall: &Summary) -> Value {
+fn group_json(u: &UnitSummary) -> Value {
+    let mut v = u.summary.json();
+    v["form"] = json!(match u.kind {
+        FormKind::Target => "target",
+        FormKind::SelfEval => "self-evaluation",
+    });
+    v["year"] = json!(u.year);
+    v["files"] = json!(u.files);
+    v
+}
+
+pub fn to_json(units: &[UnitSummary], totals: &[UnitSummary]) -> Value {
     json!({
         "units": units.iter().map(|u| {
-            let mut v = u.summary.json();
+            let mut v = group_json(u);
             v["unit"] = json!(u.unit);
-            v["form"] = json!(match u.kind { FormKind::Target => "target", FormKind::SelfEval => "self-evaluation" });
-            v["year"] = json!(u.year);
-            v["files"] = json!(u.files);
             v
         }).collect::<Vec<_>>(),
-        "overall": overall.json(),
+        "totals": totals.iter().map(|t| {
+            let mut v = group_json(t);
+            v["groups"] = json!(groups_in(units, t));
+            v
+        }).collect::<Vec<_>>(),
     })
 }
 
-/// CSV (UTF-8 with BOM, CRLF): one row per unit and per 项目类别 within it, then 合计.
-pub fn to_csv(units: &[UnitSummary], overall: &Summary) -> String {
+/// CSV (UTF-8 with BOM, CRLF): one row per unit and per 项目类别 within it, then the 合计 of
+/// each form and year, likewise.
+pub fn to_csv(units: &[UnitSummary], totals: &[UnitSummary]) -> String {
     let q = crate::export::csv::quote;
     let mut out = String::from('\u{FEFF}');
     let mut heads = vec!["单位", "年度", "表", "项目类别", "项目数"];
@@ -276,16 +321,12 @@ pub fn to_csv(units: &[UnitSummary], overall: &Summary) -> String {
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     };
-    for u in units {
+    for u in units.iter().chain(totals) {
         let year = u.year.map(|y| y.to_string()).unwrap_or_default();
         row(&u.unit, &year, u.kind.name(), "", &u.summary.all);
         for (cat, t) in &u.summary.by_category {
             row(&u.unit, &year, u.kind.name(), cat, t);
         }
-    }
-    row("合计", "", "", "", &overall.all);
-    for (cat, t) in &overall.by_category {
-        row("合计", "", "", cat, t);
     }
     out
 }
@@ -310,15 +351,27 @@ mod tests {
         let a = analyze("表: 绩效目标申报表\n年度: 2025\n单位: 甲\n\n项目: x\n  项目类别: 其他运转类\n  资金:\n    年度资金申请总额: 100\n    当年财政拨款: 60\n    其他资金: 40\n", &s).doc;
         let b = analyze("表: 绩效目标申报表\n年度: 2025\n单位: 甲\n\n项目: y\n  资金:\n    年度资金申请总额: 1.5\n", &s).doc;
         let c = analyze("表: 绩效目标申报表\n年度: 2025\n\n项目: z\n", &s).doc;
-        let (units, overall) =
-            summarize_files([("a.jixiao", &a), ("b.jixiao", &b), ("c.jixiao", &c)]);
-        assert_eq!(units.len(), 2);
+        let d = analyze("表: 绩效目标申报表\n年度: 2024\n单位: 甲\n\n项目: w\n  资金:\n    年度资金申请总额: 7\n", &s).doc;
+        let (units, totals) = summarize_files([
+            ("a.jixiao", &a),
+            ("b.jixiao", &b),
+            ("c.jixiao", &c),
+            ("d.jixiao", &d),
+        ]);
+        assert_eq!(units.len(), 3);
         assert_eq!(units[0].files, ["a.jixiao", "b.jixiao"]);
         assert_eq!(units[1].unit, "c.jixiao");
+        // 2024 and 2025 are never added together; the earlier year first.
+        assert_eq!(totals.len(), 2);
+        assert_eq!(
+            (totals[0].year, totals[0].summary.all.projects),
+            (Some(2024), 1)
+        );
+        let overall = &totals[1].summary;
         assert_eq!(overall.all.projects, 3);
         assert_eq!(overall.all.total.to_string(), "101.5");
         assert_eq!(overall.by_category[UNFILLED].projects, 2);
-        let t = table(&units, &overall);
+        let t = table(&units, &totals);
         let lines: Vec<&str> = t.lines().collect();
         // Every money column ends at the same display column.
         let ends: Vec<usize> = lines
@@ -328,9 +381,12 @@ mod tests {
             .collect();
         assert!(ends.iter().all(|&e| e == ends[0]), "{t}");
         assert!(t.contains("甲 2025 年度 绩效目标申报表"));
-        let j = to_json(&units, &overall);
-        assert_eq!(j["overall"]["total"], "101.50");
+        assert!(t.contains("合计 2025 年度 绩效目标申报表（2 组）"), "{t}");
+        assert!(t.contains("合计 2024 年度 绩效目标申报表（1 组）"), "{t}");
+        let j = to_json(&units, &totals);
+        assert_eq!(j["totals"][1]["total"], "101.50");
+        assert_eq!(j["totals"][0]["total"], "7.00");
         assert_eq!(j["units"][0]["by_category"]["其他运转类"]["other"], "40.00");
-        assert!(to_csv(&units, &overall).starts_with("\u{FEFF}单位,年度,表,项目类别,项目数,"));
+        assert!(to_csv(&units, &totals).starts_with("\u{FEFF}单位,年度,表,项目类别,项目数,"));
     }
 }

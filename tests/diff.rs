@@ -54,6 +54,10 @@ fn plain_diff_of_the_examples() {
         "{out}"
     );
     assert!(out.contains("删除项目「医保宣传与推广」"), "{out}");
+    assert!(
+        out.lines().last().unwrap().starts_with("合计：新增 "),
+        "{out}"
+    );
     // The same file: nothing, exit 0.
     let (code, out, _) = jixiao(&["diff", old.to_str().unwrap(), old.to_str().unwrap()]);
     assert_eq!((code, out.as_str()), (0, ""));

@@ -356,7 +356,7 @@ fn without_file_watchers_saving_rereads_the_disk() {
             .is_some_and(|d| d.iter().any(|d| d["code"] == json!(rule)))
     };
     let first = s.wait_for("diagnostics", |m| {
-        m["method"] == "textDocument/publishDiagnostics"
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == json!(1)
     });
     assert!(has_rule(&first, "missing-field"), "{first}");
 
@@ -372,10 +372,78 @@ fn without_file_watchers_saving_rereads_the_disk() {
         json!({"textDocument": {"uri": doc_uri}}),
     );
     let again = s.wait_for("new diagnostics", |m| {
-        m["method"] == "textDocument/publishDiagnostics"
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(doc_uri)
     });
     assert!(!has_rule(&again, "missing-field"), "{again}");
     s.symbol_appears("乙项目");
+    s.shutdown();
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The problems of files never opened are published (the whole folder's problem list); without
+/// file watchers, a change on disk shows after another document is saved, a deleted file's
+/// problems are cleared, and a closed document falls back to its problems on disk.
+#[test]
+fn problems_of_unopened_files_are_published() {
+    let dir = scratch("folder-problems");
+    let bad = dir.join("bad.jixiao");
+    let one = dir.join("one.jixiao");
+    let money = "表: 绩效目标申报表\n年度: 2025\n\n项目: 乙项目\n  资金:\n    项目资金总额: 100\n    年度资金申请总额: 300\n    当年财政拨款: 300\n";
+    std::fs::write(&bad, money).unwrap();
+    std::fs::write(&one, DOC).unwrap();
+    let mut s = Server::start(&dir);
+    let (bad_uri, one_uri) = (uri(&bad), uri(&one));
+    let published = |m: &Value, u: &str, rule: Option<&str>| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == json!(u)
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| match rule {
+                    Some(r) => d.iter().any(|d| d["code"] == json!(r)),
+                    None => d.is_empty(),
+                })
+    };
+    s.wait_for("bad.jixiao's problems", |m| {
+        published(m, &bad_uri, Some("project-total"))
+    });
+
+    // Changed on disk, seen at the next save of another document.
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": one_uri, "languageId": "jixiao", "version": 1, "text": DOC}}),
+    );
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(
+        &bad,
+        money.replace("项目资金总额: 100", "项目资金总额: 30万"),
+    )
+    .unwrap();
+    s.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": one_uri}}),
+    );
+    s.wait_for("bad.jixiao's new problems", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == json!(bad_uri)
+            && !m.to_string().contains("project-total")
+    });
+
+    // Deleted: cleared.
+    std::fs::remove_file(&bad).unwrap();
+    s.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": one_uri}}),
+    );
+    s.wait_for("bad.jixiao cleared", |m| published(m, &bad_uri, None));
+
+    // Closed: its problems on disk again.
+    s.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": one_uri}}),
+    );
+    s.wait_for("one.jixiao on disk", |m| {
+        published(m, &one_uri, Some("missing-field"))
+    });
     s.shutdown();
     std::fs::remove_dir_all(dir).unwrap();
 }

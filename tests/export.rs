@@ -409,7 +409,9 @@ fn totals_from_text() -> (Counts, Counts) {
             let u = by_unit.entry(key.clone()).or_default();
             u.0 += 1;
             u.1 += amount;
-            let c = by_cat.entry(cat).or_default();
+            let c = by_cat
+                .entry(format!("{}|{}|{cat}", get("年度"), get("表")))
+                .or_default();
             c.0 += 1;
             c.1 += amount;
         }
@@ -449,27 +451,44 @@ fn summary_of_the_examples() {
         assert_eq!(cats, dec(&u["total"]).unwrap());
     }
     assert_eq!(got, by_unit);
-    let overall = &j["overall"];
-    let (n, total) = by_unit
-        .values()
-        .fold((0, Decimal::ZERO), |a, b| (a.0 + b.0, a.1 + b.1));
-    assert_eq!(
-        (
-            overall["projects"].as_u64().unwrap() as usize,
-            dec(&overall["total"]).unwrap()
-        ),
-        (n, total)
-    );
-    for (cat, (n, t)) in &by_cat {
-        let c = &overall["by_category"][cat];
+    // One total per form and year, never across years.
+    let totals = j["totals"].as_array().unwrap();
+    assert_eq!(totals.len(), 4, "{j}");
+    let mut total = Decimal::ZERO;
+    for t in totals {
+        let form = if t["form"] == "target" {
+            "绩效目标申报表"
+        } else {
+            "绩效自评表"
+        };
+        let group = format!("{}|{form}", t["year"]);
+        let (n, sum) = by_unit
+            .iter()
+            .filter(|(k, _)| k.ends_with(&format!("|{group}")))
+            .fold((0, Decimal::ZERO), |a, (_, b)| (a.0 + b.0, a.1 + b.1));
         assert_eq!(
             (
-                c["projects"].as_u64().unwrap() as usize,
-                dec(&c["total"]).unwrap()
+                t["projects"].as_u64().unwrap() as usize,
+                dec(&t["total"]).unwrap()
             ),
-            (*n, *t),
-            "{cat}"
+            (n, sum),
+            "{group}"
         );
+        for (cat, (n, sum)) in by_cat
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix(&format!("{group}|")).map(|c| (c, v)))
+        {
+            let c = &t["by_category"][cat];
+            assert_eq!(
+                (
+                    c["projects"].as_u64().unwrap() as usize,
+                    dec(&c["total"]).unwrap()
+                ),
+                (*n, *sum),
+                "{group} {cat}"
+            );
+        }
+        total += sum;
     }
     // The seeds' own totals (2026: 16 projects, 134,150,000.00).
     assert_eq!(
@@ -489,17 +508,39 @@ fn summary_of_the_examples() {
     let lines: Vec<&str> = table.lines().filter(|l| !l.starts_with('─')).collect();
     assert!(lines.iter().all(|l| width(l) == width(lines[0])), "{table}");
     assert!(table.contains("134,150,000.00"), "{table}");
-    assert!(table.contains("合计（4 组）"), "{table}");
+    assert!(
+        table.contains("合计 2026 年度 绩效目标申报表（1 组）"),
+        "{table}"
+    );
 
     let (code, out, _) = run(&["summary", dir.to_str().unwrap(), "--format", "csv"]);
     assert_eq!(code, 0);
     let csv = String::from_utf8(out).unwrap();
     let rows = parse_csv(csv.trim_start_matches('\u{FEFF}'));
-    let last_total = rows
+    let csv_total: Decimal = rows
         .iter()
-        .find(|r| r[0] == "合计" && r[3].is_empty())
-        .unwrap();
-    assert_eq!(Decimal::from_str(&last_total[5]).unwrap(), total);
+        .filter(|r| r[0] == "合计" && r[3].is_empty())
+        .map(|r| Decimal::from_str(&r[5]).unwrap())
+        .sum();
+    assert_eq!(csv_total, total);
+}
+
+/// A file that is not UTF-8 (a GBK export, say) is named on stderr and skipped; the others are
+/// still summed, and the exit code (1) says the totals are incomplete.
+#[test]
+fn summary_skips_an_unreadable_file() {
+    let dir = temp("summary-gbk");
+    std::fs::copy(example("songjiang-2024-targets"), dir.join("a.jixiao")).unwrap();
+    // 「项目」 in GBK.
+    std::fs::write(dir.join("b.jixiao"), b"\xcf\xee\xc4\xbf: x\n").unwrap();
+    let (code, out, err) = run(&["summary", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("b.jixiao:1: 不是 UTF-8 编码的文本"), "{err}");
+    assert!(err.contains("已跳过，不计入汇总"), "{err}");
+    assert!(err.contains("1 个文件无法读取"), "{err}");
+    let j: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(j["units"].as_array().unwrap().len(), 1);
+    assert_eq!(j["totals"][0]["year"], 2024);
 }
 
 /// The workbook a reviewer opens: figures are numbers with number formats, the diagnostics are

@@ -4,7 +4,9 @@
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver};
+use std::sync::Arc;
 use std::time::Duration;
 
 struct Server {
@@ -12,6 +14,8 @@ struct Server {
     stdin: ChildStdin,
     rx: Receiver<Value>,
     id: i64,
+    /// While set, the client does not read the server's output (a slow client).
+    paused: Arc<AtomicBool>,
 }
 
 impl Server {
@@ -30,7 +34,12 @@ impl Server {
         let stdin = child.stdin.take().unwrap();
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let (tx, rx) = channel();
+        let paused = Arc::new(AtomicBool::new(false));
+        let gate = paused.clone();
         std::thread::spawn(move || loop {
+            while gate.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
             let mut len = 0usize;
             loop {
                 let mut line = String::new();
@@ -57,6 +66,7 @@ impl Server {
             stdin,
             rx,
             id: 0,
+            paused,
         };
         s.request("initialize", json!({"capabilities": {}}));
         s.notify("initialized", json!({}));
@@ -103,6 +113,37 @@ impl Server {
             if m["id"] == json!(id) {
                 return m;
             }
+        }
+    }
+
+    /// The next `publishDiagnostics` for `uri` at `version` or later, skipping other messages.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Value {
+        loop {
+            let m = self
+                .rx
+                .recv_timeout(Duration::from_secs(30))
+                .expect("diagnostics are published");
+            if m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"].as_i64() >= Some(version)
+            {
+                return m["params"].clone();
+            }
+        }
+    }
+
+    /// Waits for the process to end and returns its exit code.
+    fn exit_code(&mut self) -> Option<i32> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -273,4 +314,199 @@ fn shutdown_with_null_params_is_accepted() {
     s.send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
     let status = s.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+fn change(s: &mut Server, uri: &str, version: i32, changes: Value) {
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+    );
+}
+
+fn rules(diags: &Value) -> Vec<String> {
+    diags["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+const DUPLICATE: &str = "表: 绩效目标申报表\n年度: 2025\n项目: 甲\n项目: 甲\n";
+
+/// A client that counts characters, not bytes, in Content-Length (or counts too many) costs at
+/// most that one message: the session is not left deaf.
+#[test]
+fn a_wrong_content_length_does_not_deafen_the_session() {
+    let mut s = Server::start();
+    open(&mut s, URI, "表: 绩效目标申报表\n年度: 2025\n", 1);
+    // Counted in characters: the message is recovered whole.
+    let body = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": DUPLICATE}]}})
+    .to_string();
+    s.raw(format!("Content-Length: {}\r\n\r\n{body}", body.chars().count()).as_bytes());
+    let d = s.diagnostics(URI, 2);
+    assert!(rules(&d).contains(&"duplicate-project".to_string()), "{d}");
+    // Counted too long: that message is lost, the next one is read.
+    let body = json!({"jsonrpc": "2.0", "id": 500, "method": "textDocument/hover", "params": {
+        "textDocument": {"uri": URI}, "position": {"line": 3, "character": 4}}})
+    .to_string();
+    s.raw(format!("Content-Length: {}\r\n\r\n{body}", body.len() + 40).as_bytes());
+    s.alive(URI);
+    let r = s.request("shutdown", Value::Null);
+    assert!(r.get("error").is_none(), "{r}");
+    s.notify("exit", Value::Null);
+    assert_eq!(s.exit_code(), Some(0));
+}
+
+/// LSP: a request whose method starts with `$/` and is not known is answered MethodNotFound.
+#[test]
+fn dollar_requests_are_answered_method_not_found() {
+    let mut s = Server::start();
+    let r = s.request("$/jixiao/noSuchRequest", json!({}));
+    assert_eq!(r["error"]["code"], json!(-32601), "{r}");
+    // Notifications are still ignored silently, and the session goes on.
+    s.notify("$/noSuchNotification", json!({}));
+    s.notify("$/cancelRequest", json!({"id": 12345}));
+    open(&mut s, URI, DUPLICATE, 1);
+    s.alive(URI);
+}
+
+/// `shutdown` and `exit` in one write: shutdown is answered, and the exit code is 0.
+#[test]
+fn shutdown_and_exit_in_one_write() {
+    for _ in 0..5 {
+        let mut s = Server::start();
+        let mut bytes = Vec::new();
+        for m in [
+            json!({"jsonrpc": "2.0", "id": 7, "method": "shutdown"}),
+            json!({"jsonrpc": "2.0", "method": "exit"}),
+        ] {
+            let b = m.to_string();
+            bytes.extend(format!("Content-Length: {}\r\n\r\n{b}", b.len()).into_bytes());
+        }
+        s.raw(&bytes);
+        let r = s.response(7);
+        assert!(r.get("error").is_none() && r["result"].is_null(), "{r}");
+        assert_eq!(s.exit_code(), Some(0));
+    }
+}
+
+/// Half a surrogate pair, as JavaScript sends it: the change is applied with U+FFFD (one
+/// UTF-16 unit, like the half it replaces), so later positions stay right.
+#[test]
+fn a_lone_surrogate_in_a_change_is_replaced_not_dropped() {
+    let mut s = Server::start();
+    open(&mut s, URI, DUPLICATE, 1);
+    assert!(rules(&s.diagnostics(URI, 1)).contains(&"duplicate-project".to_string()));
+    let at = |c: u32| json!({"line": 3, "character": c});
+    // serde_json would write the escape as a real character: build the frame by hand.
+    let body = format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{URI}","version":2}},"contentChanges":[{{"range":{{"start":{},"end":{}}},"text":"\ud83d"}}]}}}}"#,
+        at(5),
+        at(5)
+    );
+    s.raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    let d = s.diagnostics(URI, 2);
+    assert!(!rules(&d).contains(&"duplicate-project".to_string()), "{d}");
+    // After the replacement character, then remove both: the names are equal again.
+    change(
+        &mut s,
+        URI,
+        3,
+        json!([{"range": {"start": at(6), "end": at(6)}, "text": "乙"}]),
+    );
+    change(
+        &mut s,
+        URI,
+        4,
+        json!([{"range": {"start": at(5), "end": at(7)}, "text": ""}]),
+    );
+    let d = s.diagnostics(URI, 4);
+    let dup = d["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "duplicate-project")
+        .unwrap_or_else(|| panic!("{d}"));
+    assert_eq!(
+        dup["range"],
+        json!({"start": {"line": 3, "character": 4}, "end": {"line": 3, "character": 5}})
+    );
+}
+
+/// A client that does not read for a while: of a document's diagnostics, only the latest
+/// unsent ones are kept and delivered, not one notification per keystroke.
+#[test]
+fn a_slow_reader_gets_only_the_latest_diagnostics() {
+    let mut s = Server::start();
+    let mut text = String::from("表: 绩效目标申报表\n年度: 2025\n");
+    for i in 0..400 {
+        text.push_str(&format!("项目: 项目{i}\n  资金: 合计 10 万元\n"));
+    }
+    open(&mut s, URI, &text, 1);
+    let first = s.diagnostics(URI, 1);
+    // Bigger than a pipe's buffer, so the server's writer blocks while the client does not read.
+    assert!(
+        first.to_string().len() > 256 << 10,
+        "{}",
+        first.to_string().len()
+    );
+    s.paused.store(true, Ordering::SeqCst);
+    let last_line = 2 + 2 * 399;
+    let edits = 60;
+    for v in 2..2 + edits {
+        let at = json!({"line": last_line, "character": 4});
+        change(
+            &mut s,
+            URI,
+            v,
+            json!([{"range": {"start": at, "end": at}, "text": "改"}]),
+        );
+    }
+    // Let the server apply every edit while nothing is read.
+    wait_until_idle(s.child.id());
+    s.id += 1;
+    let id = s.id;
+    s.send(
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {
+        "textDocument": {"uri": URI}, "position": {"line": 3, "character": 4}}}),
+    );
+    s.paused.store(false, Ordering::SeqCst);
+    let (mut count, mut last) = (0, 0);
+    loop {
+        let m =
+            s.rx.recv_timeout(Duration::from_secs(60))
+                .expect("the server answers");
+        if m["id"] == json!(id) {
+            break;
+        }
+        if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == URI {
+            count += 1;
+            last = m["params"]["version"].as_i64().unwrap();
+        }
+    }
+    assert_eq!(last, i64::from(edits + 1));
+    assert!(count <= 4, "{count} notifications for {edits} edits");
+}
+
+/// Returns once the process has used no CPU time for a while (Linux), or after a few seconds.
+fn wait_until_idle(pid: u32) {
+    let cpu = || -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let Some(mut last) = cpu() else {
+        std::thread::sleep(Duration::from_secs(5));
+        return;
+    };
+    let (mut quiet, deadline) = (0, std::time::Instant::now() + Duration::from_secs(60));
+    while quiet < 4 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        let now = cpu().unwrap_or(last);
+        quiet = if now == last { quiet + 1 } else { 0 };
+        last = now;
+    }
 }

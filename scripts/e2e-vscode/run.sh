@@ -178,7 +178,8 @@ cs_common=(--user-data-dir "$RUN/data" --extensions-dir "$RUN/ext")
 "$CODE_SERVER" "${cs_common[@]}" --list-extensions --show-versions 2>/dev/null | grep -i jixiao \
   || die "the extension is not listed after installing"
 
-# user settings: no startup editor, no snippets or words in completion lists (so the list is the server's)
+# user settings: no startup editor, no tips; completion keeps VS Code's defaults (snippets and words on), so the
+# test sees what a new user sees
 cat >"$RUN/data/User/settings.json" <<'EOF'
 {
   "workbench.startupEditor": "none",
@@ -194,8 +195,6 @@ cat >"$RUN/data/User/settings.json" <<'EOF'
   "files.autoSave": "off",
   "editor.minimap.enabled": false,
   "editor.stickyScroll.enabled": false,
-  "editor.snippetSuggestions": "none",
-  "editor.wordBasedSuggestions": "off",
   "editor.hover.delay": 300,
   "chat.commandCenter.enabled": false
 }
@@ -206,6 +205,8 @@ WS="$RUN/workspace"
 mkdir -p "$WS"
 cp "$ROOT/examples/shanghai-2026-targets.jixiao" "$WS/"
 cp "$HERE/fixtures/careless.txt" "$WS/careless.jixiao"
+# never opened in the editor: its project-total error must still reach the Problems panel
+printf '表: 绩效目标申报表\n年度: 2025\n\n项目: 从未打开的项目\n  资金:\n    项目资金总额: 100\n    年度资金申请总额: 300\n    当年财政拨款: 300\n' >"$WS/never-opened.jixiao"
 "$JIXIAO" fmt - <"$HERE/fixtures/careless.txt" >"$RUN/careless.expected" || die "jixiao fmt - failed on fixtures/careless.txt"
 
 # ---------------------------------------------------------------------------------------------------------

@@ -21,7 +21,13 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
                 ),
             ),
             Some(d) => {
-                if let Some(y) = cx.header.year() {
+                // A project with 项目资金总额 declares that it spans years.
+                let multi_year = p.funding.as_ref().is_some_and(|f| {
+                    f.project_total
+                        .as_ref()
+                        .is_some_and(|m| m.amount().is_some())
+                });
+                if let Some(y) = cx.header.year().filter(|_| !multi_year) {
                     if d.0 != y {
                         sink.push(
                             "date-year",

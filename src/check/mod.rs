@@ -9,6 +9,7 @@ mod funding;
 mod goal;
 pub mod history;
 mod kind;
+mod multiyear;
 mod names;
 mod rules;
 pub mod scoring;
@@ -23,6 +24,8 @@ pub use kind::turned;
 pub use rules::{rule, Rule, RULES};
 pub use selfeval::{execution, execution_rate, execution_score};
 pub use settings::{Settings, SettingsError};
+pub use taxonomy::is_satisfaction_name;
+pub use values::needs_quantity;
 
 use crate::model::vocab::Profile;
 use crate::model::{Document, FormKind, Header, Project};
@@ -143,6 +146,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     names::check(project, &cx, &mut sink);
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
+    multiyear::check(project, &cx, &mut sink);
     completeness::check(project, &cx, &mut sink);
     goal::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {

@@ -75,6 +75,8 @@ rules! {
     "value-repeats-name" Warning "指标值只是重复了名称";
     "multiple-values" Warning "一个指标值里有几个目标";
     "range-value" Warning "指标值是没有比较符的范围";
+    "project-total" Error "项目资金总额小于年度资金申请总额";
+    "multi-year-dates" Warning "计划日期跨年度，但没有项目资金总额";
     "target-lowered-funding-up" Warning "资金比上年多，目标却比上年低";
     "target-jump" Warning "目标是上年的十倍以上或十分之一以下";
     "direction-flipped" Warning "目标的比较方向与上年相反";

@@ -130,8 +130,10 @@ pub fn duplicate_projects(
 }
 
 /// What `duplicate_projects` looks at in a project: a change elsewhere leaves its result alone.
-pub fn duplicate_key(p: &Project) -> (&str, String) {
-    (&p.name, total_text(p))
+/// The name's span is part of it: an edit on the name line that keeps the name can still move
+/// or resize it (trailing spaces, a comment), and the diagnostic sits on that span.
+pub fn duplicate_key(p: &Project) -> (&str, crate::syntax::Span, String) {
+    (&p.name, p.name_span, total_text(p))
 }
 
 fn total_text(p: &Project) -> String {

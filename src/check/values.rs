@@ -48,6 +48,12 @@ fn is_rate(name: &str) -> bool {
     name.ends_with('率') || name.ends_with("率情况")
 }
 
+/// A name whose value must be quantitative: a rate, but not a 效率 (often judged qualitatively).
+/// The `qualitative-rate` check and value completion share it.
+pub fn needs_quantity(name: &str) -> bool {
+    is_rate(name) && !name.ends_with("效率")
+}
+
 pub(super) fn is_headcount(name: &str) -> bool {
     name.ends_with("人数") || name.ends_with("人次")
 }
@@ -157,8 +163,7 @@ fn check_indicator(
         ),
         IndicatorValue::Qualitative => {
             // A range of percentages is quantitative, only without its operator (range-value).
-            if is_rate(name) && !name.ends_with("效率") && parse_range(&ind.value_text).is_none()
-            {
+            if needs_quantity(name) && parse_range(&ind.value_text).is_none() {
                 sink.push(
                     "qualitative-rate",
                     at,

@@ -10,10 +10,11 @@ mod diff;
 mod export;
 mod files;
 mod fmt;
+mod help;
 mod import;
 mod summary;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -55,6 +56,7 @@ enum Command {
         /// 文件或目录（目录中查找 *.jixiao）
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// 输出格式：human 为给人读的列表，json 为机器读的数组
         #[arg(long, value_enum, default_value = "human")]
         format: OutputFormat,
         /// 指定指标体系（覆盖文件头和 jixiao.toml），如 finance-2021
@@ -66,6 +68,7 @@ enum Command {
         /// 文件或目录；`-` 表示从标准输入读、向标准输出写
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// 只检查格式，不写入；有需要格式化的文件时退出码为 1
         #[arg(long)]
         check: bool,
     },
@@ -88,6 +91,7 @@ enum Command {
         /// 文件或目录（目录中查找 *.jixiao）
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// 输出格式：table 为对齐的表格
         #[arg(long, value_enum, default_value = "table")]
         format: SummaryFormat,
     },
@@ -95,8 +99,10 @@ enum Command {
     Lsp,
     /// 导出为 JSON、CSV（每个指标一行）或 XLSX（每个项目一张表，另有汇总表）
     Export {
+        /// 导出格式
         #[arg(long, value_enum, default_value = "json")]
         to: ExportTarget,
+        /// 要导出的 .jixiao 文件
         file: PathBuf,
         /// 输出文件（默认标准输出；XLSX 必须指定）
         #[arg(short, long)]
@@ -117,8 +123,38 @@ enum Command {
     },
 }
 
+/// Parses the command line with the Chinese help of `help.rs`.
+fn parse() -> Result<Cli, ExitCode> {
+    let cmd = help::localize(Cli::command());
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let failed = match cmd.clone().try_get_matches_from(&args) {
+        Ok(m) => match Cli::from_arg_matches(&m) {
+            Ok(cli) => return Ok(cli),
+            Err(e) => e,
+        },
+        Err(e) => e,
+    };
+    // The subcommand named on the command line, for its usage line.
+    let sub = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find_map(|a| cmd.find_subcommand(a))
+        .unwrap_or(&cmd);
+    match help::error_message(&failed, sub) {
+        Some(m) => {
+            eprintln!("{m}");
+            Err(ExitCode::from(2))
+        }
+        None => failed.exit(),
+    }
+}
+
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let code = match cli.command {
         Command::Check {
             paths,

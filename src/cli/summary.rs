@@ -1,6 +1,7 @@
 //! `jixiao summary`: the 汇总表 over files and directories — per unit (header 单位, else the
 //! file), form and year, and overall: projects and Σ 年度资金申请总额 by funding source and by
-//! 项目类别.
+//! 项目类别. Totals are per form and year. Exit codes: 0 every file counted; 1 some file could
+//! not be read (named on stderr, skipped, the rest summed); 2 usage, folder or configuration error.
 
 use super::check::settings_for;
 use super::files::{display, expand, read};
@@ -22,24 +23,38 @@ pub fn run(paths: &[PathBuf], format: SummaryFormat) -> u8 {
         return 2;
     }
     let mut docs = Vec::new();
+    let mut skipped = 0;
     for path in &files {
-        let result = read(path).and_then(|t| settings_for(path, None).map(|s| (t, s)));
-        match result {
-            Ok((text, settings)) => docs.push((display(path), analyze(&text, &settings).doc)),
+        // A configuration error concerns every file below it: no total would be right.
+        let settings = match settings_for(path, None) {
+            Ok(s) => s,
             Err(e) => {
                 errln!("jixiao: {e}");
                 return 2;
             }
+        };
+        // One unreadable file (GBK, say) must not hide the others' totals: named and skipped.
+        match read(path) {
+            Ok(text) => docs.push((display(path), analyze(&text, &settings).doc)),
+            Err(e) => {
+                errln!("jixiao: {e}；已跳过，不计入汇总");
+                skipped += 1;
+            }
         }
     }
-    let (units, overall) = summarize_files(docs.iter().map(|(f, d)| (f.as_str(), d)));
+    let (units, totals) = summarize_files(docs.iter().map(|(f, d)| (f.as_str(), d)));
     match format {
-        SummaryFormat::Table => out!("{}", table(&units, &overall)),
+        SummaryFormat::Table => out!("{}", table(&units, &totals)),
         SummaryFormat::Json => outln!(
             "{}",
-            serde_json::to_string_pretty(&to_json(&units, &overall)).unwrap()
+            serde_json::to_string_pretty(&to_json(&units, &totals)).unwrap()
         ),
-        SummaryFormat::Csv => out!("{}", to_csv(&units, &overall)),
+        SummaryFormat::Csv => out!("{}", to_csv(&units, &totals)),
     }
-    0
+    if skipped > 0 {
+        errln!("jixiao: {skipped} 个文件无法读取，未计入汇总");
+        1
+    } else {
+        0
+    }
 }

@@ -25,8 +25,10 @@ pub fn headers(kind: FormKind) -> Vec<&'static str> {
         "单位",
         "指标值原文",
     ]);
-    if kind == FormKind::SelfEval {
-        h.extend([ACTUAL, WEIGHT, SCORE, DEVIATION]);
+    match kind {
+        FormKind::SelfEval => h.extend([ACTUAL, WEIGHT, SCORE, DEVIATION]),
+        // Last, so that the columns before it keep their places.
+        FormKind::Target => h.push(PROJECT_TOTAL),
     }
     h
 }
@@ -67,6 +69,9 @@ pub fn to_csv(doc: &Document) -> String {
         let mut project = vec![p.name.clone()];
         project.extend(PROJECT_FIELDS.iter().map(|k| field(p, k)));
         project.extend([TOTAL, CURRENT_YEAR, CARRYOVER, OTHER].map(money));
+        let project_total = amount(p.funding.as_ref().and_then(|f| f.project_total.as_ref()))
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         let mut any = false;
         for (l1, l2, ind) in p.indicators() {
             any = true;
@@ -88,12 +93,17 @@ pub fn to_csv(doc: &Document) -> String {
                     num(ind.score()),
                     ind.deviation().map(|d| d.text()).unwrap_or_default(),
                 ]);
+            } else {
+                row.push(project_total.clone());
             }
             line(&mut out, &row);
         }
         if !any {
             let mut row = project;
             row.resize(headers(kind).len(), String::new());
+            if kind == FormKind::Target {
+                *row.last_mut().unwrap() = project_total;
+            }
             line(&mut out, &row);
         }
     }

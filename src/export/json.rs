@@ -118,6 +118,9 @@ fn project(p: &Project, kind: FormKind) -> Value {
                 Value::Object(o) => o,
                 _ => unreachable!(),
             };
+            if !self_eval {
+                fm.insert("project_total".into(), money(&f.project_total));
+            }
             if self_eval {
                 let col =
                     |k: ColumnKind| f.column(k).map(|c| parts(&c.parts)).unwrap_or(Value::Null);
@@ -141,6 +144,7 @@ fn project(p: &Project, kind: FormKind) -> Value {
         m.insert("budget_goal".into(), text(p.text(BUDGET_GOAL)));
         m.insert("achieved".into(), text(p.text(ACHIEVED)));
     } else {
+        m.insert("project_goal".into(), text(p.text(PROJECT_GOAL)));
         m.insert("goal".into(), text(p.text(GOAL)));
     }
     m.insert(

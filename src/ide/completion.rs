@@ -3,6 +3,7 @@
 //! (with their last value), operators and units after an indicator name, common values.
 
 use super::View;
+use crate::check::needs_quantity;
 use crate::model::*;
 use crate::syntax::LineKind;
 use std::ops::Range;
@@ -25,6 +26,8 @@ pub struct CompletionItem {
     /// Text to insert in place of `replace`.
     pub insert: String,
     pub replace: Range<usize>,
+    /// The entry the form expects next here (the first missing category, in the form's order).
+    pub preselect: bool,
 }
 
 /// An indicator seen in the workspace: its name, 二级, last value and where.
@@ -42,6 +45,13 @@ const OPERATORS: &[(&str, &str)] = &[
     ("=", "等于"),
     (">", "高于"),
     ("<", "低于"),
+];
+
+/// Targets for a rate, the most common first.
+const RATE_VALUES: &[(&str, &str)] = &[
+    ("=100.00(%)", "比率：全部完成"),
+    ("≥95.00(%)", "比率：不低于"),
+    ("≥90.00(%)", "比率：不低于（满意度常用）"),
 ];
 
 fn leading_cols(s: &str) -> u32 {
@@ -135,6 +145,7 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
         detail: Some(detail.to_string()),
         insert: format!("{label}: "),
         replace: replace.clone(),
+        preselect: false,
     };
     let block = |label: &str, detail: &str, k: ItemKind| CompletionItem {
         label: label.to_string(),
@@ -142,6 +153,7 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
         detail: Some(detail.to_string()),
         insert: format!("{label}:"),
         replace: replace.clone(),
+        preselect: false,
     };
     let project = view.project(at.seg);
     let prof = view.profile();
@@ -176,7 +188,7 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
                 out.push(block(FUNDING, "项目资金（元）", ItemKind::Field));
             }
             let texts: &[&str] = if kind == FormKind::Target {
-                &[GOAL]
+                &[GOAL, PROJECT_GOAL]
             } else {
                 &[BUDGET_GOAL, ACHIEVED]
             };
@@ -193,16 +205,29 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
                     out.push(block(&d.name, "一级指标", ItemKind::Category));
                 }
             }
+            preselect_first(&mut out, ItemKind::Category);
         }
         Some((Role::Level1, name)) => {
             let canonical = view.settings.vocab.canonical_category(&name);
             if let Some(d) = prof.level1(&canonical) {
+                let present = |l2: &str| {
+                    project.is_some_and(|p| {
+                        p.level1
+                            .iter()
+                            .filter(|l| l.canonical == d.name)
+                            .flat_map(|l| &l.level2)
+                            .any(|l| l.canonical == l2)
+                    })
+                };
                 for l2 in &d.level2 {
                     out.push(block(
                         l2,
                         &format!("二级指标（{}）", d.name),
                         ItemKind::Category,
                     ));
+                    if !present(l2) && !out.iter().any(|i| i.preselect) {
+                        out.last_mut().unwrap().preselect = true;
+                    }
                 }
             }
         }
@@ -221,13 +246,14 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
                         detail: Some(format!("{value}（{project}）")),
                         insert: format!("{name}: {value}"),
                         replace: replace.clone(),
+                        preselect: false,
                     });
                 }
             }
         }
         Some((Role::Funding, _)) => {
             let keys: &[&str] = match kind {
-                FormKind::Target => &[TOTAL, CURRENT_YEAR, CARRYOVER, OTHER],
+                FormKind::Target => &[TOTAL, CURRENT_YEAR, CARRYOVER, OTHER, PROJECT_TOTAL],
                 FormKind::SelfEval => &[
                     "年初预算数",
                     "全年预算数",
@@ -277,6 +303,12 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
     out
 }
 
+fn preselect_first(items: &mut [CompletionItem], kind: ItemKind) {
+    if let Some(i) = items.iter_mut().find(|i| i.kind == kind) {
+        i.preselect = true;
+    }
+}
+
 fn complete_value(
     view: &View,
     at: &super::At,
@@ -292,6 +324,7 @@ fn complete_value(
             detail,
             insert,
             replace: replace.clone(),
+            preselect: false,
         };
     let mut out = Vec::new();
     match key {
@@ -328,7 +361,11 @@ fn complete_value(
                     t.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
                 let base = &typed[..typed.len()];
                 let _ = numeric;
+                let rate = needs_quantity(key);
                 for u in &view.settings.vocab.vocabulary.units {
+                    if rate && u != "%" {
+                        continue;
+                    }
                     out.push(item(
                         &format!("({u})"),
                         ItemKind::Unit,
@@ -336,6 +373,17 @@ fn complete_value(
                         format!("{base}({u})"),
                     ));
                 }
+            } else if t.is_empty() && needs_quantity(key) {
+                // A rate's target is a percentage: the checker rejects anything else.
+                for (v, d) in RATE_VALUES {
+                    out.push(item(
+                        v,
+                        ItemKind::Value,
+                        Some((*d).into()),
+                        (*v).to_string(),
+                    ));
+                }
+                preselect_first(&mut out, ItemKind::Value);
             } else if t.is_empty() {
                 for (_, _, value, project) in seen(view, known)
                     .into_iter()

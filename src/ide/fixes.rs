@@ -6,7 +6,9 @@
 
 use super::View;
 use crate::check::scoring::{assess, Assessment};
-use crate::check::{execution, execution_rate, execution_score, turned, Diagnostic};
+use crate::check::{
+    execution, execution_rate, execution_score, is_satisfaction_name, turned, Diagnostic,
+};
 use crate::model::value::{
     canonical_indicator_value, fix_remnant, format_money, money_problem, IndicatorValue,
     MoneyProblem, Op,
@@ -117,7 +119,20 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                 out.push(fix("改为「是」".into(), "是".into()));
             }
             "misplaced-category" => {
-                if let Some(f) = move_level2(view, seg, rel.start, d) {
+                if let Some(f) = move_level2(view, seg, rel.start, d)
+                    .or_else(|| move_satisfaction(view, seg, rel.start, d))
+                {
+                    out.push(f);
+                }
+            }
+            "missing-category" => {
+                out.extend(super::fix_skeleton::insert_level1(view, seg, d));
+            }
+            "qualitative-rate" => {
+                out.push(fix(format!("改为 {FULL_RATE}"), FULL_RATE.to_string()));
+            }
+            "unit-mismatch" => {
+                if let Some(f) = replace_unit(view, d) {
                     out.push(f);
                 }
             }
@@ -134,7 +149,12 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                 }
             }
             "indicator-kind" => {
-                if let Some(f) = move_indicator(view, seg, rel.start, d) {
+                let home = d
+                    .message
+                    .split("应在「")
+                    .nth(1)
+                    .and_then(|r| r.split('」').next());
+                if let Some(f) = home.and_then(|h| move_indicator(view, seg, rel.start, d, h)) {
                     out.push(f);
                 }
             }
@@ -182,6 +202,27 @@ fn computed_score_at(view: &View, p: &Project, rel: usize) -> Option<Decimal> {
         } => Some(c.normalize()),
         _ => None,
     }
+}
+/// The target of a rate whose value was written as a word (提高, 及时): all of it.
+const FULL_RATE: &str = "=100.00(%)";
+
+/// Replaces the unit when the message names exactly one expected unit ("单位应为 %，而不是「次」").
+fn replace_unit(view: &View, d: &Diagnostic) -> Option<Fix> {
+    let expected = d.message.split("单位应为 ").nth(1)?.split('，').next()?;
+    let wrong = d.message.split("而不是「").nth(1)?.split('」').next()?;
+    if expected.contains('或') || expected.is_empty() || wrong.is_empty() {
+        return None;
+    }
+    let span = d.span.range();
+    let written = (view.text)(span.clone()).into_owned();
+    let at = written.rfind(wrong)?;
+    let start = span.start + at;
+    Some(Fix {
+        title: format!("把单位改为 {expected}"),
+        rule: d.rule,
+        diagnostic: span,
+        edits: vec![(start..start + wrong.len(), expected.to_string())],
+    })
 }
 
 fn parts_with_total_at(p: &Project, rel: usize) -> Option<&Parts> {
@@ -245,19 +286,7 @@ impl Lines<'_, '_> {
     /// The last line of the block that `from` heads: the lines after it that are deeper
     /// (blank lines and comments inside it included, trailing ones not).
     fn block_end(&self, from: usize) -> usize {
-        let roles = self.view.roles(self.seg);
-        let depth = roles[from].depth;
-        let mut end = from;
-        for (i, r) in roles.iter().enumerate().skip(from + 1) {
-            if matches!(r.role, Role::Blank | Role::Comment) {
-                continue;
-            }
-            if r.depth <= depth {
-                break;
-            }
-            end = i;
-        }
-        end
+        super::fix_skeleton::block_end(self.view.roles(self.seg), from)
     }
     /// Absolute range of line `i` with its terminator.
     fn full(&self, i: usize) -> Range<usize> {
@@ -326,8 +355,7 @@ fn move_level2(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option<Fi
 /// Moves an indicator (its line and its 自评表 lines) under the 二级 named in the diagnostic:
 /// to the end of that 二级 when the project has it, else under a new 二级 line at the end of its
 /// 一级, else under new 一级 and 二级 lines at the end of the indicator tree.
-fn move_indicator(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option<Fix> {
-    let home = d.message.split("应在「").nth(1)?.split('」').next()?;
+fn move_indicator(view: &View, seg: usize, rel: usize, d: &Diagnostic, home: &str) -> Option<Fix> {
     let p = view.project(seg)?;
     let (_, _, ind) = p
         .indicators()
@@ -374,6 +402,27 @@ fn move_indicator(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option
         diagnostic: d.span.range(),
         edits,
     })
+}
+
+/// A satisfaction indicator filed under another category goes under the profile's satisfaction
+/// 二级 (misplaced-category).
+fn move_satisfaction(view: &View, seg: usize, rel: usize, d: &Diagnostic) -> Option<Fix> {
+    let p = view.project(seg)?;
+    let (_, _, ind) = p
+        .indicators()
+        .find(|(_, _, i)| i.name_span.start as usize == rel)?;
+    if !is_satisfaction_name(&ind.name) {
+        return None;
+    }
+    let home = view
+        .profile()
+        .level1
+        .iter()
+        .find(|l| l.name == "满意度指标")?
+        .level2
+        .first()?
+        .clone();
+    move_indicator(view, seg, rel, d, &home)
 }
 
 /// The value with its operator replaced by `op`, as the formatter writes it.

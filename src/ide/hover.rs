@@ -114,6 +114,13 @@ pub fn funding_table(p: &Project, kind: FormKind, vocab: &Vocab) -> String {
         cell(parts.total.as_ref()),
         check(stated, sum)
     ));
+    if let Some(whole) = &f.project_total {
+        out.push_str(&format!(
+            "| 项目资金总额（跨年度） | {} |
+",
+            cell(Some(whole))
+        ));
+    }
     let (caps, n, _) = funding_cost_caps(p, vocab, Decimal::ZERO);
     if n > 0 {
         let diff = stated

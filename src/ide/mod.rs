@@ -2,10 +2,12 @@
 //! on a [`View`] of one document: its tree, models, settings, and a way to read its text.
 
 mod completion;
+mod fix_skeleton;
 mod fixes;
 mod hints;
 mod hover;
 mod outline;
+mod rule_doc;
 mod tokens;
 
 pub use completion::{complete, CompletionItem, ItemKind, KnownIndicator};
@@ -13,6 +15,7 @@ pub use fixes::{fixes, Fix};
 pub use hints::{inlay_hints, Hint};
 pub use hover::hover;
 pub use outline::{folding, outline, Symbol, SymbolKind};
+pub use rule_doc::rule_doc;
 pub use tokens::{semantic_tokens, Token, TOKEN_TYPES};
 
 use crate::check::{active_profile, Settings};

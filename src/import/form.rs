@@ -50,6 +50,8 @@ pub struct Money {
     pub current_year: Option<String>,
     pub carryover: Option<String>,
     pub other: Option<String>,
+    /// 项目资金总额 (申报表, projects that span years).
+    pub project_total: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,6 +139,7 @@ fn safe_text(s: &str) -> String {
 
 fn money_lines(out: &mut Vec<String>, indent: &str, total_key: &str, m: &Money) {
     for (k, v) in [
+        (crate::model::PROJECT_TOTAL, &m.project_total),
         (total_key, &m.total),
         (crate::model::CURRENT_YEAR, &m.current_year),
         (crate::model::CARRYOVER, &m.carryover),

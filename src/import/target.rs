@@ -175,13 +175,17 @@ pub fn read(
     // Funding rows (and the vertical 项目/绩效/目标 label before the goal).
     let block = &lines[parts.funding..parts.goal_label];
     let s = Stream::new(block, rows);
-    let (found, left) = money_fields(&s, MONEY_LABELS, MONEY_NOISE);
+    // 项目资金总额 last: its cell is empty on one-year forms, and the amount after it is then
+    // 年度资金申请总额's, taken first.
+    let labels = [MONEY_LABELS, &[PROJECT_TOTAL]].concat();
+    let (found, left) = money_fields(&s, &labels, MONEY_NOISE);
     let mut m = Money::default();
     for f in &found {
         let slot = match f.label {
             TOTAL => &mut m.total,
             CURRENT_YEAR => &mut m.current_year,
             CARRYOVER => &mut m.carryover,
+            PROJECT_TOTAL => &mut m.project_total,
             _ => &mut m.other,
         };
         *slot = Some(f.value.clone());
@@ -206,24 +210,38 @@ pub fn read(
     }
     p.funding = Funding::Target(m);
 
-    // 年度总体目标.
+    // 年度总体目标, and 项目总目标 (the column before it, filled for projects that span years:
+    // kept as its own field, never folded into the year's goal).
     let mut goal: Vec<String> = Vec::new();
+    let mut project_goal: Vec<String> = Vec::new();
     if parts.goal_label < parts.table {
         let label_row = lines[parts.goal_label].text;
         let body = &lines[parts.goal_label + 1..parts.table];
         if rows {
             let cs = cells::cells(label_row);
-            if let Some(k) = cs
-                .iter()
-                .position(|c| cells::squeeze(&c.text).contains("年度总体目标"))
-            {
+            let col_of = |label: &str| {
+                cs.iter()
+                    .position(|c| cells::squeeze(&c.text).contains(label))
+            };
+            let annual = col_of("年度总体目标");
+            // The 项目总目标 column: from its label's cell up to the 年度总体目标 label's.
+            let whole = col_of("项目总目标")
+                .zip(annual)
+                .and_then(|(p, a)| (cs[p].col < cs[a].col).then_some(cs[p].col..cs[a].col));
+            if let Some(k) = annual {
                 goal.extend(cs[k + 1..].iter().map(|c| c.text.clone()));
             }
             for l in body {
                 if cells::is_page_noise(l.text) {
                     continue;
                 }
-                goal.extend(cells::cells(l.text).into_iter().map(|c| c.text));
+                for c in cells::cells(l.text) {
+                    if whole.as_ref().is_some_and(|w| w.contains(&c.col)) {
+                        project_goal.push(c.text);
+                    } else {
+                        goal.push(c.text);
+                    }
+                }
             }
         } else {
             let texts: Vec<&str> = body
@@ -233,6 +251,9 @@ pub fn read(
                 .collect();
             goal = paragraphs(&texts);
         }
+    }
+    if !project_goal.is_empty() {
+        p.texts.push((PROJECT_GOAL, project_goal));
     }
     if !goal.is_empty() {
         p.texts.push((GOAL, goal));

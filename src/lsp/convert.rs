@@ -62,13 +62,51 @@ pub fn minimal_edit(r: &Rope, old: &str, new: &str, enc: Encoding) -> Vec<lsp::T
         .take(max_suffix)
         .take_while(|(a, b)| a == b)
         .count();
-    while suffix > 0
-        && !(old.is_char_boundary(old.len() - suffix) && new.is_char_boundary(new.len() - suffix))
-    {
+    // Never cut inside a character, nor between the `\r` and `\n` of a line break: LSP has no
+    // position there, so the client would clamp the edit to the line's end and apply a no-op.
+    let bad_cut = |s: &str, at: usize| {
+        !s.is_char_boundary(at)
+            || (at > 0 && s.as_bytes()[at - 1] == b'\r' && s.as_bytes()[at] == b'\n')
+    };
+    while suffix > 0 && (bad_cut(old, old.len() - suffix) || bad_cut(new, new.len() - suffix)) {
         suffix -= 1;
     }
     vec![lsp::TextEdit {
         range: range(r, prefix..old.len() - suffix, enc),
         new_text: new[prefix..new.len() - suffix].to_string(),
     }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `old` with `minimal_edit`'s edits applied as a client would, through LSP positions.
+    fn applied(old: &str, new: &str) -> String {
+        let rope = Rope::from_str(old);
+        let mut out = rope.clone();
+        for e in minimal_edit(&rope, old, new, Encoding::Utf16)
+            .into_iter()
+            .rev()
+        {
+            let span = offsets(&rope, e.range, Encoding::Utf16);
+            let (s, t) = (out.byte_to_char(span.start), out.byte_to_char(span.end));
+            out.remove(s..t);
+            out.insert(s, &e.new_text);
+        }
+        out.to_string()
+    }
+
+    #[test]
+    fn edits_never_cut_a_crlf() {
+        for (old, new) in [
+            ("a\r\nb\n", "a\nb\n"),
+            ("项目: 甲 \r\n  x\r\r\n", "项目: 甲\r\n  x\r\n"),
+            ("a\r\n", "\n"),
+            ("\r\n", "b\r\n"),
+            ("😀 \r\n\r", "😀\r\n\r"),
+        ] {
+            assert_eq!(applied(old, new), new, "{old:?} → {new:?}");
+        }
+    }
 }

@@ -37,11 +37,20 @@ pub fn completion(st: &State, params: CompletionParams) -> Option<CompletionResp
         .chain(&last_year)
         .collect();
     let items = doc.with_view(|v| ide::complete(v, off, &known));
+    // Last year's indicators of the unit first (a stable sort keeps the rest in order).
     let last_names: std::collections::HashSet<&str> =
         last_year.iter().map(|k| k.name.as_str()).collect();
+    let mut items = items;
+    items
+        .sort_by_key(|i| !(i.kind == ItemKind::Indicator && last_names.contains(i.label.as_str())));
+    // The server's order is the form's order; sortText keeps it, and its leading "0" puts these
+    // items before the editor's snippets and words.
     let items = items
         .into_iter()
-        .map(|i| CompletionItem {
+        .enumerate()
+        .map(|(n, i)| CompletionItem {
+            sort_text: Some(format!("0{n:04}")),
+            preselect: i.preselect.then_some(true),
             label: i.label.clone(),
             kind: Some(match i.kind {
                 ItemKind::Field => CompletionItemKind::FIELD,
@@ -56,9 +65,6 @@ pub fn completion(st: &State, params: CompletionParams) -> Option<CompletionResp
                 range: range(&doc.rope, i.replace.clone(), enc),
                 new_text: i.insert.clone(),
             })),
-            // Last year's indicators of the unit first (a client sorts by sortText, else label).
-            sort_text: (i.kind == ItemKind::Indicator && last_names.contains(i.label.as_str()))
-                .then(|| format!("0{}", i.label)),
             filter_text: Some(i.label),
             ..Default::default()
         })

@@ -49,7 +49,7 @@ fn collect(st: &mut State) -> Declarations {
 /// After a 申报表 changed (opened, edited, closed, re-read from disk): rebuilds the snapshot
 /// when a form with a 年度 is open (else later, when one opens) and re-checks the open 自评表 against it.
 /// Returns the `publishDiagnostics` frames of those whose diagnostics changed, except `skip`'s.
-pub fn refresh(st: &mut State, skip: Option<&Url>) -> Vec<Vec<u8>> {
+pub fn refresh(st: &mut State, skip: Option<&Url>) -> super::Publish {
     if !st.docs.values().any(|d| d.header.year().is_some()) {
         st.decls = None;
         return Vec::new();
@@ -73,7 +73,7 @@ pub fn refresh(st: &mut State, skip: Option<&Url>) -> Vec<Vec<u8>> {
     changed.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
     changed
         .into_iter()
-        .map(|(uri, doc)| doc.publish_frame(uri, enc))
+        .map(|(uri, doc)| (uri.clone(), doc.publish_frame(uri, enc)))
         .collect()
 }
 

@@ -13,8 +13,10 @@ mod config;
 mod convert;
 pub mod document;
 mod features;
+mod folder;
 mod history;
 mod link;
+mod outbox;
 mod publish;
 mod run;
 mod scan;
@@ -58,8 +60,8 @@ pub struct Backend {
     out: publish::Outbox,
 }
 
-/// `publishDiagnostics` frames to send after the state lock is released.
-type Publish = Vec<Vec<u8>>;
+/// `publishDiagnostics` frames to send after the state lock is released, by document.
+type Publish = Vec<(Url, Vec<u8>)>;
 
 impl Backend {
     /// Runs `f` on the state; a panic inside is logged and yields `None`.
@@ -80,9 +82,9 @@ impl Backend {
     }
 
     fn publish(&self, batch: Publish) {
-        for frame in batch {
+        for (uri, frame) in batch {
             // Fails only when the output is gone, i.e. the session is ending.
-            let _ = self.out.send(frame);
+            let _ = self.out.send_diagnostics(uri.as_str(), frame);
         }
     }
 
@@ -105,6 +107,8 @@ impl Backend {
     async fn reconfigure(&self) {
         let result = self.with_state("reconfigure", |st| {
             st.config.clear();
+            // The files' problems on disk were found with the old settings.
+            st.scan.forget();
             let mut problems = Vec::new();
             let mut batch = Vec::new();
             let uris: Vec<Url> = st.docs.keys().cloned().collect();
@@ -124,11 +128,12 @@ impl Backend {
             self.warn_user(problems);
             self.publish(batch);
         }
+        scan::rescan(self.state.clone(), self.shut_down.clone(), self.out.clone());
     }
 }
 
-fn diagnostics_of(uri: &Url, doc: &mut DocState, enc: Encoding) -> Vec<u8> {
-    doc.publish_frame(uri, enc)
+fn diagnostics_of(uri: &Url, doc: &mut DocState, enc: Encoding) -> (Url, Vec<u8>) {
+    (uri.clone(), doc.publish_frame(uri, enc))
 }
 
 #[tower_lsp::async_trait]
@@ -375,7 +380,8 @@ impl LanguageServer for Backend {
             }
             link::refresh(st, None)
         });
-        self.publish(vec![publish::frame(&uri, None, std::iter::empty())]);
+        let empty = publish::frame(&uri, None, std::iter::empty());
+        self.publish(vec![(uri.clone(), empty)]);
         self.publish(others.unwrap_or_default());
         self.reindex(uri);
     }
@@ -503,7 +509,18 @@ impl LanguageServer for Backend {
     }
 }
 
+/// `jixiao/ruleDoc {rule}` → `{markdown}` (null for an unknown rule): the explanation a
+/// diagnostic's code links to, for an editor to show offline.
+pub const RULE_DOC: &str = "jixiao/ruleDoc";
+
 impl Backend {
+    async fn rule_doc(&self, params: Value) -> Result<Value> {
+        let id = params.get("rule").and_then(Value::as_str).unwrap_or("");
+        Ok(crate::ide::rule_doc(id)
+            .map(|md| serde_json::json!({ "markdown": md }))
+            .unwrap_or(Value::Null))
+    }
+
     /// A frame the transport guard could not pass on (see `transport`).
     async fn invalid_message(&self, params: Value) {
         let reason = params
@@ -574,7 +591,8 @@ impl Backend {
         let state = self.state.clone();
         let outbox = self.out.clone();
         tokio::spawn(async move {
-            let idx = workspace::index_file(&path);
+            let how = folder::settings(&mut state.lock().unwrap_or_else(|e| e.into_inner()), &path);
+            let idx = folder::index_checked(&path, how);
             let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
             let declared = |i: Option<&workspace::FileIndex>| i.map(|i| i.declared.clone());
             let before = declared(st.index.get(&path));
@@ -582,10 +600,14 @@ impl Backend {
                 Some(i) => st.index.insert(path.clone(), i),
                 None => st.index.remove(&path),
             };
+            // A document just closed falls back to its problems on disk.
+            if let Some(f) = folder::on_disk_frame(&st, &path) {
+                let _ = outbox.send(f);
+            }
             if before != declared(st.index.get(&path)) {
                 st.decls = None;
-                for frame in link::refresh(&mut st, None) {
-                    let _ = outbox.send(frame);
+                for (uri, frame) in link::refresh(&mut st, None) {
+                    let _ = outbox.send_diagnostics(uri.as_str(), frame);
                 }
             }
         });

@@ -7,13 +7,13 @@
 //! changes ([`Prepared`]); a notification only writes line numbers and copies bytes.
 //!
 //! The frames go to an [`Outbox`]: over stdio, the same queue as tower-lsp's own output
-//! (see `run.rs`), so no frame is ever interleaved with another.
+//! (see `run.rs`), so no frame is ever interleaved with another; a document's unsent frame is
+//! replaced by its next one (`outbox.rs`).
 
 use std::io::Write;
 use tower_lsp::lsp_types as lsp;
 
-/// Where complete frames (`Content-Length` header and body) are sent.
-pub type Outbox = tokio::sync::mpsc::UnboundedSender<Vec<u8>>;
+pub use super::outbox::Outbox;
 
 const METHOD: &str = "textDocument/publishDiagnostics";
 

@@ -6,15 +6,16 @@ use crate::lsp::config::ConfigCache;
 use crate::position::Encoding;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use tower_lsp::jsonrpc::{Error, Request, Response};
 use tower_lsp::{LspService, Server};
 
 /// The frames the server writes itself (`publishDiagnostics`), beside tower-lsp's socket.
-pub type Frames = tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>;
+pub use super::outbox::Frames;
 
 /// A server not yet connected to a transport, for in-process protocol tests: requests go to the
 /// service; the server's messages come out of the socket, and its diagnostics as frames.
 pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket, Frames) {
-    let (out, frames) = tokio::sync::mpsc::unbounded_channel();
+    let (out, frames) = super::outbox::channel();
     let (service, socket) = service_with(Arc::new(std::sync::atomic::AtomicBool::new(false)), out);
     (service, socket, frames)
 }
@@ -40,22 +41,41 @@ fn service_with(
         shut_down,
     })
     .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
+    .custom_method(super::RULE_DOC, Backend::rule_doc)
     .finish()
 }
 
-/// Passes requests through (with `params: null` dropped), and signals when the client sends `exit`.
-struct ExitWatch<S> {
-    inner: S,
+/// In front of tower-lsp's service: drops `params: null`, writes each response itself, answers
+/// the requests tower-lsp leaves unanswered, and handles `exit`.
+///
+/// tower-lsp drops the `MethodNotFound` answer to any method starting with `$/`, even for a
+/// request, which LSP says must be answered; and on `exit` it cancels every request still
+/// running, `shutdown` included when both arrive in one write. Here `exit` is never passed on:
+/// it stops the session once the requests received before it are answered (see `run`), and
+/// each response goes straight to the output queue, so once none is running, all are queued.
+struct ExitWatch {
+    inner: LspService<Backend>,
     exit: Arc<tokio::sync::Notify>,
+    exiting: bool,
+    running: Arc<std::sync::atomic::AtomicUsize>,
+    out: Outbox,
 }
 
-impl<S> tower_service::Service<tower_lsp::jsonrpc::Request> for ExitWatch<S>
-where
-    S: tower_service::Service<tower_lsp::jsonrpc::Request>,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = S::Future;
+/// Counts a running request until it is answered or dropped.
+struct Running(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+type Answer = std::result::Result<Option<Response>, tower_lsp::ExitedError>;
+
+impl tower_service::Service<Request> for ExitWatch {
+    type Response = Option<Response>;
+    type Error = tower_lsp::ExitedError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Answer> + Send>>;
 
     fn poll_ready(
         &mut self,
@@ -64,11 +84,34 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: tower_lsp::jsonrpc::Request) -> Self::Future {
-        if req.method() == "exit" {
-            self.exit.notify_one();
+    fn call(&mut self, req: Request) -> Self::Future {
+        if self.exiting {
+            return Box::pin(async { Ok(None) });
         }
-        self.inner.call(without_null_params(req))
+        if req.method() == "exit" {
+            self.exiting = true;
+            self.exit.notify_one();
+            return Box::pin(async { Ok(None) });
+        }
+        let id = req.id().cloned();
+        let answer = self.inner.call(without_null_params(req));
+        let Some(id) = id else {
+            return answer;
+        };
+        self.running
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let running = Running(self.running.clone());
+        let out = self.out.clone();
+        Box::pin(async move {
+            let response = answer
+                .await?
+                .unwrap_or_else(|| Response::from_error(id, Error::method_not_found()));
+            if let Ok(body) = serde_json::to_vec(&response) {
+                let _ = out.send(transport::frame(&body));
+            }
+            drop(running);
+            Ok(None)
+        })
     }
 }
 
@@ -108,24 +151,45 @@ pub fn run() -> u8 {
     };
     let shut_down = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = shut_down.clone();
-    let (out, frames) = tokio::sync::mpsc::unbounded_channel();
+    let (out, frames) = super::outbox::channel();
     let writer = std::thread::spawn(move || transport::write_frames(frames));
     let clean = rt.block_on(async move {
         let output = transport::FrameSink::new(out.clone());
+        let out_frames = out.clone();
         let (service, socket) = service_with(flag, out);
         let exit = Arc::new(tokio::sync::Notify::new());
+        let running = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let service = ExitWatch {
             inner: service,
             exit: exit.clone(),
+            exiting: false,
+            running: running.clone(),
+            out: out_frames,
         };
+        let serve = async {
+            let (to_server, from_guard) = tokio::io::duplex(1 << 16);
+            let guard = tokio::spawn(transport::guard(tokio::io::stdin(), to_server));
+            Server::new(from_guard, output, socket).serve(service).await;
+            guard.abort();
+        };
+        tokio::pin!(serve);
         tokio::select! {
-            _ = async {
-                let (to_server, from_guard) = tokio::io::duplex(1 << 16);
-                let guard = tokio::spawn(transport::guard(tokio::io::stdin(), to_server));
-                Server::new(from_guard, output, socket).serve(service).await;
-                guard.abort();
-            } => false,
-            _ = exit.notified() => true,
+            _ = &mut serve => false,
+            _ = exit.notified() => {
+                // The requests received before `exit` (`shutdown`, typically) are answered
+                // first; they run inside `serve`, so it is polled meanwhile.
+                let answered = async {
+                    while running.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+                        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                    }
+                };
+                tokio::select! {
+                    _ = &mut serve => {}
+                    _ = answered => {}
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+                }
+                true
+            }
         }
     });
     // The stdin reader is a blocking thread that would keep the runtime alive after `exit`.

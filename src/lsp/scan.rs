@@ -9,9 +9,10 @@
 //! on `didOpen`/`didSave` the server rescans (only files whose modification time changed are
 //! re-read) and compares the configuration files of the open documents with what it last saw.
 
+use super::folder;
 use super::link;
 use super::publish::Outbox;
-use super::workspace::{index_file, MAX_FILES};
+use super::workspace::MAX_FILES;
 use super::State;
 use crate::check::Settings;
 use crate::walk::{Found, Step, Walk};
@@ -35,6 +36,13 @@ pub struct Scan {
     running: bool,
     /// A rescan was asked for while one was running.
     again: bool,
+}
+
+impl Scan {
+    /// Makes the next scan re-read every file (the settings changed).
+    pub fn forget(&mut self) {
+        self.seen.clear();
+    }
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -94,16 +102,28 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
                 found.insert(path.clone());
                 let fresh = t.is_some() && lock(state).scan.seen.get(&path) == Some(&t);
                 if !fresh {
-                    let ix = index_file(&path);
+                    let how = folder::settings(&mut lock(state), &path);
+                    let ix = folder::index_checked(&path, how);
                     reread += 1;
                     let mut st = lock(state);
                     st.scan.seen.insert(path.clone(), t);
                     let before = st.index.get(&path).map(|i| &i.declared);
                     declared_changed |= before != ix.as_ref().map(|i| &i.declared);
-                    match ix {
-                        Some(ix) => st.index.insert(path, ix),
-                        None => st.index.remove(&path),
+                    let gone = match ix {
+                        Some(ix) => {
+                            st.index.insert(path.clone(), ix);
+                            false
+                        }
+                        None => st.index.remove(&path).is_some(),
                     };
+                    let f = if gone {
+                        folder::cleared_frame(&st, &path)
+                    } else {
+                        folder::on_disk_frame(&st, &path)
+                    };
+                    if let Some(f) = f {
+                        let _ = out.send(f);
+                    }
                 }
             }
         }
@@ -112,19 +132,26 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
     if complete {
         // Only a walk that saw everything may say that a file is gone.
         let mut st = lock(state);
+        let mut gone = Vec::new();
         st.index.retain(|p, i| {
             let keep = found.contains(p);
             declared_changed |= !keep && !i.declared.is_empty();
+            if !keep {
+                gone.push(p.clone());
+            }
             keep
         });
         st.scan.seen.retain(|p, _| found.contains(p));
+        for f in gone.iter().filter_map(|p| folder::cleared_frame(&st, p)) {
+            let _ = out.send(f);
+        }
     }
     if declared_changed {
         let mut st = lock(state);
         st.decls = None;
-        for frame in link::refresh(&mut st, None) {
+        for (uri, frame) in link::refresh(&mut st, None) {
             // Fails only when the output is gone, i.e. the session is ending.
-            let _ = out.send(frame);
+            let _ = out.send_diagnostics(uri.as_str(), frame);
         }
     }
     tracing::info!(

@@ -10,7 +10,7 @@
 use std::io::Write;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tower_lsp::jsonrpc::{Request, Response};
 
 pub const INVALID_MESSAGE: &str = "$/jixiao/invalidMessage";
@@ -23,7 +23,7 @@ fn is_valid(body: &[u8]) -> bool {
         || serde_json::from_slice::<Response>(body).is_ok()
 }
 
-fn frame(body: &[u8]) -> Vec<u8> {
+pub fn frame(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(body);
     out
@@ -34,56 +34,235 @@ fn invalid(reason: &str) -> Vec<u8> {
     frame(note.to_string().as_bytes())
 }
 
-/// Copies frames from `input` to `output`, replacing invalid ones. Returns at end of input.
-pub async fn guard(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
-    let mut input = BufReader::new(input);
-    loop {
-        let mut length: Option<usize> = None;
-        let mut saw_header = false;
+/// Bytes read from the client, with the position of the next unread one.
+struct Input<R> {
+    reader: R,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+const HEADER: &[u8] = b"content-length:";
+
+impl<R: AsyncRead + Unpin> Input<R> {
+    /// Reads more bytes; false at end of input.
+    async fn fill(&mut self) -> bool {
+        let mut chunk = [0u8; 1 << 16];
+        match self.reader.read(&mut chunk).await {
+            Ok(0) | Err(_) => false,
+            Ok(n) => {
+                self.buf.extend_from_slice(&chunk[..n]);
+                true
+            }
+        }
+    }
+
+    /// The next header block's Content-Length, skipping whatever comes before the header (the
+    /// rest of a frame whose length was wrong): `(length, bytes skipped)`. `None` at end of
+    /// input. A length that is not a number is `Some(None)`.
+    async fn header(&mut self) -> Option<(Option<usize>, usize)> {
+        // Only here, between frames, do offsets into `buf` move.
+        if self.pos > 1 << 16 && self.pos * 2 > self.buf.len() {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        let mut from = self.pos;
+        let at = loop {
+            if let Some(i) = find_header(&self.buf[from..]) {
+                break from + i;
+            }
+            from = self.buf.len().saturating_sub(HEADER.len()).max(self.pos);
+            if !self.fill().await {
+                return None;
+            }
+        };
+        let skipped = without_headers(&self.buf[self.pos..at])
+            .iter()
+            .filter(|b| !b.is_ascii_whitespace())
+            .count();
+        // The block ends at the first empty line after the Content-Length line.
+        let mut from = at;
+        let end = loop {
+            let rest = &self.buf[from..];
+            if let Some(i) = rest.windows(2).position(|w| w == b"\n\n") {
+                break from + i + 2;
+            }
+            if let Some(i) = rest.windows(3).position(|w| w == b"\n\r\n") {
+                break from + i + 3;
+            }
+            from = self.buf.len().saturating_sub(3).max(at);
+            if !self.fill().await {
+                return None;
+            }
+        };
+        let line = &self.buf[at + HEADER.len()..end];
+        let line = &line[..line.iter().position(|&b| b == b'\n').unwrap_or(line.len())];
+        let length = std::str::from_utf8(line)
+            .ok()
+            .and_then(|l| l.trim().parse().ok());
+        self.pos = end;
+        Some((length, skipped))
+    }
+
+    /// The next `n` bytes, or `None` at end of input.
+    async fn body(&mut self, n: usize) -> Option<Vec<u8>> {
+        while self.buf.len() - self.pos < n {
+            if !self.fill().await {
+                return None;
+            }
+        }
+        let body = self.buf[self.pos..self.pos + n].to_vec();
+        self.pos += n;
+        Some(body)
+    }
+
+    /// Reads and drops `n` bytes.
+    async fn discard(&mut self, mut n: usize) -> bool {
         loop {
-            let mut line = Vec::new();
-            match input.read_until(b'\n', &mut line).await {
-                Ok(0) | Err(_) => {
+            let here = (self.buf.len() - self.pos).min(n);
+            self.pos += here;
+            n -= here;
+            if n == 0 {
+                return true;
+            }
+            self.buf.clear();
+            self.pos = 0;
+            if !self.fill().await {
+                return false;
+            }
+        }
+    }
+
+    /// A frame whose body is not a message. When its length was counted short (in characters,
+    /// say, rather than bytes), the rest of the message is already waiting: if the body and
+    /// what is buffered up to the next header make a message, that is the message. When it was
+    /// counted long, the next frame began inside the body: reading goes back to its header.
+    fn recover(&mut self, body: &[u8]) -> Option<Vec<u8>> {
+        if let Some(i) = find_header(body) {
+            self.pos -= body.len() - i;
+            return None;
+        }
+        let waiting = &self.buf[self.pos..];
+        let rest = &waiting[..find_header(waiting).unwrap_or(waiting.len())];
+        let mut whole = body.to_vec();
+        whole.extend_from_slice(rest.trim_ascii_end());
+        if is_valid(&whole) {
+            self.pos += rest.len();
+            return Some(whole);
+        }
+        None
+    }
+}
+
+/// `body` with every lone surrogate escape (`"\\ud83d"`, as JavaScript writes half an emoji)
+/// replaced by `\\ufffd`, or `None` when it has none. serde_json refuses a lone surrogate, and
+/// dropping the message (a `didChange`, say) would leave the document out of step with the
+/// client; U+FFFD is one UTF-16 unit too, so the client's later positions stay right.
+fn without_lone_surrogates(body: &[u8]) -> Option<Vec<u8>> {
+    let unit = |at: usize| -> Option<u16> {
+        let hex = body.get(at..at + 6)?.strip_prefix(b"\\u")?;
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    };
+    let mut out = Vec::with_capacity(body.len());
+    let (mut i, mut changed) = (0, false);
+    while i < body.len() {
+        if body[i] != b'\\' {
+            out.push(body[i]);
+            i += 1;
+            continue;
+        }
+        let len = match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => 12,
+            Some(0xD800..=0xDFFF) => {
+                out.extend_from_slice(b"\\ufffd");
+                changed = true;
+                i += 6;
+                continue;
+            }
+            Some(_) => 6,
+            // Any other escape is two bytes: `\\\\` must not start an escape of its own.
+            None => 2,
+        };
+        let end = (i + len).min(body.len());
+        out.extend_from_slice(&body[i..end]);
+        i = end;
+    }
+    changed.then_some(out)
+}
+
+/// `junk` without the header lines (`Content-Type: …`) that end it.
+fn without_headers(mut junk: &[u8]) -> &[u8] {
+    while let Some(body) = junk.strip_suffix(b"\n") {
+        let body = body.strip_suffix(b"\r").unwrap_or(body);
+        let start = body.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = &body[start..];
+        let name_len = line.iter().position(|&b| b == b':');
+        let is_header = name_len.is_some_and(|n| {
+            n > 0
+                && line[..n]
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        });
+        if !is_header {
+            break;
+        }
+        junk = &junk[..start];
+    }
+    junk
+}
+
+/// Where `Content-Length:` starts in `bytes`, in any case.
+fn find_header(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .windows(HEADER.len())
+        .position(|w| w.eq_ignore_ascii_case(HEADER))
+}
+
+/// Copies frames from `input` to `output`, replacing invalid ones. Returns at end of input.
+/// A frame with a wrong Content-Length costs at most that frame: reading resumes at the next
+/// header, wherever it is.
+pub async fn guard(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
+    let mut input = Input {
+        reader: input,
+        buf: Vec::new(),
+        pos: 0,
+    };
+    loop {
+        let Some((length, skipped)) = input.header().await else {
+            let _ = output.shutdown().await;
+            return;
+        };
+        let mut out = Vec::new();
+        if skipped > 0 {
+            out.extend(invalid(&format!("跳过了 {skipped} 字节无法识别的内容")));
+        }
+        match length {
+            None => out.extend(invalid("无效的 Content-Length")),
+            Some(n) if n > MAX_FRAME => {
+                if !input.discard(n).await {
                     let _ = output.shutdown().await;
                     return;
                 }
-                Ok(_) => {}
+                out.extend(invalid("消息过大"));
             }
-            let text = String::from_utf8_lossy(&line);
-            let text = text.trim_end_matches(['\r', '\n']);
-            if text.is_empty() {
-                if saw_header {
-                    break;
-                }
-                continue;
-            }
-            saw_header = true;
-            if let Some((name, value)) = text.split_once(':') {
-                if name.trim().eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().ok();
+            Some(n) => {
+                let Some(body) = input.body(n).await else {
+                    let _ = output.shutdown().await;
+                    return;
+                };
+                if is_valid(&body) {
+                    out.extend(frame(&body));
+                } else if let Some(repaired) =
+                    without_lone_surrogates(&body).filter(|b| is_valid(b))
+                {
+                    out.extend(frame(&repaired));
+                } else if let Some(whole) = input.recover(&body) {
+                    tracing::warn!("a frame's Content-Length was {n}, not {}", whole.len());
+                    out.extend(frame(&whole));
+                } else {
+                    out.extend(invalid("消息不是有效的 JSON-RPC，或 Content-Length 有误"));
                 }
             }
         }
-        let out = match length {
-            None => invalid("缺少或无效的 Content-Length"),
-            Some(n) if n > MAX_FRAME => {
-                let _ =
-                    tokio::io::copy(&mut (&mut input).take(n as u64), &mut tokio::io::sink()).await;
-                invalid("消息过大")
-            }
-            Some(n) => {
-                let mut body = vec![0; n];
-                if input.read_exact(&mut body).await.is_err() {
-                    let _ = output.shutdown().await;
-                    return;
-                }
-                if is_valid(&body) {
-                    frame(&body)
-                } else {
-                    invalid("消息不是有效的 JSON-RPC")
-                }
-            }
-        };
         if output.write_all(&out).await.is_err() || output.flush().await.is_err() {
             return;
         }
@@ -150,12 +329,9 @@ impl AsyncWrite for FrameSink {
 /// own: one hand-off per message, and frames waiting together are written together.
 pub fn write_frames(mut frames: super::run::Frames) {
     let mut stdout = raw_stdout();
-    while let Some(frame) = frames.blocking_recv() {
-        if stdout.write_all(&frame).is_err() {
-            return;
-        }
-        while let Ok(more) = frames.try_recv() {
-            if stdout.write_all(&more).is_err() {
+    while let Some(waiting) = frames.blocking_recv_all() {
+        for frame in waiting {
+            if stdout.write_all(&frame).is_err() {
                 return;
             }
         }
@@ -183,4 +359,95 @@ fn raw_stdout() -> Box<dyn Write> {
         }
     }
     Box::new(std::io::stdout())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// The messages the guard passes on for `input`, as (method, params.reason or id).
+    fn through(input: &[u8]) -> Vec<Value> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let mut out = Vec::new();
+        rt.block_on(guard(input, &mut out));
+        let mut msgs = Vec::new();
+        let mut rest = &out[..];
+        while !rest.is_empty() {
+            let head_end = rest.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+            let head = std::str::from_utf8(&rest[..head_end]).unwrap();
+            let n: usize = head["Content-Length: ".len()..].trim().parse().unwrap();
+            msgs.push(serde_json::from_slice(&rest[head_end..head_end + n]).unwrap());
+            rest = &rest[head_end + n..];
+        }
+        msgs
+    }
+
+    fn msg(id: i64, text: &str) -> String {
+        format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"m","params":{{"t":"{text}"}}}}"#)
+    }
+
+    fn framed(body: &str, length: usize) -> Vec<u8> {
+        format!("Content-Length: {length}\r\n\r\n{body}").into_bytes()
+    }
+
+    fn ids(msgs: &[Value]) -> Vec<String> {
+        msgs.iter()
+            .map(|m| match m.get("id") {
+                Some(id) => id.to_string(),
+                None => "invalid".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_length_counted_in_characters_costs_nothing() {
+        let cjk = msg(1, "绩效目标申报表");
+        let mut input = framed(&cjk, cjk.chars().count());
+        input.extend(framed(&msg(2, "x"), msg(2, "x").len()));
+        assert_eq!(ids(&through(&input)), ["1", "2"]);
+    }
+
+    #[test]
+    fn a_length_too_short_or_too_long_loses_one_frame_at_most() {
+        let (a, b, c) = (msg(1, "甲"), msg(2, "{乙"), msg(3, "丙"));
+        // Too short, and the body with its rest is a message: kept.
+        let mut input = framed(&a, 10);
+        input.extend(framed(&b, b.len()));
+        assert_eq!(ids(&through(&input)), ["1", "2"]);
+        // Too short, and not a message at all: the frame is lost, and the rest skipped.
+        let mut input = framed("not json at all", 3);
+        input.extend(framed(&b, b.len()));
+        input.extend(framed(&c, c.len()));
+        assert_eq!(ids(&through(&input)), ["invalid", "invalid", "2", "3"]);
+        // Too long: the next frame's header is inside the body.
+        let mut input = framed(&a, a.len() + 30);
+        input.extend(framed(&b, b.len()));
+        input.extend(framed(&c, c.len()));
+        assert_eq!(ids(&through(&input)), ["invalid", "2", "3"]);
+        // Not a number.
+        let mut input = b"Content-Length: x\r\n\r\n".to_vec();
+        input.extend(framed(&c, c.len()));
+        assert_eq!(ids(&through(&input)), ["invalid", "3"]);
+    }
+
+    #[test]
+    fn other_headers_and_case_are_accepted() {
+        let a = msg(1, "a");
+        let input = format!(
+            "content-type: application/vscode-jsonrpc; charset=utf-8\r\ncontent-length: {}\r\n\r\n{a}",
+            a.len()
+        );
+        assert_eq!(ids(&through(input.as_bytes())), ["1"]);
+    }
+
+    #[test]
+    fn a_lone_surrogate_becomes_a_replacement_character() {
+        let body = r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"t":"a\ud83d\\ud83d\ud83d\ude00\udc00b"}}"#;
+        let msgs = through(&framed(body, body.len()));
+        assert_eq!(msgs[0]["params"]["t"], "a\u{fffd}\\ud83d😀\u{fffd}b");
+        assert_eq!(without_lone_surrogates(br#""\\ud83d \ud83d\ude00""#), None);
+    }
 }

@@ -22,6 +22,8 @@ pub struct FileIndex {
     /// A 申报表's projects, for the 自评表 of the same 单位 and 年度 (`check::declaration`), and a
     /// form's projects for the next year's 申报表 (`check::history`).
     pub declared: Vec<((String, i32), Arc<DeclaredProject>)>,
+    /// The file's diagnostics on disk, ready to publish while it is not open (`folder.rs`).
+    pub diagnostics: Vec<super::publish::Prepared>,
 }
 
 /// What completion and workspace symbols need from one file. Its projects are built one at a
@@ -67,6 +69,8 @@ pub fn index_text(text: &str, settings: &Settings, source: &Arc<Path>) -> FileIn
     f
 }
 
+/// Without diagnostics (the server indexes with `folder::index_checked`).
+#[allow(dead_code)]
 pub fn index_file(path: &Path) -> Option<FileIndex> {
     let text = std::fs::read_to_string(path).ok()?;
     let settings = Settings::for_file(path).unwrap_or_default();

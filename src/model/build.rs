@@ -323,6 +323,7 @@ impl Builder<'_> {
                 self.p.funding = Some(Funding {
                     key_span,
                     main: Parts::default(),
+                    project_total: None,
                     columns: Vec::new(),
                     weight: None,
                     rate: None,
@@ -364,6 +365,21 @@ impl Builder<'_> {
                 });
             }
             return role(Role::FundingColumn, 2);
+        }
+        if k == PROJECT_TOTAL {
+            let Some(f) = self.p.funding.as_mut() else {
+                return self.misplaced(k, key_span, "资金");
+            };
+            self.ctx = Ctx::Funding;
+            let m = MoneyField {
+                key: PROJECT_TOTAL,
+                key_span,
+                money: parse_money(v),
+                text: v.to_string(),
+                value_span,
+            };
+            set_once(&mut f.project_total, m, &mut self.p.issues);
+            return role(Role::Money, 2);
         }
         if let Some(key) = static_key(k, MONEY_FIELDS) {
             let ctx = self.ctx;
@@ -695,7 +711,7 @@ macro_rules! has_key {
         fn key_span(&self) -> Span { self.key_span }
     })*};
 }
-has_key!(Field, NumField, TextField);
+has_key!(Field, NumField, TextField, MoneyField);
 
 /// "did you mean" for a misspelt field name: the known name at edit distance 1 (or 2 for longer).
 pub fn suggest_from(k: &str, candidates: &[&str]) -> Option<String> {

@@ -25,12 +25,17 @@ pub const DATE_FIELDS: &[&str] = &[START_DATE, END_DATE];
 pub const TARGET_FIELDS: &[&str] = PROJECT_FIELDS;
 pub const SELF_EVAL_FIELDS: &[&str] = &[AUTHORITY, IMPLEMENTER];
 
+/// The whole project's goal, beside 年度总体目标 on the template: filled for projects that span
+/// years.
+pub const PROJECT_GOAL: &str = "项目总目标";
 pub const GOAL: &str = "年度总体目标";
 pub const BUDGET_GOAL: &str = "预算目标";
 pub const ACHIEVED: &str = "实际完成情况";
-pub const TEXT_FIELDS: &[&str] = &[GOAL, BUDGET_GOAL, ACHIEVED];
+pub const TEXT_FIELDS: &[&str] = &[PROJECT_GOAL, GOAL, BUDGET_GOAL, ACHIEVED];
 
 pub const FUNDING: &str = "资金";
+/// The whole project's funding over all its years, beside 年度资金申请总额 on the template.
+pub const PROJECT_TOTAL: &str = "项目资金总额";
 pub const TOTAL: &str = "年度资金申请总额";
 pub const TOTAL_SELF_EVAL: &str = "年度资金总额";
 pub const CURRENT_YEAR: &str = "当年财政拨款";
@@ -73,6 +78,8 @@ pub const ALL_PROJECT_KEYS: &[&str] = &[
     SCORE,
     ACTUAL,
     DEVIATION,
+    PROJECT_TOTAL,
+    PROJECT_GOAL,
 ];
 
 pub(crate) fn static_key(k: &str, set: &[&'static str]) -> Option<&'static str> {

@@ -216,6 +216,8 @@ pub struct Funding {
     pub key_span: Span,
     /// The 申报表's amounts, written directly under 资金.
     pub main: Parts,
+    /// 项目资金总额: the whole project over all its years (multi-year projects only).
+    pub project_total: Option<MoneyField>,
     /// The 自评表's columns.
     pub columns: Vec<Column>,
     pub weight: Option<NumField>,

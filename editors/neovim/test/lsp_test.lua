@@ -243,6 +243,26 @@ local function main()
   local buf = vim.api.nvim_get_current_buf()
   check('filetype detected', vim.bo[buf].filetype == 'jixiao', 'filetype=' .. vim.bo[buf].filetype)
 
+  -- highlighting: syntax/jixiao.vim (generated from the vocabulary by tests/vim_syntax.rs)
+  vim.opt.runtimepath:append(root .. '/editors/neovim')
+  vim.cmd('syntax on')
+  vim.bo[buf].syntax = 'jixiao'
+  local function syn_at(pattern, needle)
+    for i, l in ipairs(SAMPLE) do
+      if l:match(pattern) then
+        local col = l:find(needle, 1, true)
+        return vim.fn.synIDattr(vim.fn.synID(i, col, 1), 'name')
+      end
+    end
+    return '(no line ' .. pattern .. ')'
+  end
+  local l1 = syn_at('^  产出指标', '产出指标')
+  check('syntax: a 一级 is highlighted', l1 == 'jixiaoLevel1', 'syntax group ' .. l1)
+  local l2 = syn_at('^    数量指标', '数量指标')
+  check('syntax: a 二级 is highlighted', l2 == 'jixiaoLevel2', 'syntax group ' .. l2)
+  local unit = syn_at('宣传品印制成本', '万元')
+  check('syntax: a unit is highlighted', unit == 'jixiaoUnit', 'syntax group ' .. unit)
+
   if not skipped then
     lsp_checks(bin, buf, uri)
   end

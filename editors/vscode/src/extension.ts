@@ -17,6 +17,7 @@ import {
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
+import { linkRuleDocs, registerRulePages } from './rules';
 
 const LANGUAGE_ID = 'jixiao';
 const SECTION = 'jixiao';
@@ -47,6 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
+
+  registerRulePages(context, () => client);
 
   await start(context);
 }
@@ -112,6 +115,7 @@ async function doStart(context: vscode.ExtensionContext): Promise<void> {
       ],
     },
     outputChannel: output,
+    middleware: { handleDiagnostics: linkRuleDocs },
   };
 
   const c = new LanguageClient(LANGUAGE_ID, 'jixiao 语言服务器', serverOptions, clientOptions);
