@@ -110,7 +110,7 @@ impl Client {
         self.diagnostics_of(&uri, Some(self.version)).await
     }
 
-    /// The next publishDiagnostics for `uri` (of `version` when given and the message has one).
+    /// The next publishDiagnostics for `uri` (of `version` when given).
     async fn diagnostics_of(&mut self, uri: &str, version: Option<i32>) -> Value {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         loop {
@@ -123,7 +123,13 @@ impl Client {
             }
             let p = msg.params().cloned().unwrap_or(Value::Null);
             let v = p["version"].as_i64();
-            if p["uri"] == uri && v.is_none_or(|v| version.is_none_or(|w| v == i64::from(w))) {
+            // A frame without a version is of the file on disk (published before it was open):
+            // not the answer to an edit of the open document.
+            let fits = match version {
+                Some(w) => v == Some(i64::from(w)),
+                None => true,
+            };
+            if p["uri"] == uri && fits {
                 return p["diagnostics"].clone();
             }
         }
