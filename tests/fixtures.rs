@@ -94,6 +94,10 @@ fn examples() {
 /// against it, as `jixiao check DIR` does (the declared-* rules).
 const DECLARATION: &str = "申报表.jixiao";
 
+/// The files a folder of year-over-year fixtures holds last year's forms in: each 申报表
+/// beside them is checked against them, as `jixiao check DIR` does (`check::history`).
+const LAST_YEAR: [&str; 2] = ["上年申报表.jixiao", "上年自评表.jixiao"];
+
 /// Each `tests/rules/<rule>.jixiao` must raise `<rule>`; each `<rule>.ok.jixiao` (near misses)
 /// must not. All diagnostics of both are kept in `.diagnostics` beside them. A `申报表.jixiao`
 /// is not a fixture: it must be clean, and the files beside it are held against it.
@@ -117,6 +121,32 @@ fn rules() {
                 },
             ));
             continue;
+        }
+        if LAST_YEAR.contains(&file.as_str()) {
+            continue;
+        }
+        let last_year: Vec<_> = LAST_YEAR
+            .iter()
+            .map(|f| input.with_file_name(f))
+            .filter(|f| f.exists())
+            .collect();
+        if !last_year.is_empty() {
+            use jixiao::check::declaration::{summarize_text, Declarations};
+            let mut items = Vec::new();
+            for f in &last_year {
+                let source: std::sync::Arc<std::path::Path> = f.as_path().into();
+                let t = std::fs::read_to_string(f).unwrap();
+                items.extend(summarize_text(&t, &source, &s));
+            }
+            let decls = Declarations::new(items);
+            a.diagnostics.extend(jixiao::check::history::check_absolute(
+                &a.doc,
+                &a.project_starts(),
+                &decls,
+                &s,
+            ));
+            a.diagnostics
+                .sort_by_key(|d| (d.span.start, d.span.end, d.rule));
         }
         let declared = input.with_file_name(DECLARATION);
         if declared.exists() {

@@ -26,6 +26,8 @@ pub struct DeclaredIndicator {
     pub value: IndicatorValue,
     /// Absolute byte range of the name in its file.
     pub name_span: Span,
+    /// The 实际完成值 as written, in a 自评表's summary (last year's actual, `check::history`).
+    pub actual: Option<String>,
 }
 
 impl DeclaredIndicator {
@@ -40,6 +42,8 @@ impl DeclaredIndicator {
 pub struct DeclaredProject {
     /// The file it comes from.
     pub source: Arc<Path>,
+    /// A 申报表's project, or a 自评表's (kept for the next year's actuals, `check::history`).
+    pub kind: FormKind,
     pub name: String,
     /// Absolute byte range of the name in its file.
     pub name_span: Span,
@@ -61,22 +65,20 @@ pub fn key_of(header: &Header, project: &Project) -> Option<(String, i32)> {
     (!unit.is_empty()).then_some((unit, year))
 }
 
-/// The declared projects of a 申报表 with their keys; nothing for a 自评表.
-/// `starts[i]` is the offset of project i in its file.
+/// The projects of a form with their keys (a 申报表's declared projects; a 自评表's, for the
+/// next year). `starts[i]` is the offset of project i in its file.
 pub fn summarize(
     doc: &Document,
     starts: &[usize],
     source: &Arc<Path>,
 ) -> Vec<((String, i32), DeclaredProject)> {
-    if doc.header.form_kind() != FormKind::Target {
-        return Vec::new();
-    }
+    let kind = doc.header.form_kind();
     doc.projects
         .iter()
         .zip(starts)
         .filter_map(|(p, &base)| {
             let key = key_of(&doc.header, p)?;
-            Some((key, summarize_project(p, base, source)))
+            Some((key, summarize_project(p, kind, base, source)))
         })
         .collect()
 }
@@ -96,8 +98,13 @@ pub fn summarize_text(
         .collect()
 }
 
-/// One project of a 申报表 whose segment starts at `base`.
-pub fn summarize_project(p: &Project, base: usize, source: &Arc<Path>) -> DeclaredProject {
+/// One project of a form of `kind` whose segment starts at `base`.
+pub fn summarize_project(
+    p: &Project,
+    kind: FormKind,
+    base: usize,
+    source: &Arc<Path>,
+) -> DeclaredProject {
     let indicators = p
         .indicators()
         .filter(|(_, _, i)| !i.name.trim().is_empty())
@@ -108,10 +115,12 @@ pub fn summarize_project(p: &Project, base: usize, source: &Arc<Path>) -> Declar
             value_text: i.value_text.clone(),
             value: i.value.clone(),
             name_span: i.name_span.shift(base),
+            actual: i.actual().map(|f| f.value.clone()),
         })
         .collect();
     DeclaredProject {
         source: source.clone(),
+        kind,
         name: p.name.clone(),
         name_span: p.name_span.shift(base),
         total: p
@@ -140,10 +149,11 @@ pub fn sniff_header(text: &str) -> Header {
     crate::model::build_header(&tree.segments[0], prefix)
 }
 
-/// Every declared project, by (单位, 年度).
+/// Every declared project, by (单位, 年度); and the self-evaluated ones, for the next year.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Declarations {
     by_key: HashMap<(String, i32), Vec<Arc<DeclaredProject>>>,
+    evaluated: HashMap<(String, i32), Vec<Arc<DeclaredProject>>>,
 }
 
 impl Declarations {
@@ -151,24 +161,36 @@ impl Declarations {
         items: impl IntoIterator<Item = ((String, i32), Arc<DeclaredProject>)>,
     ) -> Declarations {
         let mut by_key: HashMap<_, Vec<_>> = HashMap::new();
+        let mut evaluated: HashMap<_, Vec<_>> = HashMap::new();
         for (k, p) in items {
-            by_key.entry(k).or_default().push(p);
+            match p.kind {
+                FormKind::Target => by_key.entry(k).or_default().push(p),
+                FormKind::SelfEval => evaluated.entry(k).or_default().push(p),
+            }
         }
-        Declarations { by_key }
+        Declarations { by_key, evaluated }
     }
     pub fn is_empty(&self) -> bool {
-        self.by_key.is_empty()
+        self.by_key.is_empty() && self.evaluated.is_empty()
     }
+    /// The declared projects (申报表) of a key.
     pub fn get(&self, key: &(String, i32)) -> &[Arc<DeclaredProject>] {
         self.by_key.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
-    /// Whether any project of `doc` has declared projects to be checked against.
+    /// The self-evaluated projects (自评表) of a key.
+    pub fn evaluated(&self, key: &(String, i32)) -> &[Arc<DeclaredProject>] {
+        self.evaluated.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+    /// Whether any project of `doc` has projects to be checked against: a 自评表's declared
+    /// ones, a 申报表's of the year before (`check::history`).
     pub fn concerns(&self, doc: &Document) -> bool {
-        doc.header.form_kind() == FormKind::SelfEval
-            && doc
-                .projects
-                .iter()
-                .any(|p| key_of(&doc.header, p).is_some_and(|k| !self.get(&k).is_empty()))
+        let last_year = doc.header.form_kind() == FormKind::Target;
+        doc.projects.iter().any(|p| {
+            key_of(&doc.header, p).is_some_and(|(u, y)| {
+                let y = if last_year { y - 1 } else { y };
+                !self.get(&(u, y)).is_empty()
+            })
+        })
     }
 }
 
@@ -309,10 +331,20 @@ pub fn match_projects<'d>(
     decls: &'d Declarations,
     threshold: f64,
 ) -> Vec<Option<&'d Arc<DeclaredProject>>> {
-    let mut out = vec![None; doc.projects.len()];
     if doc.header.form_kind() != FormKind::SelfEval {
-        return out;
+        return vec![None; doc.projects.len()];
     }
+    match_projects_with(doc, |k| decls.get(k), threshold)
+}
+
+/// The project of `lookup(key)` each project of `doc` corresponds to (by name, then
+/// normalised name, then similarity), `key` being the project's (单位, 年度).
+pub fn match_projects_with<'d>(
+    doc: &Document,
+    lookup: impl Fn(&(String, i32)) -> &'d [Arc<DeclaredProject>],
+    threshold: f64,
+) -> Vec<Option<&'d Arc<DeclaredProject>>> {
+    let mut out = vec![None; doc.projects.len()];
     // Projects of one key are paired together (a file rarely has more than one key).
     let mut keys: Vec<(String, i32)> = Vec::new();
     let mut of_project = Vec::new();
@@ -326,7 +358,7 @@ pub fn match_projects<'d>(
         of_project.push(k);
     }
     for k in &keys {
-        let declared = decls.get(k);
+        let declared = lookup(k);
         if declared.is_empty() {
             continue;
         }
@@ -380,7 +412,7 @@ pub enum Verdict {
     Changed,
 }
 
-fn direction(op: Op) -> i8 {
+pub(crate) fn direction(op: Op) -> i8 {
     match op {
         Op::Ge | Op::Gt => 1,
         Op::Le | Op::Lt => -1,
@@ -391,7 +423,7 @@ fn direction(op: Op) -> i8 {
 /// Whether two numbers in these units can be compared as they stand. A unit written on one
 /// side only is the same unit, unless it scales the number (`%`, `万…`): `≥0.95` may be 95%,
 /// `≥120000` may be 12 万.
-fn comparable(a: &Option<String>, b: &Option<String>) -> bool {
+pub(crate) fn comparable(a: &Option<String>, b: &Option<String>) -> bool {
     let scales = |u: &str| u == "%" || u == "‰" || u.starts_with(['万', '千', '亿']);
     match (a, b) {
         (Some(a), Some(b)) => a == b,
@@ -523,7 +555,16 @@ pub fn check_absolute(
     decls: &Declarations,
     settings: &Settings,
 ) -> Vec<super::Diagnostic> {
-    check(doc, decls, settings)
+    absolute(check(doc, decls, settings), starts)
+}
+
+/// Diagnostics relative to their project's segment, made absolute; `starts[i]` is the offset
+/// of project i.
+pub fn absolute(
+    diags: Vec<(usize, super::Diagnostic)>,
+    starts: &[usize],
+) -> Vec<super::Diagnostic> {
+    diags
         .into_iter()
         .map(|(i, mut d)| {
             d.span = d.span.shift(starts[i]);

@@ -7,6 +7,7 @@ mod dates;
 pub mod declaration;
 mod funding;
 mod goal;
+pub mod history;
 mod kind;
 mod multiyear;
 mod names;

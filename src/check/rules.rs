@@ -77,6 +77,11 @@ rules! {
     "range-value" Warning "指标值是没有比较符的范围";
     "project-total" Error "项目资金总额小于年度资金申请总额";
     "multi-year-dates" Warning "计划日期跨年度，但没有项目资金总额";
+    "target-lowered-funding-up" Warning "资金比上年多，目标却比上年低";
+    "target-jump" Warning "目标是上年的十倍以上或十分之一以下";
+    "direction-flipped" Warning "目标的比较方向与上年相反";
+    "indicator-dropped-yoy" Info "延续项目少了上年的指标";
+    "target-below-actual" Warning "目标低于上年的实际完成值";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

@@ -79,6 +79,8 @@ pub struct ConfigFile {
     /// Measurable names and values: lists added to the built-in ones.
     #[serde(default)]
     pub names: crate::model::vocab::Names,
+    /// Year-over-year thresholds; replace the built-in ones.
+    pub history: Option<toml::Value>,
 }
 
 pub const CONFIG_FILE: &str = "jixiao.toml";
@@ -242,6 +244,20 @@ impl Settings {
                     return Err((
                         "score_tolerance".into(),
                         format!("score_tolerance 应为不小于 0 的分数，而不是 {t}"),
+                    ))
+                }
+            }
+        }
+        if let Some(h) = cfg.history {
+            let factor = h.get("jump_factor").and_then(non_negative);
+            match factor {
+                Some(f) if f > Decimal::ONE && h.as_table().is_some_and(|t| t.len() == 1) => {
+                    self.vocab.history.jump_factor = f
+                }
+                _ => {
+                    return Err((
+                        "history".into(),
+                        format!("[history] 只能写 jump_factor，且应为大于 1 的倍数，而不是 {h}"),
                     ))
                 }
             }

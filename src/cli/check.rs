@@ -44,26 +44,36 @@ pub fn record(file: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> serd
     })
 }
 
-/// The declared projects of the 申报表 among `files` whose 年度 is that of a 自评表 among them:
-/// what each 自评表 is held against. Only headers are read unless there is such a pair.
+/// The projects each file among `files` is held against: the 申报表 whose 年度 is that of a
+/// 自评表 among them (`check::declaration`), and the forms of the year before a 申报表 among
+/// them (`check::history`). Only headers are read unless there is such a pair.
 /// Unreadable files are skipped here (the check reports them).
 pub fn declarations(files: &[PathBuf], profile: Option<&str>) -> Declarations {
-    let mut targets = Vec::new();
-    let mut years = Vec::new();
+    let mut forms = Vec::new();
+    let mut self_eval_years = Vec::new();
+    let mut target_years = Vec::new();
     if files.len() < 2 {
         return Declarations::default();
     }
     for path in files.iter().filter(|p| p.as_os_str() != "-") {
         let Ok(text) = read(path) else { continue };
         let h = declaration::sniff_header(&text);
-        match h.form_kind() {
-            FormKind::Target => targets.push((path, h.year())),
-            FormKind::SelfEval => years.push(h.year()),
+        let (kind, year) = (h.form_kind(), h.year());
+        forms.push((path, kind, year));
+        match kind {
+            FormKind::Target => target_years.extend(year),
+            FormKind::SelfEval => self_eval_years.extend(year),
         }
     }
     let mut items = Vec::new();
-    for (path, year) in targets {
-        if year.is_none() || !years.contains(&year) {
+    for (path, kind, year) in forms {
+        let Some(year) = year else { continue };
+        let next_year = target_years.contains(&(year + 1));
+        let wanted = match kind {
+            FormKind::Target => self_eval_years.contains(&year) || next_year,
+            FormKind::SelfEval => next_year,
+        };
+        if !wanted {
             continue;
         }
         let (Ok(text), Ok(settings)) = (read(path), settings_for(path, profile)) else {
@@ -103,9 +113,12 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
         let mut a = analyze(&text, &settings);
         if decls.concerns(&a.doc) {
             let starts = a.project_starts();
-            a.diagnostics.extend(declaration::check_absolute(
-                &a.doc, &starts, &decls, &settings,
-            ));
+            let linked = match a.doc.header.form_kind() {
+                FormKind::SelfEval => declaration::check_absolute,
+                FormKind::Target => crate::check::history::check_absolute,
+            };
+            a.diagnostics
+                .extend(linked(&a.doc, &starts, &decls, &settings));
             a.diagnostics
                 .sort_by_key(|d| (d.span.start, d.span.end, d.rule));
         }

@@ -1,7 +1,8 @@
 //! Quick fixes, only where the fix is certain: recompute a total, a rate or a score; replace a
 //! LaTeX/HTML remnant by its value; "did you mean" for a misspelt name or value; move a 二级
 //! under the 一级 it belongs to, or an indicator under the 二级 its kind belongs to; write the
-//! declared target over a lowered or changed one; a satisfaction target given its unit.
+//! declared target over a lowered or changed one; a satisfaction target given its unit; last
+//! year's target over one lowered while the funding rose, or over a flipped operator.
 
 use super::View;
 use crate::check::scoring::{assess, Assessment};
@@ -137,14 +138,14 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
             }
             // The message names the declared target: 「…」 after 请改为.
             "declared-target-lowered" | "declared-target-changed" => {
-                if let Some(t) = d
-                    .message
-                    .rsplit("请改为")
-                    .next()
-                    .and_then(|r| r.split('「').nth(1))
-                    .and_then(|r| r.split('」').next())
-                {
+                if let Some(t) = suggested(&d.message) {
                     out.push(fix(format!("改为申报的目标「{t}」"), t.to_string()));
+                }
+            }
+            // The message names last year's target (its operator, for a flip) after 请改为.
+            "target-lowered-funding-up" | "direction-flipped" => {
+                if let Some(t) = suggested(&d.message) {
+                    out.push(fix(format!("改为「{t}」（按上年）"), t.to_string()));
                 }
             }
             "indicator-kind" => {
@@ -438,4 +439,13 @@ fn with_op(view: &View, seg: usize, rel: usize, op: Op) -> Option<String> {
         number: *number,
         unit: unit.clone(),
     })
+}
+
+/// The value a message suggests: 「…」 after its last 请改为.
+fn suggested(message: &str) -> Option<&str> {
+    message
+        .rsplit("请改为")
+        .next()
+        .and_then(|r| r.split('「').nth(1))
+        .and_then(|r| r.split('」').next())
 }

@@ -130,10 +130,12 @@ impl DocState {
     /// Re-checks the 自评表 against the declared projects: a pass over its projects, cheap enough
     /// for every keystroke.
     fn relink(&mut self) {
-        self.link_diags = if self.is_self_eval() && !self.decls.is_empty() {
+        self.link_diags = if self.decls.is_empty() {
+            Vec::new()
+        } else if self.is_self_eval() {
             declaration::check(&self.document(), &self.decls, &self.settings)
         } else {
-            Vec::new()
+            crate::check::history::check(&self.document(), &self.decls, &self.settings)
         };
     }
 
@@ -148,17 +150,13 @@ impl DocState {
         old != self.link_diags
     }
 
-    /// The declared projects of this document when it is a 申报表, spans absolute.
+    /// The summarised projects of this document (`check::declaration`), spans absolute.
     pub fn declared(&mut self, source: &Arc<Path>) -> &Declared {
         if self.declared.is_none() {
-            let d = if self.header.form_kind() == FormKind::Target {
-                declaration::summarize(&self.document(), &self.starts[1..], source)
-                    .into_iter()
-                    .map(|(k, p)| (k, Arc::new(p)))
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let d = declaration::summarize(&self.document(), &self.starts[1..], source)
+                .into_iter()
+                .map(|(k, p)| (k, Arc::new(p)))
+                .collect();
             self.declared = Some(d);
         }
         self.declared.as_ref().unwrap()

@@ -14,7 +14,8 @@ pub fn hover(st: &State, params: HoverParams) -> Option<Hover> {
     let doc = st.docs.get(&p.text_document.uri)?;
     let off = convert::offset(&doc.rope, p.position, st.enc);
     let own = doc.with_view(|v| ide::hover(v, off));
-    let (text, r) = match (own, super::link::hover_note(doc, off)) {
+    let note = super::link::hover_note(doc, off).or_else(|| super::history::hover_note(doc, off));
+    let (text, r) = match (own, note) {
         (Some((t, r)), Some((note, _))) => (format!("{}\n\n{note}", t.trim_end()), r),
         (own, note) => own.or(note)?,
     };
@@ -26,13 +27,22 @@ pub fn completion(st: &State, params: CompletionParams) -> Option<CompletionResp
     let doc = st.docs.get(&p.text_document.uri)?;
     let enc = st.enc;
     let off = convert::offset(&doc.rope, p.position, enc);
+    let last_year = super::history::known_indicators(doc);
+    // Last year's indicators of the unit come last: the newest use of a name is offered.
     let known: Vec<&ide::KnownIndicator> = st
         .index
         .iter()
         .filter(|(path, _)| Url::from_file_path(path).ok().as_ref() != Some(&p.text_document.uri))
         .flat_map(|(_, f)| f.indicators.iter())
+        .chain(&last_year)
         .collect();
     let items = doc.with_view(|v| ide::complete(v, off, &known));
+    // Last year's indicators of the unit first (a stable sort keeps the rest in order).
+    let last_names: std::collections::HashSet<&str> =
+        last_year.iter().map(|k| k.name.as_str()).collect();
+    let mut items = items;
+    items
+        .sort_by_key(|i| !(i.kind == ItemKind::Indicator && last_names.contains(i.label.as_str())));
     // The server's order is the form's order; sortText keeps it, and its leading "0" puts these
     // items before the editor's snippets and words.
     let items = items
@@ -172,13 +182,19 @@ pub fn semantic_tokens_range(
 pub fn inlay_hint(st: &State, params: InlayHintParams) -> Option<Vec<InlayHint>> {
     let doc = st.docs.get(&params.text_document.uri)?;
     let span = offsets(&doc.rope, params.range, st.enc);
-    let hints = doc.with_view(|v| ide::inlay_hints(v, span));
+    let mut hints: Vec<(usize, String)> = doc
+        .with_view(|v| ide::inlay_hints(v, span.clone()))
+        .into_iter()
+        .map(|h| (h.offset, h.label))
+        .collect();
+    hints.extend(super::history::hints(doc, span));
+    hints.sort_by_key(|h| h.0);
     Some(
         hints
             .into_iter()
-            .map(|h| InlayHint {
-                position: position(&doc.rope, h.offset, st.enc),
-                label: InlayHintLabel::String(h.label),
+            .map(|(offset, label)| InlayHint {
+                position: position(&doc.rope, offset, st.enc),
+                label: InlayHintLabel::String(label),
                 kind: None,
                 text_edits: None,
                 tooltip: None,

@@ -19,11 +19,11 @@ use tower_lsp::lsp_types::*;
 /// The declared projects of the workspace for the years of the open 自评表: open 申报表
 /// documents as they stand, other files as on disk.
 fn collect(st: &mut State) -> Declarations {
+    // A 自评表's own year (its 申报表); a 申报表's year before (`check::history`).
     let years: Vec<i32> = st
         .docs
         .values()
-        .filter(|d| d.is_self_eval())
-        .filter_map(|d| d.header.year())
+        .filter_map(|d| Some(d.header.year()? - i32::from(!d.is_self_eval())))
         .collect();
     let wanted = |k: &(String, i32)| years.contains(&k.1);
     let mut items = Vec::new();
@@ -47,10 +47,10 @@ fn collect(st: &mut State) -> Declarations {
 }
 
 /// After a 申报表 changed (opened, edited, closed, re-read from disk): rebuilds the snapshot
-/// when a 自评表 is open (else later, when one opens) and re-checks the open 自评表 against it.
+/// when a form with a 年度 is open (else later, when one opens) and re-checks the open 自评表 against it.
 /// Returns the `publishDiagnostics` frames of those whose diagnostics changed, except `skip`'s.
 pub fn refresh(st: &mut State, skip: Option<&Url>) -> super::Publish {
-    if !st.docs.values().any(DocState::is_self_eval) {
+    if !st.docs.values().any(|d| d.header.year().is_some()) {
         st.decls = None;
         return Vec::new();
     }

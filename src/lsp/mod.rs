@@ -14,6 +14,7 @@ mod convert;
 pub mod document;
 mod features;
 mod folder;
+mod history;
 mod link;
 mod outbox;
 mod publish;
@@ -288,9 +289,8 @@ impl LanguageServer for Backend {
                 .config
                 .settings_for(doc.uri.to_file_path().ok().as_deref());
             let d = DocState::new(&doc.text, doc.version, settings);
-            if !d.is_self_eval() {
-                st.decls = None;
-            }
+            // The snapshot holds the years the open forms need: a new one may need another.
+            st.decls = None;
             st.docs.insert(doc.uri.clone(), d);
             let others = link::refresh(st, Some(&doc.uri));
             let enc = st.enc;
@@ -341,7 +341,16 @@ impl LanguageServer for Backend {
             // A 申报表 (or what may have been one) changed, or the year of a 自评表: the snapshot
             // of declared projects is redone, and the 自评表 held against it follow (this one's
             // frame first).
-            let others = if !was.0 || was != (doc.is_self_eval(), doc.header.year()) {
+            // A 自评表 also holds the actuals of the 申报表 of the year after, when one is open.
+            let next_year = was.1.map(|y| y + 1);
+            let has_next = was.0
+                && next_year.is_some()
+                && st
+                    .docs
+                    .values()
+                    .any(|d| !d.is_self_eval() && d.header.year() == next_year);
+            let doc = st.docs.get_mut(&uri)?;
+            let others = if !was.0 || has_next || was != (doc.is_self_eval(), doc.header.year()) {
                 st.decls = None;
                 link::refresh(st, Some(&uri))
             } else {

@@ -4,7 +4,7 @@
 use crate::check::declaration::{self, DeclaredProject};
 use crate::check::Settings;
 use crate::ide::KnownIndicator;
-use crate::model::{build_header, build_project, FormKind};
+use crate::model::{build_header, build_project};
 use crate::position::{Encoding, LineIndex};
 use crate::syntax::parse;
 use std::collections::HashMap;
@@ -19,7 +19,8 @@ pub struct FileIndex {
     /// Project names with their (line, character) position.
     pub projects: Vec<(String, u32, u32)>,
     pub indicators: Vec<KnownIndicator>,
-    /// A 申报表's projects, for the 自评表 of the same 单位 and 年度 (`check::declaration`).
+    /// A 申报表's projects, for the 自评表 of the same 单位 and 年度 (`check::declaration`), and a
+    /// form's projects for the next year's 申报表 (`check::history`).
     pub declared: Vec<((String, i32), Arc<DeclaredProject>)>,
     /// The file's diagnostics on disk, ready to publish while it is not open (`folder.rs`).
     pub diagnostics: Vec<super::publish::Prepared>,
@@ -32,7 +33,7 @@ pub fn index_text(text: &str, settings: &Settings, source: &Arc<Path>) -> FileIn
     let tree = parse(text);
     let starts = tree.segment_starts();
     let header = build_header(&tree.segments[0], &text[..starts[1]]);
-    let target = header.form_kind() == FormKind::Target;
+    let kind = header.form_kind();
     let ix = LineIndex::new(text);
     let mut f = FileIndex::default();
     let mut uses: Vec<Option<KnownIndicator>> = Vec::new();
@@ -42,8 +43,8 @@ pub fn index_text(text: &str, settings: &Settings, source: &Arc<Path>) -> FileIn
         let p = build_project(seg, &text[base..base + seg.len as usize], &settings.vocab);
         let (l, c) = ix.position(text, base + p.name_span.start as usize, Encoding::Utf16);
         f.projects.push((p.name.clone(), l as u32, c as u32));
-        if let Some(key) = declaration::key_of(&header, &p).filter(|_| target) {
-            let d = declaration::summarize_project(&p, base, source);
+        if let Some(key) = declaration::key_of(&header, &p) {
+            let d = declaration::summarize_project(&p, kind, base, source);
             f.declared.push((key, Arc::new(d)));
         }
         for (_, l2, ind) in p.indicators() {
@@ -115,9 +116,9 @@ mod tests {
         let i = &p.indicators[0];
         assert_eq!(&text[i.name_span.range()], "培训人次");
         assert_eq!(i.target(), "≥100.00(人次)");
+        // A 自评表 is kept too, for the next year's actuals.
         let self_eval = text.replace("绩效目标申报表", "绩效自评表");
-        assert!(index_text(&self_eval, &Settings::default(), &source)
-            .declared
-            .is_empty());
+        let f = index_text(&self_eval, &Settings::default(), &source);
+        assert_eq!(f.declared[0].1.kind, crate::model::FormKind::SelfEval);
     }
 }

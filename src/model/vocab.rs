@@ -66,6 +66,8 @@ pub struct Vocab {
     pub thresholds: Thresholds,
     #[serde(default)]
     pub names: Names,
+    #[serde(default)]
+    pub history: History,
 }
 
 /// How a qualitative 实际完成值 is read (财预〔2020〕10号: 达成 / 部分达成 / 未达成): words that
@@ -463,5 +465,22 @@ mod tests {
             v.canonical_category("社会公众或服务对象满意度指标"),
             "服务对象满意度指标"
         );
+    }
+}
+
+/// Year over year (`check::history`, `[history]` in profiles.toml and jixiao.toml).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct History {
+    /// `target-jump`: a target this many times last year's, or last year's this many times
+    /// this year's, is taken for a slip of a digit.
+    pub jump_factor: rust_decimal::Decimal,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        History {
+            jump_factor: rust_decimal::Decimal::from(10),
+        }
     }
 }

@@ -1,0 +1,55 @@
+//! `jixiao check` across years: the 2022 申报表 of `tests/history` held against the 2021 申报表
+//! and 自评表 beside it, and the Songjiang 2025 申报表 of `examples/` against its 2024 one.
+//! What is printed is kept in `tests/history/*.out` (`UPDATE_EXPECT=1` rewrites them).
+
+mod common;
+use common::*;
+use std::process::Command;
+
+fn check(args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("check")
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    String::from_utf8(o.stdout).unwrap() + &String::from_utf8(o.stderr).unwrap()
+}
+
+const RULES: [&str; 5] = [
+    "target-lowered-funding-up",
+    "target-jump",
+    "direction-flipped",
+    "indicator-dropped-yoy",
+    "target-below-actual",
+];
+
+fn year_over_year(out: &str) -> String {
+    out.lines()
+        .filter(|l| RULES.iter().any(|r| l.contains(&format!("[{r}]"))))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn check_the_folders() {
+    let folder = check(&["tests/history"]);
+    let examples = year_over_year(&check(&["examples/"]));
+    run_all(vec![
+        (
+            "folder".into(),
+            expect_file(&root().join("tests/history/check.out"), &folder),
+        ),
+        (
+            "examples".into(),
+            expect_file(&root().join("tests/history/examples.out"), &examples),
+        ),
+    ]);
+}
+
+/// This year's file alone, or last year's alone, is checked on its own.
+#[test]
+fn a_year_alone_is_not_compared() {
+    let out = check(&["tests/history/2022-申报表.jixiao"]);
+    assert_eq!(year_over_year(&out), "", "{out}");
+}
