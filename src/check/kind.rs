@@ -108,7 +108,7 @@ pub fn classify<'v>(name: &str, unit: Option<&str>, vocab: &'v Vocab) -> Option<
         .kind_index
         .endings
         .iter()
-        .find(|(e, _)| stem.ends_with(e.as_str()))?;
+        .find(|(e, _)| ends_with(stem, e))?;
     let kind = KINDS[*k as usize];
     let money = unit.or(name_unit).map(|u| is_money_unit(u, vocab));
     match (kind, money) {
@@ -118,6 +118,12 @@ pub fn classify<'v>(name: &str, unit: Option<&str>, vocab: &'v Vocab) -> Option<
     }
 }
 
+/// `s.ends_with(e)`, its last byte compared first: this scans every ending of the vocabulary
+/// for each indicator.
+fn ends_with(s: &str, e: &str) -> bool {
+    (e.is_empty() || s.as_bytes().last() == e.as_bytes().last()) && s.ends_with(e)
+}
+
 /// Whether less is better for `name` (`Some(true)`), more (`Some(false)`), or unknown.
 pub fn lower_is_better<'v>(name: &str, vocab: &'v Vocab) -> Option<(bool, &'v str)> {
     let (stem, _) = split_name(name);
@@ -125,7 +131,7 @@ pub fn lower_is_better<'v>(name: &str, vocab: &'v Vocab) -> Option<(bool, &'v st
         .kind_index
         .direction
         .iter()
-        .find(|(e, _)| stem.ends_with(e.as_str()))
+        .find(|(e, _)| ends_with(stem, e))
         .map(|(e, lower)| (*lower, e.as_str()))
 }
 
