@@ -63,7 +63,7 @@ pub fn sentences(line: &str, whole: &mut CharHash) -> Vec<Sentence> {
     let mut skip = marker_end(line, 0);
     let mut h = CharHash::default();
     let mut n = 0u32;
-    let mut flush = |s: usize, e: usize, h: &mut CharHash, n: &mut u32, out: &mut Vec<Sentence>| {
+    let flush = |s: usize, e: usize, h: &mut CharHash, n: &mut u32, out: &mut Vec<Sentence>| {
         if *n > 0 {
             out.push(Sentence {
                 range: s..e,
@@ -424,9 +424,10 @@ fn quantities(line: &str) -> Vec<Quantity> {
             // Byte by byte: no sentence end or digit starts inside a character.
             if b[i] == b';' {
                 sentence_start = i + 1;
-            } else if ["。", "；", "！", "？"]
-                .iter()
-                .any(|e| b[i..].starts_with(e.as_bytes()))
+            } else if matches!(b[i], 0xe3 | 0xef)
+                && ["。", "；", "！", "？"]
+                    .iter()
+                    .any(|e| b[i..].starts_with(e.as_bytes()))
             {
                 sentence_start = i + 3;
             }

@@ -5,7 +5,7 @@
 //! The classifier answers only when a name ending says so; otherwise it says nothing.
 
 use super::values::{is_cost, is_headcount, zero_target_applies};
-use super::{Context, Sink};
+use super::{ends_with, Context, Sink};
 use crate::model::value::{IndicatorValue, Op};
 use crate::model::vocab::{KindDef, Vocab};
 use crate::model::{Indicator, Level1, Level2, Project};
@@ -116,12 +116,6 @@ pub fn classify<'v>(name: &str, unit: Option<&str>, vocab: &'v Vocab) -> Option<
         (Kind::Cost, _) | (_, None | Some(false)) => Some(Class { kind, ending }),
         _ => None,
     }
-}
-
-/// `s.ends_with(e)`, its last byte compared first: this scans every ending of the vocabulary
-/// for each indicator.
-fn ends_with(s: &str, e: &str) -> bool {
-    (e.is_empty() || s.as_bytes().last() == e.as_bytes().last()) && s.ends_with(e)
 }
 
 /// Whether less is better for `name` (`Some(true)`), more (`Some(false)`), or unknown.
