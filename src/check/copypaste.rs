@@ -7,7 +7,7 @@
 //! and, after an edit, redoes only the projects whose groups changed.
 
 use super::funding::cost_cap;
-use super::goal::sentences;
+use super::goal::{sentences, CharHash};
 use super::values::is_cost;
 use super::{Diagnostic, Settings, Sink};
 use crate::model::value::format_money;
@@ -51,23 +51,26 @@ pub fn fingerprint(p: &Project, vocab: &Vocab) -> Fingerprint {
     let th = &vocab.thresholds;
     let mut fp = Fingerprint::default();
     if let Some(t) = p.text(GOAL) {
-        let mut whole = String::new();
+        let mut whole = CharHash::default();
+        let mut chars = 0u32;
         for (line, span) in &t.lines {
-            for (r, norm) in sentences(line) {
-                whole.push_str(&norm);
-                if norm.chars().count() >= th.copied_sentence_min_chars {
-                    let h = hash((SENTENCE_KEY, &norm));
+            for st in sentences(line, &mut whole) {
+                chars += st.chars;
+                if st.chars as usize >= th.copied_sentence_min_chars {
+                    let h = hash((SENTENCE_KEY, st.hash, st.chars));
                     if fp.sentences.iter().all(|s| s.0 != h) {
-                        let at =
-                            Span::new(span.start as usize + r.start, span.start as usize + r.end);
-                        fp.sentences.push((h, at, norm.chars().count() as u32));
+                        let at = Span::new(
+                            span.start as usize + st.range.start,
+                            span.start as usize + st.range.end,
+                        );
+                        fp.sentences.push((h, at, st.chars));
                     }
                 }
             }
         }
-        fp.goal_chars = whole.chars().count() as u32;
-        if whole.chars().count() >= th.copied_sentence_min_chars {
-            fp.goal = Some(hash((GOAL_KEY, &whole)));
+        fp.goal_chars = chars;
+        if chars as usize >= th.copied_sentence_min_chars {
+            fp.goal = Some(hash((GOAL_KEY, whole.finish(), chars)));
             fp.goal_span = t.key_span;
         }
     }

@@ -8,7 +8,6 @@ use crate::model::value::{parse_date, IndicatorValue, Op};
 use crate::model::*;
 use crate::syntax::Span;
 use rust_decimal::Decimal;
-use std::collections::HashSet;
 use std::ops::Range;
 
 pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
@@ -23,50 +22,112 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     }
 }
 
-/// The sentences of one line: byte range in the line and the text reduced to letters and
-/// digits (so that punctuation, spaces and HTML remnants do not hide a repeat), list
-/// markers ("1.", "2、") dropped.
-pub fn sentences(line: &str) -> Vec<(Range<usize>, String)> {
+/// A 64-bit hash of a sequence of characters (FNV-1a over code points, then mixed), so that
+/// sentences are compared without building their normalised text.
+#[derive(Clone, Copy)]
+pub struct CharHash(u64);
+
+impl Default for CharHash {
+    fn default() -> Self {
+        CharHash(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl CharHash {
+    pub fn push(&mut self, c: char) {
+        self.0 = (self.0 ^ c as u64).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+
+    pub fn finish(self) -> u64 {
+        let mut x = self.0;
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^ (x >> 31)
+    }
+}
+
+/// One sentence of a line: its byte range in the line, and the hash and number of its
+/// characters once reduced to letters and digits (so that punctuation, spaces and HTML
+/// remnants do not hide a repeat), list markers ("1.", "2、") dropped.
+pub struct Sentence {
+    pub range: Range<usize>,
+    pub hash: u64,
+    pub chars: u32,
+}
+
+/// The sentences of one line that have letters or digits; `whole` is fed every normalised
+/// character of the line, in order. One pass, no allocation but the result.
+pub fn sentences(line: &str, whole: &mut CharHash) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut start = 0;
-    let mut chars = line.char_indices().peekable();
-    let push = |s: usize, e: usize, out: &mut Vec<(Range<usize>, String)>| {
-        let norm = normalize(&line[s..e]);
-        if !norm.is_empty() {
-            out.push((s..e, norm));
+    let mut skip = marker_end(line, 0);
+    let mut h = CharHash::default();
+    let mut n = 0u32;
+    let flush = |s: usize, e: usize, h: &mut CharHash, n: &mut u32, out: &mut Vec<Sentence>| {
+        if *n > 0 {
+            out.push(Sentence {
+                range: s..e,
+                hash: h.finish(),
+                chars: *n,
+            });
         }
+        *h = CharHash::default();
+        *n = 0;
     };
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in line.char_indices() {
+        if i < skip {
+            continue;
+        }
         if matches!(c, '。' | '；' | ';' | '！' | '!' | '？' | '?') {
-            push(start, i, &mut out);
+            flush(start, i, &mut h, &mut n, &mut out);
             start = i + c.len_utf8();
+            skip = marker_end(line, start);
         } else if c == '<' {
             // An HTML remnant (<p>, </p>, <br/>) ends a sentence too.
             if let Some(close) = line[i..].find('>').filter(|&n| n <= 6) {
-                push(start, i, &mut out);
+                flush(start, i, &mut h, &mut n, &mut out);
                 start = i + close + 1;
-                while chars.peek().is_some_and(|&(j, _)| j < start) {
-                    chars.next();
-                }
+                skip = marker_end(line, start);
             }
+        } else if is_word(c) {
+            h.push(c);
+            whole.push(c);
+            n += 1;
         }
     }
-    push(start, line.len(), &mut out);
+    flush(start, line.len(), &mut h, &mut n, &mut out);
     out
 }
 
-fn normalize(s: &str) -> String {
-    let t = s.trim_start();
+/// Where the sentence starting at `from` starts once leading spaces and a list marker ("1.",
+/// "2、") are dropped: after the marker's digits (the mark itself is no letter).
+fn marker_end(line: &str, from: usize) -> usize {
+    let t = line[from..].trim_start();
     let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let t = if digits > 0
-        && t[digits..].starts_with(['.', '、', '．', ':', '：', ')', '）'])
-        && digits <= 2
+    let at = line.len() - t.len();
+    if digits > 0 && t[digits..].starts_with(['.', '、', '．', ':', '：', ')', '）']) && digits <= 2
     {
-        &t[digits..]
+        at + digits
     } else {
-        t
-    };
-    t.chars().filter(|c| c.is_alphanumeric()).collect()
+        at
+    }
+}
+
+/// `c.is_alphanumeric()`, ASCII and the common CJK ideographs answered first.
+fn is_word(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        ('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric()
+    }
+}
+
+/// The letters and digits of a sentence, a leading list marker dropped.
+#[cfg(test)]
+fn normalized(s: &str) -> impl Iterator<Item = char> + '_ {
+    s[marker_end(s, 0)..]
+        .chars()
+        .filter(|c| c.is_alphanumeric())
 }
 
 fn abs(span: Span, r: &Range<usize>) -> Span {
@@ -75,13 +136,19 @@ fn abs(span: Span, r: &Range<usize>) -> Span {
 
 fn repeat(t: &TextField, cx: &Context, sink: &mut Sink) {
     let min = cx.settings.vocab.thresholds.goal_repeat_min_chars;
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: Vec<(u64, u32)> = Vec::new();
+    let mut whole = CharHash::default();
     for (line, span) in &t.lines {
-        for (r, norm) in sentences(line) {
-            if norm.chars().count() < min {
+        for Sentence {
+            range: r,
+            hash,
+            chars,
+        } in sentences(line, &mut whole)
+        {
+            if (chars as usize) < min {
                 continue;
             }
-            if !seen.insert(norm) {
+            if seen.contains(&(hash, chars)) {
                 sink.push(
                     "goal-repeat",
                     abs(*span, &r),
@@ -91,6 +158,8 @@ fn repeat(t: &TextField, cx: &Context, sink: &mut Sink) {
                         line[r.clone()].trim()
                     ),
                 );
+            } else {
+                seen.push((hash, chars));
             }
         }
     }
@@ -106,14 +175,19 @@ fn year(p: &Project, t: &TextField, cx: &Context, sink: &mut Sink) {
         .filter_map(|f| parse_date(&f.value))
         .map(|d| d.0)
         .collect();
-    let (lo, hi, period) = match dates.as_slice() {
-        [a, b] if a == b => (*a, *b, format!("计划实施期（{a} 年）")),
-        [a, b] if a < b => (*a, *b, format!("计划实施期 {a}–{b} 年")),
-        [a] => (*a, *a, format!("计划日期所在的 {a} 年")),
+    let (lo, hi) = match dates.as_slice() {
+        [a, b] if a <= b => (*a, *b),
+        [a] => (*a, *a),
         _ => match cx.header.year() {
-            Some(y) => (y, y, format!("表的年度 {y}")),
+            Some(y) => (y, y),
             None => return,
         },
+    };
+    let period = || match dates.as_slice() {
+        [a, b] if a == b => format!("计划实施期（{a} 年）"),
+        [a, b] if a < b => format!("计划实施期 {a}–{b} 年"),
+        [a] => format!("计划日期所在的 {a} 年"),
+        _ => format!("表的年度 {lo}"),
     };
     for (line, span) in &t.lines {
         for (r, y) in years(line) {
@@ -142,7 +216,8 @@ fn year(p: &Project, t: &TextField, cx: &Context, sink: &mut Sink) {
                 "goal-year",
                 abs(*span, &r),
                 format!(
-                    "「年度总体目标」写的是 {y} 年（「{shown}」），不在{period}内：目标应写本期要做的事；{y} 年的情况如是背景，请写明「在{y}年基础上」"
+                    "「年度总体目标」写的是 {y} 年（「{shown}」），不在{}内：目标应写本期要做的事；{y} 年的情况如是背景，请写明「在{y}年基础上」",
+                    period()
                 ),
             );
         }
@@ -267,9 +342,24 @@ const LEAD_WORDS: &[&str] = &[
     "至少",
 ];
 /// Pairs of characters too common in the forms to say two names are about the same thing.
-const STOP: &[&str] = &[
-    "医保", "项目", "完成", "提高", "提升", "工作", "确保", "保障", "年度", "全年", "计划", "实现",
-    "开展", "目标", "达到", "进一", "一步",
+const STOP: &[[char; 2]] = &[
+    ['医', '保'],
+    ['项', '目'],
+    ['完', '成'],
+    ['提', '高'],
+    ['提', '升'],
+    ['工', '作'],
+    ['确', '保'],
+    ['保', '障'],
+    ['年', '度'],
+    ['全', '年'],
+    ['计', '划'],
+    ['实', '现'],
+    ['开', '展'],
+    ['目', '标'],
+    ['达', '到'],
+    ['进', '一'],
+    ['一', '步'],
 ];
 
 struct Quantity {
@@ -323,19 +413,25 @@ fn is_person_noun(s: &str) -> bool {
 fn quantities(line: &str) -> Vec<Quantity> {
     let b = line.as_bytes();
     let mut out = Vec::new();
+    if !b.iter().any(u8::is_ascii_digit) {
+        return out;
+    }
     let mut sentence_start = 0;
     let mut last_end = 0;
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
-            if let Some(c) = line[i..].chars().next() {
-                if matches!(c, '。' | '；' | ';' | '！' | '？') {
-                    sentence_start = i + c.len_utf8();
-                }
-                i += c.len_utf8();
-            } else {
-                i += 1;
+            // Byte by byte: no sentence end or digit starts inside a character.
+            if b[i] == b';' {
+                sentence_start = i + 1;
+            } else if matches!(b[i], 0xe3 | 0xef)
+                && ["。", "；", "！", "？"]
+                    .iter()
+                    .any(|e| b[i..].starts_with(e.as_bytes()))
+            {
+                sentence_start = i + 3;
             }
+            i += 1;
             continue;
         }
         let start = i;
@@ -466,36 +562,37 @@ fn quantities(line: &str) -> Vec<Quantity> {
 }
 
 fn bigrams(s: &str) -> Vec<[char; 2]> {
-    let cs: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
-    let mut out: Vec<[char; 2]> = cs
-        .windows(2)
-        .map(|w| [w[0], w[1]])
-        .filter(|p| !p[0].is_ascii_digit() && !p[1].is_ascii_digit())
-        .filter(|p| {
-            !STOP.iter().any(|s| {
-                let mut c = s.chars();
-                c.next() == Some(p[0]) && c.next() == Some(p[1])
-            })
-        })
+    let mut out: Vec<[char; 2]> = Vec::new();
+    let mut prev: Option<char> = None;
+    for c in s.chars().filter(|c| c.is_alphanumeric()) {
+        if let Some(p) = prev {
+            let pair = [p, c];
+            if !p.is_ascii_digit() && !c.is_ascii_digit() && !STOP.contains(&pair) {
+                out.push(pair);
+            }
+        }
+        prev = Some(c);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Every pair of adjacent characters of `name`, sorted, for [`shared`].
+fn name_pairs(name: &str) -> Vec<[char; 2]> {
+    let mut out: Vec<[char; 2]> = name
+        .chars()
+        .zip(name.chars().skip(1))
+        .map(|(a, b)| [a, b])
         .collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
-/// How many of the pairs `a` occur in `name` (no allocation: this runs for every number of
-/// a goal against every indicator, on each keystroke in the project).
-fn shared(a: &[[char; 2]], name: &str) -> usize {
-    a.iter()
-        .filter(|p| {
-            let mut prev = None;
-            name.chars().any(|c| {
-                let hit = prev == Some(p[0]) && c == p[1];
-                prev = Some(c);
-                hit
-            })
-        })
-        .count()
+/// How many of the pairs `a` occur in a name, given its [`name_pairs`].
+fn shared(a: &[[char; 2]], name: &[[char; 2]]) -> usize {
+    a.iter().filter(|p| name.binary_search(p).is_ok()).count()
 }
 
 /// Words for the public at large: 群众满意度 in a goal is the satisfaction of whoever the
@@ -515,7 +612,7 @@ fn same_subject(key: &str, name: &str, stem: &str) -> bool {
     if kp.chars().count() < 2 || np.chars().count() < 2 || PUBLIC.contains(&kp) {
         return true;
     }
-    shared(&bigrams(kp), np) > 0
+    shared(&bigrams(kp), &name_pairs(np)) > 0
 }
 
 /// The numbers an indicator states: its target and any in its name (存量案件227件…).
@@ -553,8 +650,8 @@ fn indicator_class(ind: &Indicator) -> Option<(Class, Decimal, &str)> {
 }
 
 /// An indicator the goal's words may be about: (shared pairs of characters, indicator, its
-/// target, what it counts).
-type Scored<'a> = (usize, &'a Indicator, Decimal, Class);
+/// target, what it counts, its name's pairs of characters).
+type Scored<'a, 'b> = (usize, &'a Indicator, Decimal, Class, &'b [[char; 2]]);
 
 fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
     let candidates: Vec<(&Indicator, Class, Decimal)> = p
@@ -565,6 +662,8 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
     if candidates.is_empty() {
         return;
     }
+    // The pairs of characters of each candidate's name, once the goal has a quantity.
+    let mut pairs: Option<Vec<Vec<[char; 2]>>> = None;
     // One finding per indicator: a goal that gives the stock and the yearly increase of the
     // same cases is one discrepancy, not two.
     let mut reported: Vec<&str> = Vec::new();
@@ -574,6 +673,12 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
             if key.is_empty() {
                 continue;
             }
+            let pairs = pairs.get_or_insert_with(|| {
+                candidates
+                    .iter()
+                    .map(|(ind, _, _)| name_pairs(&ind.name))
+                    .collect()
+            });
             // A percentage is compared only when the goal names the rate (知晓率达100%),
             // and the measure itself (知晓) must be in the indicator's name.
             let stem: Option<String> = if q.class == Class::Percent {
@@ -590,15 +695,16 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
             // count of people and a count of things are not compared.
             let scored: Vec<Scored> = candidates
                 .iter()
-                .filter(|(_, c, _)| (*c == Class::Percent) == (q.class == Class::Percent))
-                .filter(|(ind, _, _)| {
+                .zip(pairs.iter())
+                .filter(|((_, c, _), _)| (*c == Class::Percent) == (q.class == Class::Percent))
+                .filter(|((ind, _, _), _)| {
                     stem.as_ref()
                         .is_none_or(|s| same_subject(&q.key, &ind.name, s))
                 })
-                .map(|&(ind, c, n)| (shared(&key, &ind.name), ind, n, c))
+                .map(|(&(ind, c, n), np)| (shared(&key, np), ind, n, c, np.as_slice()))
                 // A count is matched on most of its words (宣传册发放 is not 彩色宣传页发放:
                 // 宣传 and 发放 alone are not enough); a rate on its measure, above.
-                .filter(|(s, _, _, _)| {
+                .filter(|(s, _, _, _, _)| {
                     *s > 0 && (q.class == Class::Percent || s * 5 >= key.len() * 3)
                 })
                 .collect();
@@ -611,10 +717,8 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
             } else {
                 // Ties: the one the whole sentence is closest to.
                 let sentence = bigrams(&line[q.sentence.clone()]);
-                let by: Vec<(usize, &&Scored)> = top
-                    .iter()
-                    .map(|s| (shared(&sentence, &s.1.name), s))
-                    .collect();
+                let by: Vec<(usize, &&Scored)> =
+                    top.iter().map(|s| (shared(&sentence, s.4), s)).collect();
                 let max = by.iter().map(|b| b.0).max().unwrap_or(0);
                 let mut at_max = by.iter().filter(|b| b.0 == max);
                 match (at_max.next(), at_max.next()) {
@@ -622,7 +726,7 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
                     _ => continue,
                 }
             };
-            let (_, ind, target, class) = *chosen;
+            let (_, ind, target, class, _) = *chosen;
             // 满意度达到90%以上 is kept by a target of ≥94%: within the goal's bound.
             let within = match (q.bound, &ind.value) {
                 (Some(Bound::Lower), IndicatorValue::Quantitative { op, .. }) => {
@@ -676,8 +780,28 @@ mod tests {
 
     #[test]
     fn sentences_normalise() {
-        let s = sentences("<p>1. 通过培训，提高水平。</p> <p>2、通过培训, 提高水平</p>");
-        let n: Vec<&str> = s.iter().map(|x| x.1.as_str()).collect();
+        let line = "<p>1. 通过培训，提高水平。</p> <p>2、通过培训, 提高水平</p>";
+        let s = sentences(line, &mut CharHash::default());
+        let n: Vec<String> = s
+            .iter()
+            .map(|x| normalized(&line[x.range.clone()]).collect())
+            .collect();
         assert_eq!(n, vec!["通过培训提高水平", "通过培训提高水平"]);
+        assert_eq!((s[0].hash, s[0].chars), (s[1].hash, s[1].chars));
+        assert_eq!(s[0].chars, 8);
+        let mut whole = CharHash::default();
+        let s = sentences(
+            "1、 2024年培训 1.5 万人。<br/>12) 提高！ 123. 水平",
+            &mut whole,
+        );
+        let n: Vec<u32> = s.iter().map(|x| x.chars).collect();
+        assert_eq!(n, vec![11, 2, 5]);
+    }
+
+    #[test]
+    fn is_word_is_alphanumeric() {
+        for c in (0..0x30000).filter_map(char::from_u32) {
+            assert_eq!(is_word(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! The classifier answers only when a name ending says so; otherwise it says nothing.
 
 use super::values::{is_cost, is_headcount, zero_target_applies};
-use super::{Context, Sink};
+use super::{ends_with, Context, Sink};
 use crate::model::value::{IndicatorValue, Op};
 use crate::model::vocab::{KindDef, Vocab};
 use crate::model::{Indicator, Level1, Level2, Project};
@@ -108,7 +108,7 @@ pub fn classify<'v>(name: &str, unit: Option<&str>, vocab: &'v Vocab) -> Option<
         .kind_index
         .endings
         .iter()
-        .find(|(e, _)| stem.ends_with(e.as_str()))?;
+        .find(|(e, _)| ends_with(stem, e))?;
     let kind = KINDS[*k as usize];
     let money = unit.or(name_unit).map(|u| is_money_unit(u, vocab));
     match (kind, money) {
@@ -125,7 +125,7 @@ pub fn lower_is_better<'v>(name: &str, vocab: &'v Vocab) -> Option<(bool, &'v st
         .kind_index
         .direction
         .iter()
-        .find(|(e, _)| stem.ends_with(e.as_str()))
+        .find(|(e, _)| ends_with(stem, e))
         .map(|(e, lower)| (*lower, e.as_str()))
 }
 

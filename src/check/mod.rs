@@ -122,6 +122,21 @@ pub fn active_profile<'a>(header: &Header, settings: &'a Settings) -> &'a Profil
         .unwrap_or_else(|| vocab.profile_for_year(header.year()))
 }
 
+/// `s.ends_with(e)`, the last byte compared first: the checks test each indicator name against
+/// every word of a vocabulary list.
+fn ends_with(s: &str, e: &str) -> bool {
+    (e.is_empty() || s.as_bytes().last() == e.as_bytes().last()) && s.ends_with(e)
+}
+
+/// `s.contains(w)` without building a searcher: names and words are short.
+fn has(s: &str, w: &str) -> bool {
+    let (s, w) = (s.as_bytes(), w.as_bytes());
+    let Some(&first) = w.first() else {
+        return true;
+    };
+    s.len() >= w.len() && (0..=s.len() - w.len()).any(|i| s[i] == first && s[i..].starts_with(w))
+}
+
 /// Diagnostics of one project, spans relative to its segment. Depends only on the project, the
 /// header and the settings, so the server caches it per segment.
 pub fn check_project(project: &Project, header: &Header, settings: &Settings) -> Vec<Diagnostic> {
@@ -249,4 +264,29 @@ pub fn with_file_checks(
     out.extend(projects);
     out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ends_with, has};
+
+    #[test]
+    fn has_and_ends_with_are_the_str_methods() {
+        let words = [
+            "",
+            "及",
+            "及时",
+            "时率",
+            "率",
+            "及时率和准确率",
+            "a",
+            "准确率x",
+        ];
+        for s in ["", "及时率", "及时率和准确率", "a及时", "准确率"] {
+            for w in words {
+                assert_eq!(has(s, w), s.contains(w), "{s} {w}");
+                assert_eq!(ends_with(s, w), s.ends_with(w), "{s} {w}");
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! (`[names]` in profiles.toml, extendable in jixiao.toml).
 
 use super::values::remnant;
-use super::{Context, Sink};
+use super::{ends_with, has, Context, Sink};
 use crate::model::value::{canonical_number, parse_range, IndicatorValue};
 use crate::model::vocab::Names;
 use crate::model::{Indicator, Project};
@@ -23,16 +23,10 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
 fn check_name(ind: &Indicator, names: &Names, sink: &mut Sink) {
     let name = ind.name.as_str();
     let chars = name.chars().count();
-    let clause = names
-        .clause_marks
-        .iter()
-        .find(|m| name.contains(m.as_str()));
+    let clause = names.clause_marks.iter().find(|m| has(name, m));
     // A name that ends with what it measures may mention a number as its scope
     // (`10件实事项目完成率`); one that does not and holds a count states a target.
-    let measured = names
-        .measure_heads
-        .iter()
-        .any(|h| name.ends_with(h.as_str()));
+    let measured = names.measure_heads.iter().any(|h| ends_with(name, h));
     let target = (!measured).then(|| target_in_name(name, names)).flatten();
     let max = names.max_name_chars.unwrap_or(usize::MAX);
     let why = match (&target, clause) {
@@ -53,7 +47,13 @@ fn check_name(ind: &Indicator, names: &Names, sink: &mut Sink) {
     let questions = names
         .yes_no_markers
         .iter()
-        .map(|m| name.matches(m.as_str()).count())
+        .map(|m| {
+            if has(name, m) {
+                name.matches(m.as_str()).count()
+            } else {
+                0
+            }
+        })
         .sum::<usize>();
     if questions >= 2 {
         sink.push(
@@ -106,7 +106,7 @@ fn target_in_name(name: &str, names: &Names) -> Option<String> {
 /// Two measurable indicators joined in one name (`及时率和准确率`, `数量及质量`): the first two
 /// parts, split at a joiner, that each end with a measure.
 fn two_measures<'a>(name: &'a str, names: &Names) -> Option<(&'a str, &'a str)> {
-    if !names.joiners.iter().any(|j| name.contains(j.as_str())) {
+    if !names.joiners.iter().any(|j| has(name, j)) {
         return None;
     }
     // Bytes inside a word such as `及时` hold no joiner.
@@ -138,9 +138,9 @@ fn two_measures<'a>(name: &'a str, names: &Names) -> Option<(&'a str, &'a str)> 
         }
     }
     parts.push(&name[from..]);
-    let mut measures = parts.into_iter().filter(|p| {
-        p.chars().count() >= 2 && names.measure_heads.iter().any(|h| p.ends_with(h.as_str()))
-    });
+    let mut measures = parts
+        .into_iter()
+        .filter(|p| p.chars().count() >= 2 && names.measure_heads.iter().any(|h| ends_with(p, h)));
     Some((measures.next()?, measures.next()?))
 }
 
@@ -149,11 +149,7 @@ fn check_qualitative(ind: &Indicator, cx: &Context, names: &Names, sink: &mut Si
     let value = ind.value_text.as_str();
     let at = ind.value_span;
     let is_answer = names.yes_no_values.iter().any(|v| v == value);
-    if names
-        .yes_no_markers
-        .iter()
-        .any(|m| name.contains(m.as_str()))
-    {
+    if names.yes_no_markers.iter().any(|m| has(name, m)) {
         if !is_answer {
             let answers = names.yes_no_values.join("」或「");
             sink.push(
@@ -165,11 +161,7 @@ fn check_qualitative(ind: &Indicator, cx: &Context, names: &Names, sink: &mut Si
         return;
     }
     if is_answer {
-        if let Some(s) = names
-            .degree_suffixes
-            .iter()
-            .find(|s| name.ends_with(s.as_str()))
-        {
+        if let Some(s) = names.degree_suffixes.iter().find(|s| ends_with(name, s)) {
             sink.push(
                 "yes-no-value",
                 at,
@@ -185,7 +177,7 @@ fn check_qualitative(ind: &Indicator, cx: &Context, names: &Names, sink: &mut Si
             .degree_suffixes
             .iter()
             .chain(&names.measure_heads)
-            .any(|m| s.ends_with(m.as_str()))
+            .any(|m| ends_with(s, m))
     };
     let long = value.chars().count() >= 2;
     // `…审核及时性: 及时性` names the measure again; `规范医疗服务行为: 规范` says again the target
@@ -237,11 +229,7 @@ fn check_qualitative(ind: &Indicator, cx: &Context, names: &Names, sink: &mut Si
 /// The items of a value that is a list of qualitative targets (`保障、提升`), each a known
 /// target word; `None` for anything else (`效率、质量有效提升` is one target).
 fn list_of_targets<'a>(value: &'a str, cx: &Context, names: &Names) -> Option<Vec<&'a str>> {
-    if !names
-        .value_separators
-        .iter()
-        .any(|s| value.contains(s.as_str()))
-    {
+    if !names.value_separators.iter().any(|s| has(value, s)) {
         return None;
     }
     let mut items = vec![value];
