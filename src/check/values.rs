@@ -191,7 +191,17 @@ fn check_indicator(
                         format!("「{name}」是人数（人次），单位应为人或人次，而不是「{u}」"),
                     );
                 } else if !cx.settings.vocab.is_unit(u) {
-                    sink.push("unit-mismatch", at, format!("单位「{u}」不在常用单位表中；如确实需要，请在 jixiao.toml 的 units 中加入"));
+                    let guess = cx
+                        .settings
+                        .vocab
+                        .vocabulary
+                        .units
+                        .iter()
+                        .filter(|k| u.starts_with(k.as_str()) || u.ends_with(k.as_str()))
+                        .max_by_key(|k| k.len())
+                        .map(|k| format!("是否应为「{k}」？"))
+                        .unwrap_or_default();
+                    sink.push("unit-mismatch", at, format!("单位「{u}」不是常用的计量单位或量词：{guess}请检查是否写错；确实要用这个单位时，在 jixiao.toml 的 units 中加入"));
                 }
             }
             let hundred = Decimal::from(100);

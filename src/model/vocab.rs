@@ -36,6 +36,12 @@ pub struct Profile {
 pub struct Words {
     #[serde(default)]
     pub units: Vec<String>,
+    /// Magnitude words a known unit may carry (万平方米, 亿元).
+    #[serde(default)]
+    pub unit_prefixes: Vec<String>,
+    /// What may follow a known unit to count occurrences (户次, 台次).
+    #[serde(default)]
+    pub unit_suffixes: Vec<String>,
     #[serde(default)]
     pub qualitative: Vec<String>,
 }
@@ -382,10 +388,23 @@ impl Vocab {
         (l1, l2)
     }
 
-    /// A unit of the list, or a known unit per something (`万元/月`, `元/人年`): what follows
-    /// the slash names what is counted, and is not a closed list.
+    /// A unit of the list (with a magnitude before it or a 次 after it: `万平方米`, `户次`), or a
+    /// known unit per something (`万元/月`, `元/人年`): what follows the slash names what is
+    /// counted, and is not a closed list.
     pub fn is_unit(&self, unit: &str) -> bool {
-        let known = |u: &str| self.vocabulary.units.iter().any(|k| k == u);
+        let words = &self.vocabulary;
+        let listed = |u: &str| words.units.iter().any(|k| k == u);
+        let known = |u: &str| {
+            listed(u)
+                || words.unit_prefixes.iter().any(|p| {
+                    u.strip_prefix(p.as_str())
+                        .is_some_and(|rest| !rest.is_empty() && listed(rest))
+                })
+                || words.unit_suffixes.iter().any(|s| {
+                    u.strip_suffix(s.as_str())
+                        .is_some_and(|rest| !rest.ends_with(s.as_str()) && listed(rest))
+                })
+        };
         known(unit)
             || unit
                 .split_once('/')
@@ -465,6 +484,27 @@ mod tests {
             v.canonical_category("社会公众或服务对象满意度指标"),
             "服务对象满意度指标"
         );
+    }
+
+    #[test]
+    fn units_of_other_domains() {
+        let v = Vocab::builtin();
+        for u in [
+            "所",
+            "公里",
+            "平方米",
+            "万平方米",
+            "亿元",
+            "户次",
+            "台次",
+            "元/所",
+            "万元/公里",
+        ] {
+            assert!(v.is_unit(u), "{u}");
+        }
+        for u in ["件件", "次次", "万", "人/", "pcs", "/人"] {
+            assert_eq!(v.is_unit(u), u == "万", "{u}");
+        }
     }
 }
 
