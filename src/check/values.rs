@@ -48,10 +48,11 @@ fn is_rate(name: &str) -> bool {
     name.ends_with('率') || name.ends_with("率情况")
 }
 
-/// A name whose value must be quantitative: a rate, but not a 效率 (often judged qualitatively).
-/// The `qualitative-rate` check and value completion share it.
+/// A name whose value must be quantitative: a rate, but not a 效率 (often judged qualitatively),
+/// or a satisfaction (满意度 is the share of satisfied respondents: 财预〔2020〕10号 measures it
+/// in %). The `qualitative-rate` check and value completion share it.
 pub fn needs_quantity(name: &str) -> bool {
-    is_rate(name) && !name.ends_with("效率")
+    (is_rate(name) && !name.ends_with("效率")) || is_satisfaction_name(name)
 }
 
 pub(super) fn is_headcount(name: &str) -> bool {
@@ -164,11 +165,16 @@ fn check_indicator(
         IndicatorValue::Qualitative => {
             // A range of percentages is quantitative, only without its operator (range-value).
             if needs_quantity(name) && parse_range(&ind.value_text).is_none() {
+                let (what, example) = if is_satisfaction_name(name) {
+                    ("满意度", "≥90.00(%)")
+                } else {
+                    ("比率", "=100.00(%)")
+                };
                 sink.push(
                     "qualitative-rate",
                     at,
                     format!(
-                        "「{name}」是比率，指标值应为定量的百分比（如 =100.00(%)），而不是「{}」",
+                        "「{name}」是{what}，指标值应为定量的百分比（如 {example}），而不是「{}」",
                         ind.value_text
                     ),
                 );
