@@ -158,8 +158,11 @@ fn check_indicator(
             "bad-value",
             at,
             format!(
-                "指标值「{}」缺少比较符（≥ ≤ = > <），如 ={}",
-                ind.value_text, ind.value_text
+                "指标值「{}」缺少比较符（≥ ≤ = > <），如 {}{}",
+                ind.value_text,
+                // A cost is a ceiling (cost-operator): do not suggest what that rule rejects.
+                if is_cost(l1, l2) { "≤" } else { "=" },
+                ind.value_text
             ),
         ),
         IndicatorValue::Qualitative => {
