@@ -4,6 +4,7 @@
 pub(crate) mod completeness;
 pub mod copypaste;
 mod dates;
+mod deadline;
 pub mod declaration;
 mod funding;
 mod goal;
