@@ -8,6 +8,7 @@ mod deadline;
 pub mod declaration;
 mod funding;
 mod goal;
+mod goal_measure;
 pub mod history;
 mod kind;
 mod multiyear;
@@ -165,6 +166,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     multiyear::check(project, &cx, &mut sink);
     completeness::check(project, &cx, &mut sink);
     goal::check(project, &cx, &mut sink);
+    goal_measure::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {
         selfeval::check(project, &cx, &mut sink);
     }

@@ -252,6 +252,11 @@ impl Default for Thresholds {
 pub struct Names {
     /// A longer name is a sentence (`sentence-name`).
     pub max_name_chars: Option<usize>,
+    /// `goal-unquantified`: a goal without a number and shorter than this says too little.
+    pub short_goal_chars: Option<usize>,
+    /// `goal-unquantified`: words that stand for a number not given (`若干台`).
+    #[serde(default)]
+    pub vague_quantities: Vec<String>,
     /// Punctuation that ends a clause: a name holding one is a sentence.
     #[serde(default)]
     pub clause_marks: Vec<String>,
@@ -290,6 +295,9 @@ impl Names {
         if other.max_name_chars.is_some() {
             self.max_name_chars = other.max_name_chars;
         }
+        if other.short_goal_chars.is_some() {
+            self.short_goal_chars = other.short_goal_chars;
+        }
         for (mine, theirs) in [
             (&mut self.clause_marks, other.clause_marks),
             (&mut self.target_units, other.target_units),
@@ -301,6 +309,7 @@ impl Names {
             (&mut self.not_joiners, other.not_joiners),
             (&mut self.value_separators, other.value_separators),
             (&mut self.target_words, other.target_words),
+            (&mut self.vague_quantities, other.vague_quantities),
         ] {
             mine.extend(theirs);
         }
