@@ -257,6 +257,9 @@ pub struct Names {
     /// `goal-unquantified`: words that stand for a number not given (`若干台`).
     #[serde(default)]
     pub vague_quantities: Vec<String>,
+    /// `deviation-reason`: what fills a cell without saying anything (`无`, `/`).
+    #[serde(default)]
+    pub placeholder_texts: Vec<String>,
     /// Punctuation that ends a clause: a name holding one is a sentence.
     #[serde(default)]
     pub clause_marks: Vec<String>,
@@ -310,6 +313,7 @@ impl Names {
             (&mut self.value_separators, other.value_separators),
             (&mut self.target_words, other.target_words),
             (&mut self.vague_quantities, other.vague_quantities),
+            (&mut self.placeholder_texts, other.placeholder_texts),
         ] {
             mine.extend(theirs);
         }
