@@ -20,6 +20,7 @@ pub mod settings;
 mod structure;
 mod taxonomy;
 mod values;
+mod weight_split;
 
 pub use funding::cost_caps as funding_cost_caps;
 pub use kind::turned;
@@ -169,6 +170,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     goal_measure::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {
         selfeval::check(project, &cx, &mut sink);
+        weight_split::check(project, &cx, &mut sink);
     }
     sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
     sink.out

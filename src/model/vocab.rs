@@ -87,6 +87,9 @@ pub struct Grading {
     pub partial: Vec<String>,
     #[serde(default)]
     pub not_achieved: Vec<String>,
+    /// The usual 分值 of 执行率 and of each 一级 (`weight-split`).
+    #[serde(default)]
+    pub usual_weights: BTreeMap<String, u32>,
 }
 
 /// Pairing a 自评表 with its 申报表 (`check::declaration`).
