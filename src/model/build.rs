@@ -559,6 +559,16 @@ impl Builder<'_> {
         // children are not reported as misplaced and the 一级 as missing; the name itself
         // gets one "did you mean".
         let mut misspelt = false;
+        // Typed without its 指标 (数量, 社会效益, 服务对象满意度): the category, written in full by
+        // the formatter. Not when a value follows: 时效: 及时 is an indicator.
+        if !l1_any && !l2_any && v.is_empty() && !canonical.ends_with("指标") {
+            let full = format!("{canonical}指标");
+            let roles = self.vocab.category_roles(&full);
+            if roles != (false, false) {
+                (l1_any, l2_any) = roles;
+                canonical = full;
+            }
+        }
         if !l1_any && !l2_any && v.is_empty() {
             if let Some(s) = self.vocab.suggest_category(&canonical) {
                 (l1_any, l2_any) = self.vocab.category_roles(&s);
