@@ -1,8 +1,11 @@
-//! `jixiao diff`: plain, and as git's external diff driver in a real repository.
+//! `jixiao diff`: plain, and as git's external diff driver in a real repository. Each
+//! `tests/diff/NAME.old.jixiao` against `NAME.new.jixiao` prints `NAME.out` (`UPDATE_EXPECT=1`
+//! rewrites them).
 
 mod common;
 
-use common::root;
+use common::cli::jixiao;
+use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -15,15 +18,6 @@ fn temp(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-fn jixiao(args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(bin()).args(args).output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8(o.stdout).unwrap(),
-        String::from_utf8(o.stderr).unwrap(),
-    )
 }
 
 const FILE: &str = "表: 绩效目标申报表
@@ -89,6 +83,32 @@ fn reformatted_file_diffs_as_empty() {
     assert_eq!(code, 2);
     assert!(err.contains("7 个参数"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The pairs in `tests/diff`: the old file, the new one, what `jixiao diff` prints.
+#[test]
+fn pairs() {
+    let dir = root().join("tests/diff");
+    let cases = inputs(&dir)
+        .into_iter()
+        .filter_map(|old| {
+            let name = old
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".old.jixiao")?
+                .to_string();
+            let new = dir.join(format!("{name}.new.jixiao"));
+            let (code, out, err) = jixiao(&["diff", old.to_str()?, new.to_str()?]);
+            let result = if code == 1 && err.is_empty() {
+                expect_file(&dir.join(format!("{name}.out")), &out)
+            } else {
+                Err(format!("exit code {code} (1 expected), stderr: {err}"))
+            };
+            Some((name, result))
+        })
+        .collect::<Vec<_>>();
+    assert!(!cases.is_empty());
+    run_all(cases);
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {

@@ -316,7 +316,13 @@ fn target_sheet(
     ws.merge_range(6, 0, 10, 0, "项目资金（元）", &fm.label)?;
     let f = p.funding.as_ref();
     span(ws, 6, 1, 2, PROJECT_TOTAL, &fm.label)?;
-    put_money(ws, 6, 3, amount(f.and_then(|f| f.project_total.as_ref())), &fm.money)?;
+    put_money(
+        ws,
+        6,
+        3,
+        amount(f.and_then(|f| f.project_total.as_ref())),
+        &fm.money,
+    )?;
     let b = f.map(|f| f.budget());
     for (i, (label, key)) in [
         (TOTAL, TOTAL),

@@ -1,8 +1,12 @@
-//! Shared by the data-driven tests: expected-file comparison with an update switch.
+//! Shared by the tests: expected-file comparison with an update switch, the CLI runner
+//! (`cli`) and the stdio LSP client (`lsp`).
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+
+pub mod cli;
+pub mod lsp;
 
 /// Compares `actual` with the file at `path`; with `UPDATE_EXPECT=1` writes it instead.
 /// Returns a description of the mismatch.

@@ -1,0 +1,23 @@
+//! The built `jixiao` as a user runs it.
+
+use std::process::Command;
+
+/// Runs `jixiao ARGS` in the repository: (exit code, stdout, stderr).
+pub fn jixiao(args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(super::root())
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
+/// Runs `jixiao check ARGS` in the repository: (exit code, stdout then stderr).
+pub fn check(args: &[&str]) -> (i32, String) {
+    let (code, out, err) = jixiao(&[&["check"], args].concat());
+    (code, out + &err)
+}
