@@ -6,19 +6,8 @@ mod common;
 
 use common::cli::jixiao;
 use common::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_jixiao")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jixiao-diff-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 const FILE: &str = "表: 绩效目标申报表
 年度: 2025
@@ -59,7 +48,7 @@ fn plain_diff_of_the_examples() {
 
 #[test]
 fn reformatted_file_diffs_as_empty() {
-    let dir = temp("fmt");
+    let dir = scratch("diff", "fmt");
     let a = dir.join("a.jixiao");
     let b = dir.join("b.jixiao");
     std::fs::write(&a, FILE).unwrap();
@@ -137,11 +126,15 @@ fn as_git_diff_driver() {
         eprintln!("跳过：没有 git");
         return;
     }
-    let dir = temp("git");
+    let dir = scratch("diff", "git");
     git(&dir, &["init", "-q"]);
     git(
         &dir,
-        &["config", "diff.jixiao.command", &format!("{} diff", bin())],
+        &[
+            "config",
+            "diff.jixiao.command",
+            &format!("{} diff", cli::BIN),
+        ],
     );
     std::fs::write(dir.join(".gitattributes"), "*.jixiao diff=jixiao\n").unwrap();
     std::fs::write(dir.join("宣传.jixiao"), FILE).unwrap();

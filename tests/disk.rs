@@ -6,6 +6,7 @@
 mod common;
 
 use common::lsp::{file_uri, Server};
+use common::scratch;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,17 +17,9 @@ const DEADLINE: Duration = Duration::from_secs(30);
 
 const DOC: &str = "表: 绩效目标申报表\n年度: 2025\n\n项目: 甲项目\n  产出指标:\n    数量指标:\n      培训人次: ≥100(人次)\n";
 
-/// A fresh empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jixiao-disk-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Runs the CLI to its end, or fails the test at the deadline.
 fn jixiao(args: &[&str], dir: &Path) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    let mut child = Command::new(common::cli::BIN)
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -52,7 +45,7 @@ fn stderr(o: &Output) -> String {
 #[cfg(unix)]
 #[test]
 fn folders_linked_back_to_themselves_are_walked_once() {
-    let dir = scratch("loops");
+    let dir = scratch("disk", "loops");
     std::fs::write(dir.join("a.jixiao"), DOC).unwrap();
     std::fs::create_dir(dir.join("sub")).unwrap();
     std::fs::write(dir.join("sub/b.jixiao"), DOC).unwrap();
@@ -74,7 +67,7 @@ fn folders_linked_back_to_themselves_are_walked_once() {
 #[cfg(target_os = "linux")]
 #[test]
 fn an_unreadable_subfolder_is_named_and_the_rest_is_checked() {
-    let dir = scratch("unreadable");
+    let dir = scratch("disk", "unreadable");
     std::fs::write(dir.join("a.jixiao"), DOC).unwrap();
     let chain: PathBuf = std::iter::repeat_n("d".repeat(200), 15).collect();
     std::fs::create_dir_all(dir.join("deep").join(&chain)).unwrap();
@@ -96,7 +89,7 @@ const UNFORMATTED: &str = "表：绩效目标申报表\n年度：2025\n";
 #[test]
 fn fmt_keeps_modes_links_and_hard_links_and_refuses_read_only_files() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let dir = scratch("fmt");
+    let dir = scratch("disk", "fmt");
     let formatted = {
         std::fs::write(dir.join("probe.jixiao"), UNFORMATTED).unwrap();
         let o = jixiao(&["fmt", "probe.jixiao"], &dir);
@@ -158,7 +151,7 @@ fn fmt_keeps_modes_links_and_hard_links_and_refuses_read_only_files() {
 
 /// `jixiao fmt - | head`: the reader goes away before the output is written.
 fn fmt_stdin_to(stdout: Stdio, close_early: bool) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    let mut child = Command::new(common::cli::BIN)
         .args(["fmt", "-"])
         .stdin(Stdio::piped())
         .stdout(stdout)
@@ -230,7 +223,7 @@ fn symbol_appears(s: &mut Server, name: &str) {
 #[test]
 fn a_workspace_linked_back_to_itself_does_not_stall_the_server() {
     // Without a `.jixiao` file to stop at, the old walk went 2^40 folders deep.
-    let dir = scratch("server-loops");
+    let dir = scratch("disk", "server-loops");
     std::fs::create_dir(dir.join("empty")).unwrap();
     std::os::unix::fs::symlink(".", dir.join("a")).unwrap();
     std::os::unix::fs::symlink(".", dir.join("b")).unwrap();
@@ -243,7 +236,7 @@ fn a_workspace_linked_back_to_itself_does_not_stall_the_server() {
 
 #[test]
 fn without_file_watchers_saving_rereads_the_disk() {
-    let dir = scratch("no-watchers");
+    let dir = scratch("disk", "no-watchers");
     let one = dir.join("one.jixiao");
     std::fs::write(&one, DOC).unwrap();
     let mut s = start(&dir);
@@ -286,7 +279,7 @@ fn without_file_watchers_saving_rereads_the_disk() {
 /// problems are cleared, and a closed document falls back to its problems on disk.
 #[test]
 fn problems_of_unopened_files_are_published() {
-    let dir = scratch("folder-problems");
+    let dir = scratch("disk", "folder-problems");
     let bad = dir.join("bad.jixiao");
     let one = dir.join("one.jixiao");
     let money = "表: 绩效目标申报表\n年度: 2025\n\n项目: 乙项目\n  资金:\n    项目资金总额: 100\n    年度资金申请总额: 300\n    当年财政拨款: 300\n";

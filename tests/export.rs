@@ -5,26 +5,15 @@
 mod common;
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use common::root;
+use common::{cli, root, scratch};
 use jixiao::analysis::analyze;
 use jixiao::check::Settings;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::str::FromStr;
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_jixiao")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jixiao-export-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn example(name: &str) -> PathBuf {
     root().join("examples").join(format!("{name}.jixiao"))
@@ -73,12 +62,26 @@ fn parse_csv(s: &str) -> Vec<Vec<String>> {
 }
 
 fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
-    let o = Command::new(bin()).args(args).output().unwrap();
+    let o = Command::new(cli::BIN).args(args).output().unwrap();
     (
         o.status.code().unwrap_or(-1),
         o.stdout,
         String::from_utf8_lossy(&o.stderr).to_string(),
     )
+}
+
+/// `jixiao export --to xlsx PATH -o OUT`, which must succeed: the workbook's bytes.
+fn xlsx_of(path: &Path, out: &Path) -> Vec<u8> {
+    let (code, _, err) = run(&[
+        "export",
+        "--to",
+        "xlsx",
+        path.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::read(out).unwrap()
 }
 
 fn s(v: &Value) -> String {
@@ -145,7 +148,7 @@ fn csv_rows_match_the_json_export() {
 
 #[test]
 fn csv_quoting_and_output_file() {
-    let dir = temp("csv");
+    let dir = scratch("export", "csv");
     let src = dir.join("q.jixiao");
     std::fs::write(
         &src,
@@ -209,7 +212,7 @@ fn dec(v: &Value) -> Option<Decimal> {
 
 #[test]
 fn xlsx_reads_back() {
-    let dir = temp("xlsx");
+    let dir = scratch("export", "xlsx");
     for name in [
         "songjiang-2024-targets",
         "shanghai-2026-targets",
@@ -217,16 +220,7 @@ fn xlsx_reads_back() {
     ] {
         let path = example(name);
         let out = dir.join(format!("{name}.xlsx"));
-        let (code, _, err) = run(&[
-            "export",
-            "--to",
-            "xlsx",
-            path.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{err}");
-        let bytes = std::fs::read(&out).unwrap();
+        let bytes = xlsx_of(&path, &out);
         let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let json = json_of(&path);
         let projects = json["projects"].as_array().unwrap();
@@ -535,7 +529,7 @@ fn summary_of_the_examples() {
 /// still summed, and the exit code (1) says the totals are incomplete.
 #[test]
 fn summary_skips_an_unreadable_file() {
-    let dir = temp("summary-gbk");
+    let dir = scratch("export", "summary-gbk");
     std::fs::copy(example("songjiang-2024-targets"), dir.join("a.jixiao")).unwrap();
     // 「项目」 in GBK.
     std::fs::write(dir.join("b.jixiao"), b"\xcf\xee\xc4\xbf: x\n").unwrap();
@@ -553,19 +547,10 @@ fn summary_skips_an_unreadable_file() {
 /// listed on 问题 as `jixiao check` reports them, and every sheet prints on A4, one page wide.
 #[test]
 fn xlsx_for_reviewers() {
-    let dir = temp("review");
+    let dir = scratch("export", "review");
     let path = example("songjiang-2021-self-eval");
     let out = dir.join("review.xlsx");
-    let (code, _, err) = run(&[
-        "export",
-        "--to",
-        "xlsx",
-        path.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let bytes = std::fs::read(&out).unwrap();
+    let bytes = xlsx_of(&path, &out);
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
     let names = wb.sheet_names();
     let format = |wb: &mut Xlsx<_>, sheet: &str, at: (u32, u32)| -> String {
@@ -658,7 +643,7 @@ fn xlsx_for_reviewers() {
 /// with both cells blank.
 #[test]
 fn xlsx_multi_year_fields() {
-    let dir = temp("multi-year");
+    let dir = scratch("export", "multi-year");
     let path = dir.join("multi-year.jixiao");
     let project = |name: &str, end: &str, extra_money: &str, extra_goal: &str| {
         format!(
@@ -677,16 +662,7 @@ fn xlsx_multi_year_fields() {
     );
     std::fs::write(&path, text).unwrap();
     let out = dir.join("multi-year.xlsx");
-    let (code, _, err) = run(&[
-        "export",
-        "--to",
-        "xlsx",
-        path.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let bytes = std::fs::read(&out).unwrap();
+    let bytes = xlsx_of(&path, &out);
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let ws = wb.worksheet_range("编外人员工作经费").unwrap();
     assert_eq!(cell(&ws, 6, 1), "项目资金总额");

@@ -5,12 +5,12 @@
 
 mod common;
 
-use common::{expect_file, root};
+use common::{cli, expect_file, root, scratch};
 use jixiao::analysis::analyze;
 use jixiao::check::Settings;
 use jixiao::export::to_json;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const SEEDS: &[(&str, &str)] = &[
     ("000_", "songjiang-2025-targets"),
@@ -177,22 +177,12 @@ fn fixtures() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn bin() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_jixiao"))
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jixiao-import-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 #[test]
 fn cli_writes_reports_and_exits() {
-    let dir = temp("cli");
+    let dir = scratch("import", "cli");
     let input = root().join("tests/import/stray-lines.txt");
     let out = dir.join("out.jixiao");
-    let r = std::process::Command::new(bin())
+    let r = std::process::Command::new(cli::BIN)
         .args([
             "import",
             input.to_str().unwrap(),
@@ -213,7 +203,7 @@ fn cli_writes_reports_and_exits() {
     let bad = dir.join("gbk.txt");
     std::fs::write(&bad, b"\xcf\xee\xc4\xbf\xc3\xfb\xb3\xc6\t\xd6\xd0\n").unwrap();
     let out2 = dir.join("none.jixiao");
-    let r = std::process::Command::new(bin())
+    let r = std::process::Command::new(cli::BIN)
         .args([
             "import",
             bad.to_str().unwrap(),
@@ -229,7 +219,7 @@ fn cli_writes_reports_and_exits() {
     // No form in it: exit 2, nothing written.
     let empty = dir.join("empty.txt");
     std::fs::write(&empty, "会议纪要\n没有报表\n").unwrap();
-    let r = std::process::Command::new(bin())
+    let r = std::process::Command::new(cli::BIN)
         .args([
             "import",
             empty.to_str().unwrap(),

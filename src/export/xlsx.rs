@@ -392,17 +392,7 @@ fn self_eval_sheet(
     span(ws, 3, 5, 7, &field(p, IMPLEMENTER), &fm.text)?;
     ws.merge_range(4, 0, 8, 0, "项目资金（元）", &fm.label)?;
     ws.write_blank(4, 1, &fm.header)?;
-    for (c, h) in [
-        "年初预算数",
-        "全年预算数",
-        "全年执行数",
-        WEIGHT,
-        RATE,
-        SCORE,
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (c, h) in COLUMNS.iter().chain(&[WEIGHT, RATE, SCORE]).enumerate() {
         ws.write_string_with_format(4, 2 + c as u16, *h, &fm.header)?;
     }
     let f = p.funding.as_ref();

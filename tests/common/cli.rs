@@ -2,9 +2,12 @@
 
 use std::process::Command;
 
+/// The built binary.
+pub const BIN: &str = env!("CARGO_BIN_EXE_jixiao");
+
 /// Runs `jixiao ARGS` in the repository: (exit code, stdout, stderr).
 pub fn jixiao(args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    let o = Command::new(BIN)
         .args(args)
         .current_dir(super::root())
         .output()

@@ -37,6 +37,15 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A fresh empty folder for one test of `suite`, unique to this process, in the system's
+/// temporary folder.
+pub fn scratch(suite: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-{suite}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// Every `*.jixiao` under `dir`, sorted.
 pub fn inputs(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
