@@ -260,14 +260,14 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
                 if COLUMNS.contains(k) {
                     out.push(block(k, "一列：年度资金总额和三项来源", ItemKind::Field));
                 } else {
-                    out.push(field(
-                        k,
-                        if MONEY_FIELDS.contains(k) {
-                            "金额（元）"
-                        } else {
-                            "预算执行率"
-                        },
-                    ));
+                    let detail = match *k {
+                        PROJECT_TOTAL => "跨年度项目各年度资金之和（元）",
+                        RATE => "预算执行率",
+                        WEIGHT => "预算执行率的分值",
+                        SCORE => "预算执行率的得分",
+                        _ => "金额（元）",
+                    };
+                    out.push(field(k, detail));
                 }
             }
         }
