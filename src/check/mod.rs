@@ -13,6 +13,7 @@ pub mod history;
 mod kind;
 mod multiyear;
 mod names;
+mod per_project;
 mod rules;
 pub mod scoring;
 mod selfeval;
