@@ -67,7 +67,7 @@ fn parse_op_as_written(s: &str) -> Option<(Op, &str, bool)> {
 }
 
 /// Strips a trailing operator word (`以上`, `以内`, …).
-fn strip_suffix_op(s: &str) -> Option<(&str, Op)> {
+pub fn strip_suffix_op(s: &str) -> Option<(&str, Op)> {
     SUFFIX_OPS
         .iter()
         .find_map(|(t, op)| s.strip_suffix(t).map(|rest| (rest, *op)))
