@@ -84,6 +84,7 @@ rules! {
     "target-below-actual" Warning "目标低于上年的实际完成值";
     "goal-unquantified" Info "年度总体目标中没有一个数";
     "weight-split" Info "分值分配与通常的 10/50/30/10 不同";
+    "target-exceeded" Info "实际完成值是指标值的两倍以上，目标定得过低";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

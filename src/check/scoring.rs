@@ -272,6 +272,47 @@ pub fn check(p: &Project, g: &Grading, tolerance: Decimal, sink: &mut Sink) {
     }
 }
 
+/// target-exceeded: a floor target (≥, >) beaten `factor` times or more was set too low — a
+/// reviewer reads it as a target chosen to be safe, and next year's should rise to what was done.
+pub fn exceeded(p: &Project, factor: Decimal, sink: &mut Sink) {
+    for (_, _, ind) in p.indicators() {
+        let IndicatorValue::Quantitative {
+            op: op @ (Op::Ge | Op::Gt),
+            number: t,
+            unit,
+        } = &ind.value
+        else {
+            continue;
+        };
+        let Some(actual) = ind.actual() else { continue };
+        let IndicatorValue::BareNumber {
+            number: a,
+            unit: au,
+        } = parse_indicator_value(&actual.value)
+        else {
+            continue;
+        };
+        let Ok(Some(a)) = in_target_unit(*t, unit.as_deref(), a, au.as_deref()) else {
+            continue;
+        };
+        if *t <= Decimal::ZERO || a < *t * factor {
+            continue;
+        }
+        sink.push(
+            "target-exceeded",
+            actual.value_span,
+            format!(
+                "「{}」实际完成 {}，是指标值 {}{} 的 {} 倍：目标定得过低，下一年度申报时请按实际水平设定",
+                ind.name,
+                actual.value.trim(),
+                op.symbol(),
+                canonical_number(*t).trim_end_matches(".00"),
+                round2(a / *t).normalize()
+            ),
+        );
+    }
+}
+
 fn finding(
     ind: &Indicator,
     a: &Assessment,

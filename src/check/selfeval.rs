@@ -98,6 +98,7 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
         cx.settings.score_tolerance,
         sink,
     );
+    super::scoring::exceeded(p, cx.settings.vocab.history.exceeded_factor, sink);
     for nf in number_cells(p) {
         if nf.num.is_none() {
             if nf.text.is_empty() {

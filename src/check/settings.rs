@@ -249,16 +249,21 @@ impl Settings {
             }
         }
         if let Some(h) = cfg.history {
-            let factor = h.get("jump_factor").and_then(non_negative);
-            match factor {
-                Some(f) if f > Decimal::ONE && h.as_table().is_some_and(|t| t.len() == 1) => {
-                    self.vocab.history.jump_factor = f
-                }
-                _ => {
-                    return Err((
-                        "history".into(),
-                        format!("[history] 只能写 jump_factor，且应为大于 1 的倍数，而不是 {h}"),
-                    ))
+            let bad = || {
+                (
+                    "history".to_string(),
+                    format!("[history] 可写 jump_factor、exceeded_factor，均应为大于 1 的倍数，而不是 {h}"),
+                )
+            };
+            let table = h.as_table().ok_or_else(bad)?;
+            for (key, v) in table {
+                let f = non_negative(v)
+                    .filter(|f| *f > Decimal::ONE)
+                    .ok_or_else(bad)?;
+                match key.as_str() {
+                    "jump_factor" => self.vocab.history.jump_factor = f,
+                    "exceeded_factor" => self.vocab.history.exceeded_factor = f,
+                    _ => return Err(bad()),
                 }
             }
         }
@@ -370,5 +375,22 @@ mod tests {
             .apply_toml("[values]\n\"主管部门\" = [\"x\"]")
             .unwrap_err()
             .contains("第 2 行"));
+        let mut h = Settings::default();
+        h.apply_toml("[history]\nexceeded_factor = 3\n").unwrap();
+        assert_eq!(h.vocab.history.exceeded_factor, Decimal::from(3));
+        assert_eq!(h.vocab.history.jump_factor, Decimal::from(10));
+        for bad in [
+            "[history]\nexceeded_factor = 1",
+            "[history]\nfactor = 3",
+            "history = 3",
+        ] {
+            assert!(
+                Settings::default()
+                    .apply_toml(bad)
+                    .unwrap_err()
+                    .contains("history"),
+                "{bad}"
+            );
+        }
     }
 }

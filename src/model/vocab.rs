@@ -531,12 +531,16 @@ pub struct History {
     /// `target-jump`: a target this many times last year's, or last year's this many times
     /// this year's, is taken for a slip of a digit.
     pub jump_factor: rust_decimal::Decimal,
+    /// `target-exceeded`: an actual this many times a floor target says the target was set
+    /// too low.
+    pub exceeded_factor: rust_decimal::Decimal,
 }
 
 impl Default for History {
     fn default() -> Self {
         History {
             jump_factor: rust_decimal::Decimal::from(10),
+            exceeded_factor: rust_decimal::Decimal::from(2),
         }
     }
 }
