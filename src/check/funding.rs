@@ -138,7 +138,7 @@ pub struct UnitCost<'p> {
 }
 
 /// Each unit cost of `p` with the one quantity it is a cost of: the quantity counted in the
-/// unit's denominator (元/人, 元/人年 → 人), or, for a unit cost written in 元 alone, the one
+/// unit's denominator (元/人, 元/人年 → 人; not 元/人月), or, for a unit cost written in 元 alone, the one
 /// quantity whose name starts as the cost's does (工作服购置单位成本 ↔ 工作服采购完成数量).
 /// None when no single quantity matches: a unit cost is never summed as a total.
 pub fn unit_costs<'p>(p: &'p Project, vocab: &Vocab) -> Vec<UnitCost<'p>> {
@@ -175,10 +175,13 @@ pub fn unit_costs<'p>(p: &'p Project, vocab: &Vocab) -> Vec<UnitCost<'p>> {
                 .is_some_and(|c| c.kind == Kind::Quantity)
                 && vocab.kinds.count_units.contains(qu)
                 && !is_cost(ql1, ql2);
+            // 元/人 and 元/人年 (a form covers one year) are costs per 人; 元/人月 and 元/人次
+            // are not, and are left unreconciled rather than multiplied by the wrong count.
             let same = if per.is_empty() {
                 q.name.starts_with(&prefix)
             } else {
-                per.starts_with(qu.as_str())
+                per.strip_prefix(qu.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest == "年")
             };
             (counted && same).then_some((q, *number))
         });
