@@ -239,7 +239,16 @@ fn check_indicator(
             // A cost is a ceiling; a value that is no amount (a rate under 成本指标) is
             // misplaced, not mis-signed: indicator-kind.
             let amount = unit.is_none_or(|u| super::kind::is_money_unit(u, &cx.settings.vocab));
-            if op != &Op::Le && op != &Op::Lt && amount && is_cost(l1, l2) {
+            // A standard set by policy (补助标准 500 元/人月) is paid as set: = is right.
+            let fixed = *op == Op::Eq
+                && cx
+                    .settings
+                    .vocab
+                    .kinds
+                    .fixed_costs
+                    .iter()
+                    .any(|e| name.ends_with(e.as_str()));
+            if op != &Op::Le && op != &Op::Lt && amount && !fixed && is_cost(l1, l2) {
                 let why = if *op == Op::Eq {
                     "「=」把上限写成了定额"
                 } else {

@@ -133,6 +133,9 @@ pub struct Kinds {
     pub money_units: Vec<String>,
     #[serde(default)]
     pub unit_cost: Vec<String>,
+    /// Name endings of a cost fixed by policy, for which `=` is right (cost-operator).
+    #[serde(default)]
+    pub fixed_costs: Vec<String>,
     #[serde(default)]
     pub quantity: KindDef,
     #[serde(default)]
@@ -176,6 +179,7 @@ impl Kinds {
             time_units,
             money_units,
             unit_cost,
+            fixed_costs,
             quantity,
             quality,
             timeliness,
@@ -191,6 +195,7 @@ impl Kinds {
         self.time_units.extend(time_units);
         self.money_units.extend(money_units);
         self.unit_cost.extend(unit_cost);
+        self.fixed_costs.extend(fixed_costs);
         for (mine, theirs) in [
             (&mut self.quantity, quantity),
             (&mut self.quality, quality),
