@@ -14,6 +14,7 @@ mod names;
 mod rules;
 pub mod scoring;
 mod selfeval;
+pub mod roots;
 pub mod settings;
 mod structure;
 mod taxonomy;
