@@ -119,12 +119,8 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
         let mut a = analyze(&text, &settings);
         if decls.concerns(&a.doc) {
             let starts = a.project_starts();
-            let linked = match a.doc.header.form_kind() {
-                FormKind::SelfEval => declaration::check_absolute,
-                FormKind::Target => crate::check::history::check_absolute,
-            };
             a.diagnostics
-                .extend(linked(&a.doc, &starts, &decls, &settings));
+                .extend(declaration::check_linked(&a.doc, &starts, &decls, &settings));
             a.diagnostics
                 .sort_by_key(|d| (d.span.start, d.span.end, d.rule));
         }
