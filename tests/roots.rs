@@ -29,7 +29,10 @@ fn check(args: &[&str]) -> (i32, String) {
 fn the_folder_with_its_roots() {
     let (code, out) = check(&["tests/roots/本年"]);
     assert_eq!(code, 1, "{out}");
-    assert!(!out.contains("上年/"), "a root's file is not reported: {out}");
+    assert!(
+        !out.contains("上年/"),
+        "a root's file is not reported: {out}"
+    );
     let (_, json) = check(&["--format", "json", "tests/roots/本年"]);
     // One file alone finds its 申报表 in the root too.
     let (_, alone) = check(&["tests/roots/本年/2021-自评表.jixiao"]);
@@ -74,7 +77,10 @@ fn scratch(name: &str, toml: &str) -> PathBuf {
 /// and the forms are checked as usual.
 #[test]
 fn a_missing_root_is_a_warning() {
-    let dir = scratch("missing", "roots = [\n  \"../没有这个文件夹\",\n  \"../上年\",\n]\n");
+    let dir = scratch(
+        "missing",
+        "roots = [\n  \"../没有这个文件夹\",\n  \"../上年\",\n]\n",
+    );
     let (code, out, err) = check_in(&dir, &["本年"]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(code, 1, "{err}");
@@ -103,13 +109,18 @@ fn links_in_a_root_are_followed_once() {
 /// `roots` of the wrong type is a configuration error like any other key: exit 2, the line.
 #[test]
 fn roots_of_the_wrong_type() {
-    for (toml, line) in [("roots = \"../上年\"\n", 1), ("profile = \"finance-2020\"\nroots = [1]\n", 2)] {
+    for (toml, line) in [
+        ("roots = \"../上年\"\n", 1),
+        ("profile = \"finance-2020\"\nroots = [1]\n", 2),
+    ] {
         let dir = scratch("types", toml);
         let (code, _, err) = check_in(&dir, &["本年"]);
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(code, 2, "{err}");
         assert!(
-            err.contains(&format!("jixiao.toml: 第 {line} 行：roots 应为文件夹路径的数组")),
+            err.contains(&format!(
+                "jixiao.toml: 第 {line} 行：roots 应为文件夹路径的数组"
+            )),
             "{err}"
         );
     }

@@ -23,9 +23,8 @@ pub struct Root {
 /// The folders of a `roots` value (as written, with their line in `text`), or the message for a
 /// value of the wrong type.
 pub fn parse(value: &toml::Value, text: &str) -> Result<Vec<(String, usize)>, String> {
-    let wrong = || {
-        format!("roots 应为文件夹路径的数组，如 roots = [\"../2024年\"]，而不是 {value}")
-    };
+    let wrong =
+        || format!("roots 应为文件夹路径的数组，如 roots = [\"../2024年\"]，而不是 {value}");
     let items = value.as_array().ok_or_else(wrong)?;
     let line = text
         .lines()

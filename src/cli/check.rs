@@ -119,8 +119,9 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
         let mut a = analyze(&text, &settings);
         if decls.concerns(&a.doc) {
             let starts = a.project_starts();
-            a.diagnostics
-                .extend(declaration::check_linked(&a.doc, &starts, &decls, &settings));
+            a.diagnostics.extend(declaration::check_linked(
+                &a.doc, &starts, &decls, &settings,
+            ));
             a.diagnostics
                 .sort_by_key(|d| (d.span.start, d.span.end, d.rule));
         }

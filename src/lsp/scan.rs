@@ -155,7 +155,10 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
             declared_changed |= !ix.declared.is_empty();
             let keys = unopened::changed_keys(&mut st, p);
             changed_at.extend(keys.into_iter().map(|k| (k, step)));
-            if let Some(f) = (!ix.context).then(|| folder::cleared_frame(&st, p)).flatten() {
+            if let Some(f) = (!ix.context)
+                .then(|| folder::cleared_frame(&st, p))
+                .flatten()
+            {
                 let _ = out.send(f);
             }
         }

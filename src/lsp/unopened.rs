@@ -69,9 +69,12 @@ fn current(st: &mut State, path: &Path) -> Option<Declared> {
 /// After `path` may have changed: the keys whose forms changed (empty when nothing the files
 /// held against it see did).
 pub fn changed_keys(st: &mut State, path: &Path) -> Vec<Key> {
-    let now = current(st, path)
-        .filter(|d| !d.is_empty())
-        .map(|d| (fingerprint(&d), d.into_iter().map(|(k, _)| k).collect::<Vec<_>>()));
+    let now = current(st, path).filter(|d| !d.is_empty()).map(|d| {
+        (
+            fingerprint(&d),
+            d.into_iter().map(|(k, _)| k).collect::<Vec<_>>(),
+        )
+    });
     let before = match &now {
         Some(n) => st.links.seen.insert(path.to_path_buf(), n.clone()),
         None => st.links.seen.remove(path),
@@ -118,9 +121,16 @@ fn decls_for(st: &mut State, keys: &[Key]) -> Declarations {
         let Ok(path) = uri.to_file_path() else {
             continue;
         };
-        if doc.header.year().is_some_and(|y| keys.iter().any(|k| k.1 == y)) {
+        if doc
+            .header
+            .year()
+            .is_some_and(|y| keys.iter().any(|k| k.1 == y))
+        {
             let source: Arc<Path> = path.as_path().into();
-            let of_keys = doc.declared(&source).iter().filter(|(k, _)| keys.contains(k));
+            let of_keys = doc
+                .declared(&source)
+                .iter()
+                .filter(|(k, _)| keys.contains(k));
             items.extend(of_keys.cloned());
         }
         open.push(path);
@@ -177,7 +187,13 @@ pub struct Outcome {
 
 /// Re-reads `path` into the index and publishes its diagnostics — always when `publish`, else
 /// when they changed; a file gone is cleared.
-pub fn recheck(state: &Mutex<State>, path: &Path, context: bool, publish: bool, out: &Outbox) -> Outcome {
+pub fn recheck(
+    state: &Mutex<State>,
+    path: &Path,
+    context: bool,
+    publish: bool,
+    out: &Outbox,
+) -> Outcome {
     let how = folder::settings(&mut lock(state), path);
     let checked = folder::check_file(path, how, context);
     let mut st = lock(state);
@@ -211,7 +227,9 @@ fn affected(st: &State, keys: &[Key], skip: &HashSet<PathBuf>) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = st
         .index
         .iter()
-        .filter(|(p, ix)| !ix.context && !skip.contains(*p) && ix.links.iter().any(|k| keys.contains(k)))
+        .filter(|(p, ix)| {
+            !ix.context && !skip.contains(*p) && ix.links.iter().any(|k| keys.contains(k))
+        })
         .map(|(p, _)| p.clone())
         .filter(|p| !folder::is_open(st, p))
         .collect();
@@ -222,7 +240,12 @@ fn affected(st: &State, keys: &[Key], skip: &HashSet<PathBuf>) -> Vec<PathBuf> {
 /// Checks again `paths` and the unopened files held against forms of `keys` (and, if one of
 /// them turns out changed on disk, those held against it), one file between yields; then the
 /// open documents follow if a form's projects changed.
-pub async fn follow(state: &Mutex<State>, mut paths: Vec<PathBuf>, mut keys: Vec<Key>, out: &Outbox) {
+pub async fn follow(
+    state: &Mutex<State>,
+    mut paths: Vec<PathBuf>,
+    mut keys: Vec<Key>,
+    out: &Outbox,
+) {
     let mut done = HashSet::new();
     let mut declared = false;
     loop {
@@ -259,13 +282,21 @@ pub fn refresh_open(st: &mut State, out: &Outbox) {
 /// The files whose check is older than a change of a form they are held against, in a scan
 /// where `checked[p]` is the step at which `p` was read and `changed[k]` the last step at which
 /// a form of `k` changed (files not read in this scan were checked before it: step 0).
-pub fn stale(st: &State, checked: &HashMap<PathBuf, usize>, changed: &HashMap<Key, usize>) -> Vec<PathBuf> {
+pub fn stale(
+    st: &State,
+    checked: &HashMap<PathBuf, usize>,
+    changed: &HashMap<Key, usize>,
+) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = st
         .index
         .iter()
         .filter(|(p, ix)| {
             let at = checked.get(*p).copied().unwrap_or(0);
-            !ix.context && ix.links.iter().any(|k| changed.get(k).is_some_and(|&s| s > at))
+            !ix.context
+                && ix
+                    .links
+                    .iter()
+                    .any(|k| changed.get(k).is_some_and(|&s| s > at))
         })
         .map(|(p, _)| p.clone())
         .filter(|p| !folder::is_open(st, p))
