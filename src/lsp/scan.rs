@@ -102,6 +102,7 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
     // For the files on disk held against a form that changed after they were read
     // (`unopened::stale`): the step at which each file was read, and each key changed.
     let mut step = 0usize;
+    let mut reread = 0usize;
     let mut checked_at: HashMap<PathBuf, usize> = HashMap::new();
     let mut changed_at: HashMap<unopened::Key, usize> = HashMap::new();
     while !shut_down.load(Ordering::SeqCst) {
@@ -129,6 +130,7 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
                 let fresh = t.is_some() && lock(state).scan.seen.get(&path) == Some(&t);
                 if !fresh {
                     step += 1;
+                    reread += 1;
                     let o = unopened::recheck(state, &path, context, true, out);
                     lock(state).scan.seen.insert(path.clone(), t);
                     declared_changed |= o.declared;
@@ -170,7 +172,7 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
         unopened::refresh_open(&mut lock(state), out);
     }
     tracing::info!(
-        "workspace index: {} files, {step} read from disk, {rechecked} checked again for their partners",
+        "workspace index: {} files, {reread} read from disk, {rechecked} checked again for their partners",
         found.len()
     );
 }

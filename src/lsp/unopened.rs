@@ -93,14 +93,12 @@ pub fn changed_keys(st: &mut State, path: &Path) -> Vec<Key> {
 /// [`changed_keys`] for an open document just edited, at the cost of a few comparisons when no
 /// file on disk is held against it (the common case while typing).
 pub fn edited(st: &mut State, path: &Path) -> Vec<Key> {
-    let Some(doc) = open_doc(st, path) else {
+    let pairs = st.index.values().any(|ix| !ix.links.is_empty());
+    let Some(doc) = open_doc(st, path).filter(|_| pairs) else {
+        st.links.seen.remove(path);
         return Vec::new();
     };
-    let own: Vec<Key> = doc
-        .projects
-        .iter()
-        .filter_map(|p| declaration::key_of(&doc.header, p))
-        .collect();
+    let own = own_keys(doc);
     let partners = st
         .index
         .values()
@@ -111,6 +109,27 @@ pub fn edited(st: &mut State, path: &Path) -> Vec<Key> {
         return Vec::new();
     }
     changed_keys(st, path)
+}
+
+/// The (单位, 年度) of a document's projects, each once; without a look at the projects when
+/// the header names the 单位 (then every project has it).
+fn own_keys(doc: &super::DocState) -> Vec<Key> {
+    let squeeze = |u: &str| u.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let header_unit = doc.header.unit.as_ref().map(|u| squeeze(&u.value));
+    if let (Some(u), Some(y)) = (header_unit.filter(|u| !u.is_empty()), doc.header.year()) {
+        return vec![(u, y)];
+    }
+    let mut keys: Vec<Key> = Vec::new();
+    for k in doc
+        .projects
+        .iter()
+        .filter_map(|p| declaration::key_of(&doc.header, p))
+    {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys
 }
 
 /// The declared projects of `keys`: open documents as they stand, other files as on disk.
