@@ -228,6 +228,29 @@ mod tests {
         std::fs::remove_dir_all(root).unwrap();
     }
 
+    /// A root pushed during the walk comes after the others; a folder already walked is not
+    /// walked again; `started` tells which root a file came from.
+    #[test]
+    fn pushed_roots_come_last_and_once() {
+        let root = tree(&["a/x.jixiao", "b/y.jixiao"]);
+        let mut w = Walk::new(&[root.join("a")]);
+        w.push_root(root.join("b"));
+        w.push_root(root.join("a"));
+        let mut found = Vec::new();
+        for f in w.by_ref() {
+            found.push(f);
+        }
+        assert_eq!(
+            found,
+            [
+                Found::File(root.join("a/x.jixiao")),
+                Found::File(root.join("b/y.jixiao"))
+            ]
+        );
+        assert_eq!(w.started(), 3);
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
     #[cfg(unix)]
     #[test]
     fn links_back_to_a_parent_are_entered_once() {
