@@ -255,6 +255,16 @@ fn roots_are_context_in_the_server() {
             .is_some_and(|u| u.starts_with(&context))),
         "a root's file is never published"
     );
+    // The root taken out of jixiao.toml, seen at the next save (no file watchers): the 2022
+    // 申报表 has no last year's 申报表 any more.
+    std::fs::write(dir.join("本年/jixiao.toml"), "").unwrap();
+    s.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": own}}),
+    );
+    s.until("the 2022 申报表 without the root", |m| {
+        on_disk(m, &next).is_some_and(|d| !has(d, "target-lowered-funding-up"))
+    });
     s.shutdown();
     std::fs::remove_dir_all(dir).unwrap();
 }
