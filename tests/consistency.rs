@@ -12,12 +12,10 @@
 
 mod common;
 
+use common::lsp::{file_uri, Server};
 use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::Command;
 use std::time::Duration;
 
 /// xorshift64*: deterministic, no dependency.
@@ -157,140 +155,20 @@ fn apply(text: &mut String, edits: &[Value]) {
 
 // ---- the server and the CLI ----
 
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Value>,
-    id: i64,
-    /// The latest diagnostics per document.
-    diags: HashMap<String, Value>,
+/// The server in a workspace at `root`; a long run can keep it busy, so waits are longer.
+fn start(root: &Path) -> Server {
+    let mut s = Server::start_with(json!({"capabilities": {}, "rootUri": file_uri(root)}));
+    s.deadline = Duration::from_secs(60);
+    s
 }
 
-impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let (tx, rx) = channel();
-        std::thread::spawn(move || loop {
-            let mut len = 0usize;
-            loop {
-                let mut line = String::new();
-                if out.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                if line == "\r\n" {
-                    break;
-                }
-                if let Some(n) = line.strip_prefix("Content-Length: ") {
-                    len = n.trim().parse().unwrap();
-                }
-            }
-            let mut body = vec![0; len];
-            if out.read_exact(&mut body).is_err()
-                || tx.send(serde_json::from_slice(&body).unwrap()).is_err()
-            {
-                return;
-            }
-        });
-        let mut s = Server {
-            child,
-            stdin,
-            rx,
-            id: 0,
-            diags: HashMap::new(),
-        };
-        let root = url(root);
-        s.request("initialize", json!({"capabilities": {}, "rootUri": root}));
-        s.notify("initialized", json!({}));
-        s
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        let b = json!({"jsonrpc": "2.0", "method": method, "params": params}).to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{b}", b.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn next(&mut self) -> Value {
-        let m = self
-            .rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server answers");
-        if m["method"] == "textDocument/publishDiagnostics" {
-            let uri = m["params"]["uri"].as_str().unwrap().to_string();
-            self.diags.insert(uri, m["params"].clone());
-        }
-        m
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.id += 1;
-        let id = self.id;
-        let b = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        let b = b.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{b}", b.len()).unwrap();
-        self.stdin.flush().unwrap();
-        loop {
-            let m = self.next();
-            if m["id"] == json!(id) && m.get("method").is_none() {
-                assert!(m.get("error").is_none(), "{method}: {m}");
-                return m["result"].clone();
-            }
-        }
-    }
-
-    /// The diagnostics published for `uri` at `version`.
-    fn diagnostics(&mut self, uri: &str, version: i64) -> Value {
-        loop {
-            if let Some(d) = self.diags.get(uri) {
-                if d["version"].as_i64() == Some(version) {
-                    return d["diagnostics"].clone();
-                }
-            }
-            self.next();
-        }
-    }
-
-    fn open(&mut self, uri: &str, text: &str) {
-        self.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "jixiao", "version": 1, "text": text}}));
-    }
-
-    fn formatting(&mut self, uri: &str) -> Vec<Value> {
-        let r = self.request(
-            "textDocument/formatting",
-            json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
-        );
-        r.as_array().cloned().unwrap_or_default()
-    }
-
-    fn stop(mut self) {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "{status:?}");
-    }
-}
-
-fn url(path: &Path) -> String {
-    let mut u = String::from("file://");
-    for part in path.to_str().unwrap().split('/').filter(|p| !p.is_empty()) {
-        u.push('/');
-        for b in part.bytes() {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                u.push(b as char);
-            } else {
-                u.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    u
+fn formatting(s: &mut Server, uri: &str) -> Vec<Value> {
+    let r = s.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert!(r.get("error").is_none(), "formatting: {r}");
+    r["result"].as_array().cloned().unwrap_or_default()
 }
 
 /// `diags` with each range as the CLI would report it (see `as_cli_sees_it`).
@@ -400,9 +278,9 @@ impl Session {
         if let Some(c) = config {
             std::fs::write(dir.join("jixiao.toml"), c).unwrap();
         }
-        let mut server = Server::start(&dir);
-        let uri = url(&dir.join("编辑中 doc.jixiao"));
-        server.open(&uri, text);
+        let mut server = start(&dir);
+        let uri = file_uri(&dir.join("编辑中 doc.jixiao"));
+        server.open(&uri, text, 1);
         Session {
             dir,
             server,
@@ -447,7 +325,7 @@ impl Session {
     /// applies the formatting as a client would.
     fn checkpoint(&mut self, apply_format: bool) {
         self.checkpoints += 1;
-        let published = self.server.diagnostics(&self.uri, self.version);
+        let published = self.server.diagnostics(&self.uri, self.version)["diagnostics"].clone();
         let cli_file = self.dir.join("cli.jixiao");
         let cli = cli_check(&cli_file, &self.text);
         let p = normal(&published);
@@ -459,9 +337,9 @@ impl Session {
                 &p.join("\n"),
             );
         }
-        let fresh = url(&self.dir.join(format!("fresh-{}.jixiao", self.checkpoints)));
-        self.server.open(&fresh, &self.text);
-        let again = normal(&self.server.diagnostics(&fresh, 1));
+        let fresh = file_uri(&self.dir.join(format!("fresh-{}.jixiao", self.checkpoints)));
+        self.server.open(&fresh, &self.text, 1);
+        let again = normal(&self.server.diagnostics(&fresh, 1)["diagnostics"]);
         // The same text at another path: only the URI differs, and no message names it.
         if again != p {
             self.fail(
@@ -475,7 +353,7 @@ impl Session {
             json!({"textDocument": {"uri": fresh}}),
         );
         self.compared.0 += p.len();
-        let edits = self.server.formatting(&self.uri);
+        let edits = formatting(&mut self.server, &self.uri);
         self.compared.1 += usize::from(!edits.is_empty());
         let mut formatted = self.text.clone();
         apply(&mut formatted, &edits);
@@ -510,7 +388,7 @@ impl Session {
     /// Ends the session; returns (checkpoints, diagnostics compared, formattings that edited).
     fn end(self) -> (usize, usize, usize) {
         let counts = (self.checkpoints, self.compared.0, self.compared.1);
-        self.server.stop();
+        assert_eq!(self.server.stop(), Some(0));
         let _ = std::fs::remove_dir_all(&self.dir);
         counts
     }

@@ -1,30 +1,13 @@
-//! `jixiao diff`: plain, and as git's external diff driver in a real repository.
+//! `jixiao diff`: plain, and as git's external diff driver in a real repository. Each
+//! `tests/diff/NAME.old.jixiao` against `NAME.new.jixiao` prints `NAME.out` (`UPDATE_EXPECT=1`
+//! rewrites them).
 
 mod common;
 
-use common::root;
-use std::path::{Path, PathBuf};
+use common::cli::jixiao;
+use common::*;
+use std::path::Path;
 use std::process::Command;
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_jixiao")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jixiao-diff-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn jixiao(args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(bin()).args(args).output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8(o.stdout).unwrap(),
-        String::from_utf8(o.stderr).unwrap(),
-    )
-}
 
 const FILE: &str = "表: 绩效目标申报表
 年度: 2025
@@ -65,7 +48,7 @@ fn plain_diff_of_the_examples() {
 
 #[test]
 fn reformatted_file_diffs_as_empty() {
-    let dir = temp("fmt");
+    let dir = scratch("diff", "fmt");
     let a = dir.join("a.jixiao");
     let b = dir.join("b.jixiao");
     std::fs::write(&a, FILE).unwrap();
@@ -89,6 +72,32 @@ fn reformatted_file_diffs_as_empty() {
     assert_eq!(code, 2);
     assert!(err.contains("7 个参数"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The pairs in `tests/diff`: the old file, the new one, what `jixiao diff` prints.
+#[test]
+fn pairs() {
+    let dir = root().join("tests/diff");
+    let cases = inputs(&dir)
+        .into_iter()
+        .filter_map(|old| {
+            let name = old
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".old.jixiao")?
+                .to_string();
+            let new = dir.join(format!("{name}.new.jixiao"));
+            let (code, out, err) = jixiao(&["diff", old.to_str()?, new.to_str()?]);
+            let result = if code == 1 && err.is_empty() {
+                expect_file(&dir.join(format!("{name}.out")), &out)
+            } else {
+                Err(format!("exit code {code} (1 expected), stderr: {err}"))
+            };
+            Some((name, result))
+        })
+        .collect::<Vec<_>>();
+    assert!(!cases.is_empty());
+    run_all(cases);
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
@@ -117,11 +126,15 @@ fn as_git_diff_driver() {
         eprintln!("跳过：没有 git");
         return;
     }
-    let dir = temp("git");
+    let dir = scratch("diff", "git");
     git(&dir, &["init", "-q"]);
     git(
         &dir,
-        &["config", "diff.jixiao.command", &format!("{} diff", bin())],
+        &[
+            "config",
+            "diff.jixiao.command",
+            &format!("{} diff", cli::BIN),
+        ],
     );
     std::fs::write(dir.join(".gitattributes"), "*.jixiao diff=jixiao\n").unwrap();
     std::fs::write(dir.join("宣传.jixiao"), FILE).unwrap();

@@ -3,28 +3,23 @@
 //! change under a server whose client has no file watchers. Runs the built binary, every run
 //! under a deadline so that a hang fails the test instead of stalling CI.
 
+mod common;
+
+use common::lsp::{file_uri, Server};
+use common::scratch;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
 const DOC: &str = "表: 绩效目标申报表\n年度: 2025\n\n项目: 甲项目\n  产出指标:\n    数量指标:\n      培训人次: ≥100(人次)\n";
 
-/// A fresh empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jixiao-disk-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Runs the CLI to its end, or fails the test at the deadline.
 fn jixiao(args: &[&str], dir: &Path) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    let mut child = Command::new(common::cli::BIN)
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -50,7 +45,7 @@ fn stderr(o: &Output) -> String {
 #[cfg(unix)]
 #[test]
 fn folders_linked_back_to_themselves_are_walked_once() {
-    let dir = scratch("loops");
+    let dir = scratch("disk", "loops");
     std::fs::write(dir.join("a.jixiao"), DOC).unwrap();
     std::fs::create_dir(dir.join("sub")).unwrap();
     std::fs::write(dir.join("sub/b.jixiao"), DOC).unwrap();
@@ -72,7 +67,7 @@ fn folders_linked_back_to_themselves_are_walked_once() {
 #[cfg(target_os = "linux")]
 #[test]
 fn an_unreadable_subfolder_is_named_and_the_rest_is_checked() {
-    let dir = scratch("unreadable");
+    let dir = scratch("disk", "unreadable");
     std::fs::write(dir.join("a.jixiao"), DOC).unwrap();
     let chain: PathBuf = std::iter::repeat_n("d".repeat(200), 15).collect();
     std::fs::create_dir_all(dir.join("deep").join(&chain)).unwrap();
@@ -94,7 +89,7 @@ const UNFORMATTED: &str = "表：绩效目标申报表\n年度：2025\n";
 #[test]
 fn fmt_keeps_modes_links_and_hard_links_and_refuses_read_only_files() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let dir = scratch("fmt");
+    let dir = scratch("disk", "fmt");
     let formatted = {
         std::fs::write(dir.join("probe.jixiao"), UNFORMATTED).unwrap();
         let o = jixiao(&["fmt", "probe.jixiao"], &dir);
@@ -156,7 +151,7 @@ fn fmt_keeps_modes_links_and_hard_links_and_refuses_read_only_files() {
 
 /// `jixiao fmt - | head`: the reader goes away before the output is written.
 fn fmt_stdin_to(stdout: Stdio, close_early: bool) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    let mut child = Command::new(common::cli::BIN)
         .args(["fmt", "-"])
         .stdin(Stdio::piped())
         .stdout(stdout)
@@ -199,157 +194,56 @@ fn a_full_disk_on_stdout_is_a_message_and_exit_2() {
     );
 }
 
-/// The server over stdio; every wait has a deadline.
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Value>,
-    id: i64,
+/// The server over stdio, in a workspace at `root`. No `workspace` capabilities: the client
+/// registers no file watchers.
+fn start(root: &Path) -> Server {
+    let root = file_uri(root);
+    Server::start_with(
+        json!({"capabilities": {}, "rootUri": root, "workspaceFolders": [{"uri": root, "name": "w"}]}),
+    )
 }
 
-impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(if std::env::var_os("JIXIAO_TEST_STDERR").is_some() {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            })
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let (tx, rx) = channel();
-        std::thread::spawn(move || loop {
-            let mut len = 0usize;
-            loop {
-                let mut line = String::new();
-                if out.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                if line == "\r\n" {
-                    break;
-                }
-                if let Some(n) = line.strip_prefix("Content-Length: ") {
-                    len = n.trim().parse().unwrap();
-                }
-            }
-            let mut body = vec![0; len];
-            if out.read_exact(&mut body).is_err()
-                || tx.send(serde_json::from_slice(&body).unwrap()).is_err()
-            {
-                return;
-            }
-        });
-        let mut s = Server {
-            child,
-            stdin,
-            rx,
-            id: 0,
-        };
-        // No `workspace` capabilities: the client registers no file watchers.
-        let root = uri(root);
-        s.request(
-            "initialize",
-            json!({"capabilities": {}, "rootUri": root, "workspaceFolders": [{"uri": root, "name": "w"}]}),
-        );
-        s.notify("initialized", json!({}));
-        s
-    }
-
-    fn send(&mut self, v: Value) {
-        let b = serde_json::to_vec(&v).unwrap();
-        let _ = write!(self.stdin, "Content-Length: {}\r\n\r\n", b.len());
-        let _ = self.stdin.write_all(&b);
-        let _ = self.stdin.flush();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// The next message satisfying `want`, or a failure at the deadline.
-    fn wait_for(&mut self, what: &str, want: impl Fn(&Value) -> bool) -> Value {
-        let end = Instant::now() + DEADLINE;
-        loop {
-            let left = end.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(m) if want(&m) => return m,
-                Ok(_) => {}
-                Err(_) => {
-                    let _ = self.child.kill();
-                    panic!("no {what} within {DEADLINE:?}");
-                }
-            }
+/// Asks for workspace symbols until `name` is among them, or fails at the deadline.
+fn symbol_appears(s: &mut Server, name: &str) {
+    let end = Instant::now() + DEADLINE;
+    loop {
+        let r = s.request("workspace/symbol", json!({"query": name}));
+        let found = r["result"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|s| s["name"] == json!(name)));
+        if found {
+            return;
         }
+        assert!(Instant::now() < end, "{name} never indexed: {r}");
+        std::thread::sleep(Duration::from_millis(50));
     }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.id += 1;
-        let id = self.id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.wait_for(method, |m| m["id"] == json!(id))
-    }
-
-    /// Asks for workspace symbols until `name` is among them, or fails at the deadline.
-    fn symbol_appears(&mut self, name: &str) {
-        let end = Instant::now() + DEADLINE;
-        loop {
-            let r = self.request("workspace/symbol", json!({"query": name}));
-            let found = r["result"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|s| s["name"] == json!(name)));
-            if found {
-                return;
-            }
-            assert!(Instant::now() < end, "{name} never indexed: {r}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn shutdown(mut self) {
-        let r = self.request("shutdown", Value::Null);
-        assert!(r.get("error").is_none(), "{r}");
-        self.notify("exit", Value::Null);
-        let _ = self.child.wait();
-    }
-}
-
-fn uri(p: &Path) -> String {
-    format!("file://{}", p.display())
 }
 
 #[cfg(unix)]
 #[test]
 fn a_workspace_linked_back_to_itself_does_not_stall_the_server() {
     // Without a `.jixiao` file to stop at, the old walk went 2^40 folders deep.
-    let dir = scratch("server-loops");
+    let dir = scratch("disk", "server-loops");
     std::fs::create_dir(dir.join("empty")).unwrap();
     std::os::unix::fs::symlink(".", dir.join("a")).unwrap();
     std::os::unix::fs::symlink(".", dir.join("b")).unwrap();
-    let mut s = Server::start(&dir);
+    let mut s = start(&dir);
     let r = s.request("workspace/symbol", json!({"query": ""}));
     assert!(r.get("error").is_none(), "{r}");
-    s.shutdown();
+    s.stop();
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn without_file_watchers_saving_rereads_the_disk() {
-    let dir = scratch("no-watchers");
+    let dir = scratch("disk", "no-watchers");
     let one = dir.join("one.jixiao");
     std::fs::write(&one, DOC).unwrap();
-    let mut s = Server::start(&dir);
-    s.symbol_appears("甲项目");
+    let mut s = start(&dir);
+    symbol_appears(&mut s, "甲项目");
 
-    let doc_uri = uri(&one);
-    s.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": doc_uri, "languageId": "jixiao", "version": 1, "text": DOC}}),
-    );
+    let doc_uri = file_uri(&one);
+    s.open(&doc_uri, DOC, 1);
     let has_rule = |m: &Value, rule: &str| {
         m["params"]["diagnostics"]
             .as_array()
@@ -375,8 +269,8 @@ fn without_file_watchers_saving_rereads_the_disk() {
         m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(doc_uri)
     });
     assert!(!has_rule(&again, "missing-field"), "{again}");
-    s.symbol_appears("乙项目");
-    s.shutdown();
+    symbol_appears(&mut s, "乙项目");
+    s.stop();
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -385,14 +279,14 @@ fn without_file_watchers_saving_rereads_the_disk() {
 /// problems are cleared, and a closed document falls back to its problems on disk.
 #[test]
 fn problems_of_unopened_files_are_published() {
-    let dir = scratch("folder-problems");
+    let dir = scratch("disk", "folder-problems");
     let bad = dir.join("bad.jixiao");
     let one = dir.join("one.jixiao");
     let money = "表: 绩效目标申报表\n年度: 2025\n\n项目: 乙项目\n  资金:\n    项目资金总额: 100\n    年度资金申请总额: 300\n    当年财政拨款: 300\n";
     std::fs::write(&bad, money).unwrap();
     std::fs::write(&one, DOC).unwrap();
-    let mut s = Server::start(&dir);
-    let (bad_uri, one_uri) = (uri(&bad), uri(&one));
+    let mut s = start(&dir);
+    let (bad_uri, one_uri) = (file_uri(&bad), file_uri(&one));
     let published = |m: &Value, u: &str, rule: Option<&str>| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == json!(u)
@@ -408,10 +302,7 @@ fn problems_of_unopened_files_are_published() {
     });
 
     // Changed on disk, seen at the next save of another document.
-    s.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": one_uri, "languageId": "jixiao", "version": 1, "text": DOC}}),
-    );
+    s.open(&one_uri, DOC, 1);
     std::thread::sleep(Duration::from_millis(20));
     std::fs::write(
         &bad,
@@ -444,6 +335,6 @@ fn problems_of_unopened_files_are_published() {
     s.wait_for("one.jixiao on disk", |m| {
         published(m, &one_uri, Some("missing-field"))
     });
-    s.shutdown();
+    s.stop();
     std::fs::remove_dir_all(dir).unwrap();
 }

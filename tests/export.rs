@@ -5,26 +5,15 @@
 mod common;
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use common::root;
+use common::{cli, root, scratch};
 use jixiao::analysis::analyze;
 use jixiao::check::Settings;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::str::FromStr;
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_jixiao")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jixiao-export-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn example(name: &str) -> PathBuf {
     root().join("examples").join(format!("{name}.jixiao"))
@@ -73,12 +62,26 @@ fn parse_csv(s: &str) -> Vec<Vec<String>> {
 }
 
 fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
-    let o = Command::new(bin()).args(args).output().unwrap();
+    let o = Command::new(cli::BIN).args(args).output().unwrap();
     (
         o.status.code().unwrap_or(-1),
         o.stdout,
         String::from_utf8_lossy(&o.stderr).to_string(),
     )
+}
+
+/// `jixiao export --to xlsx PATH -o OUT`, which must succeed: the workbook's bytes.
+fn xlsx_of(path: &Path, out: &Path) -> Vec<u8> {
+    let (code, _, err) = run(&[
+        "export",
+        "--to",
+        "xlsx",
+        path.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::read(out).unwrap()
 }
 
 fn s(v: &Value) -> String {
@@ -145,7 +148,7 @@ fn csv_rows_match_the_json_export() {
 
 #[test]
 fn csv_quoting_and_output_file() {
-    let dir = temp("csv");
+    let dir = scratch("export", "csv");
     let src = dir.join("q.jixiao");
     std::fs::write(
         &src,
@@ -209,7 +212,7 @@ fn dec(v: &Value) -> Option<Decimal> {
 
 #[test]
 fn xlsx_reads_back() {
-    let dir = temp("xlsx");
+    let dir = scratch("export", "xlsx");
     for name in [
         "songjiang-2024-targets",
         "shanghai-2026-targets",
@@ -217,16 +220,7 @@ fn xlsx_reads_back() {
     ] {
         let path = example(name);
         let out = dir.join(format!("{name}.xlsx"));
-        let (code, _, err) = run(&[
-            "export",
-            "--to",
-            "xlsx",
-            path.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{err}");
-        let bytes = std::fs::read(&out).unwrap();
+        let bytes = xlsx_of(&path, &out);
         let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let json = json_of(&path);
         let projects = json["projects"].as_array().unwrap();
@@ -286,13 +280,15 @@ fn xlsx_reads_back() {
                 ("项目名称".into(), s(&p["name"]))
             );
             let inds = p["indicators"].as_array().unwrap();
-            assert_eq!(cell(&ws, 11, 0), "一级指标");
-            assert_eq!(cell(&ws, 11, 2), "三级指标");
+            // The 申报表 sheet has two more rows above its table: 项目资金总额 and 项目总目标.
+            let head = if self_eval { 11 } else { 13 };
+            assert_eq!(cell(&ws, head, 0), "一级指标");
+            assert_eq!(cell(&ws, head, 2), "三级指标");
             // 一级 and 二级 cells are merged over their runs, as on the form: the value stands
             // in the run's first row.
             let (mut l1, mut l2) = (String::new(), String::new());
             for (i, ind) in inds.iter().enumerate() {
-                let r = 12 + i as u32;
+                let r = head + 1 + i as u32;
                 let a = cell(&ws, r, 0);
                 if !a.is_empty() {
                     l1 = a;
@@ -330,11 +326,15 @@ fn xlsx_reads_back() {
                 assert_eq!(cell(&ws, 3, 0), "项目性质");
                 assert_eq!(cell(&ws, 3, 1), s(&p["nature"]));
                 assert_eq!(cell(&ws, 3, 3), s(&p["category"]));
-                assert_eq!(cell(&ws, 6, 1), "年度资金申请总额");
-                assert_eq!(number(&ws, 6, 3), dec(&p["funding"]["total"]));
-                assert_eq!(number(&ws, 7, 3), dec(&p["funding"]["current_year"]));
-                assert_eq!(cell(&ws, 10, 0), "年度总体目标");
-                assert_eq!(cell(&ws, 10, 1), s(&p["goal"]));
+                assert_eq!(cell(&ws, 6, 1), "项目资金总额");
+                assert_eq!(number(&ws, 6, 3), dec(&p["funding"]["project_total"]));
+                assert_eq!(cell(&ws, 7, 1), "年度资金申请总额");
+                assert_eq!(number(&ws, 7, 3), dec(&p["funding"]["total"]));
+                assert_eq!(number(&ws, 8, 3), dec(&p["funding"]["current_year"]));
+                assert_eq!(cell(&ws, 11, 0), "项目总目标");
+                assert_eq!(cell(&ws, 11, 1), s(&p["project_goal"]));
+                assert_eq!(cell(&ws, 12, 0), "年度总体目标");
+                assert_eq!(cell(&ws, 12, 1), s(&p["goal"]));
             }
         }
         if name == "songjiang-2024-targets" {
@@ -529,7 +529,7 @@ fn summary_of_the_examples() {
 /// still summed, and the exit code (1) says the totals are incomplete.
 #[test]
 fn summary_skips_an_unreadable_file() {
-    let dir = temp("summary-gbk");
+    let dir = scratch("export", "summary-gbk");
     std::fs::copy(example("songjiang-2024-targets"), dir.join("a.jixiao")).unwrap();
     // 「项目」 in GBK.
     std::fs::write(dir.join("b.jixiao"), b"\xcf\xee\xc4\xbf: x\n").unwrap();
@@ -547,19 +547,10 @@ fn summary_skips_an_unreadable_file() {
 /// listed on 问题 as `jixiao check` reports them, and every sheet prints on A4, one page wide.
 #[test]
 fn xlsx_for_reviewers() {
-    let dir = temp("review");
+    let dir = scratch("export", "review");
     let path = example("songjiang-2021-self-eval");
     let out = dir.join("review.xlsx");
-    let (code, _, err) = run(&[
-        "export",
-        "--to",
-        "xlsx",
-        path.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let bytes = std::fs::read(&out).unwrap();
+    let bytes = xlsx_of(&path, &out);
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
     let names = wb.sheet_names();
     let format = |wb: &mut Xlsx<_>, sheet: &str, at: (u32, u32)| -> String {
@@ -644,5 +635,71 @@ fn xlsx_for_reviewers() {
             "{n}: one page wide, any height"
         );
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The template's multi-year fields on the 申报表 sheet: 项目资金总额 a number formatted like
+/// the other amounts, 项目总目标 its own text row; a one-year project keeps the same layout
+/// with both cells blank.
+#[test]
+fn xlsx_multi_year_fields() {
+    let dir = scratch("export", "multi-year");
+    let path = dir.join("multi-year.jixiao");
+    let project = |name: &str, end: &str, extra_money: &str, extra_goal: &str| {
+        format!(
+            "项目: {name}\n  项目性质: 其他经常性项目\n  项目类别: 其他运转类\n  主管部门: 某局\n  实施单位: 某中心\n  计划开始日期: 2025-01-01\n  计划完成日期: {end}\n  资金:\n{extra_money}    年度资金申请总额: 2,538,500.00\n    当年财政拨款: 2,538,500.00\n    上年结转资金: 0.00\n    其他资金: 0.00\n{extra_goal}  年度总体目标:\n    > 按时发放非编人员工资。\n  产出指标:\n    数量指标:\n      审核案件量: ≥56000.00(件)\n\n"
+        )
+    };
+    let text = format!(
+        "表: 绩效目标申报表\n年度: 2025\n单位: 某中心\n\n{}{}",
+        project(
+            "编外人员工作经费",
+            "2026-12-31",
+            "    项目资金总额: 5,077,000.00\n",
+            "  项目总目标:\n    > 2025—2026 年按时发放非编人员工资。\n    > 保证非编人员待遇。\n"
+        ),
+        project("宣传与推广", "2025-12-31", "", "")
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = dir.join("multi-year.xlsx");
+    let bytes = xlsx_of(&path, &out);
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let ws = wb.worksheet_range("编外人员工作经费").unwrap();
+    assert_eq!(cell(&ws, 6, 1), "项目资金总额");
+    assert_eq!(
+        ws.get_value((6, 3)),
+        Some(&Data::Float(5_077_000.0)),
+        "项目资金总额 is a number"
+    );
+    assert_eq!(ws.get_value((7, 3)), Some(&Data::Float(2_538_500.0)));
+    assert_eq!(cell(&ws, 11, 0), "项目总目标");
+    assert_eq!(
+        ws.get_value((11, 1)),
+        Some(&Data::String(
+            "2025—2026 年按时发放非编人员工资。\n保证非编人员待遇。".into()
+        ))
+    );
+    assert_eq!(cell(&ws, 12, 0), "年度总体目标");
+    assert_eq!(cell(&ws, 12, 1), "按时发放非编人员工资。");
+    assert_eq!(cell(&ws, 14, 2), "审核案件量");
+    let styles = wb.worksheet_style("编外人员工作经费").unwrap();
+    let format = |at: (u32, u32)| {
+        styles
+            .get(at)
+            .and_then(|s| s.number_format.as_ref())
+            .map(|f| f.format_code.clone())
+    };
+    assert_eq!(format((6, 3)).as_deref(), Some("#,##0.00"));
+    assert_eq!(format((7, 3)).as_deref(), Some("#,##0.00"));
+
+    // A one-year project: the same rows, both cells blank.
+    let ws = wb.worksheet_range("宣传与推广").unwrap();
+    assert_eq!(cell(&ws, 6, 1), "项目资金总额");
+    assert!(matches!(ws.get_value((6, 3)), None | Some(Data::Empty)));
+    assert_eq!(ws.get_value((7, 3)), Some(&Data::Float(2_538_500.0)));
+    assert_eq!(cell(&ws, 11, 0), "项目总目标");
+    assert_eq!(cell(&ws, 11, 1), "");
+    assert_eq!(cell(&ws, 12, 1), "按时发放非编人员工资。");
+    assert_eq!(cell(&ws, 13, 0), "一级指标");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,12 +4,10 @@
 //! `tests/roots` (a 2021 申报表, its 自评表 with a lowered target, and the 2022 申报表).
 
 mod common;
-#[path = "common/server.rs"]
-mod server;
 
+use common::lsp::Server;
 use common::root;
 use serde_json::{json, Value};
-use server::{has, on_disk, uri, Server};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -30,6 +28,42 @@ fn scratch(name: &str, flat: bool) -> PathBuf {
         std::fs::write(dir.join("本年/jixiao.toml"), toml).unwrap();
     }
     dir
+}
+
+/// The server's started on the workspace folder `root`, as a client without file watchers.
+fn start(root: &Path) -> Server {
+    let root = uri(root);
+    Server::start_with(
+        json!({"capabilities": {}, "rootUri": root, "workspaceFolders": [{"uri": root, "name": "w"}]}),
+    )
+}
+
+/// The URI the server gives `path`.
+fn uri(p: &Path) -> String {
+    tower_lsp::lsp_types::Url::from_file_path(p)
+        .unwrap()
+        .to_string()
+}
+
+/// The latest diagnostics published for `uri` as a file on disk (without a version).
+fn on_disk<'s>(s: &'s Server, uri: &str) -> Option<&'s Vec<Value>> {
+    let p = s.diags.get(uri)?;
+    p["version"]
+        .is_null()
+        .then(|| p["diagnostics"].as_array())
+        .flatten()
+}
+
+/// Reads messages until `ok` holds for the latest on-disk diagnostics of `uri`.
+fn until_disk(s: &mut Server, uri: &str, what: &str, ok: impl Fn(&[Value]) -> bool) {
+    while !on_disk(s, uri).is_some_and(|d| ok(d)) {
+        s.next(what);
+    }
+}
+
+/// Whether `diagnostics` has one of `rule`.
+fn has(diagnostics: &[Value], rule: &str) -> bool {
+    diagnostics.iter().any(|d| d["code"] == rule)
 }
 
 /// One diagnostic as the CLI's JSON writes it: (line, column, end line, end column, rule,
@@ -81,20 +115,15 @@ fn cli(dir: &Path) -> HashMap<PathBuf, BTreeSet<Finding>> {
 
 /// Waits until the latest on-disk diagnostics of every file in `want` are those.
 fn until_published(s: &mut Server, want: &HashMap<PathBuf, BTreeSet<Finding>>, what: &str) {
-    let mut latest: HashMap<String, BTreeSet<Finding>> = HashMap::new();
-    let uris: HashMap<String, &BTreeSet<Finding>> = want.iter().map(|(p, f)| (uri(p), f)).collect();
-    s.until(what, |m| {
-        let Some(uri) = m["params"]["uri"]
-            .as_str()
-            .filter(|u| uris.contains_key(*u))
-        else {
-            return false;
-        };
-        if let Some(ds) = on_disk(m, uri) {
-            latest.insert(uri.to_string(), ds.iter().map(from_lsp).collect());
-        }
-        uris.iter().all(|(u, f)| latest.get(u) == Some(*f))
-    });
+    let same = |s: &Server| {
+        want.iter().all(|(p, f)| {
+            on_disk(s, &uri(p))
+                .is_some_and(|d| d.iter().map(from_lsp).collect::<BTreeSet<_>>() == *f)
+        })
+    };
+    while !same(s) {
+        s.next(what);
+    }
 }
 
 #[test]
@@ -110,9 +139,9 @@ fn unopened_files_report_what_the_cli_reports() {
     ] {
         assert!(rules.contains(r), "the CLI finds {r}: {want:?}");
     }
-    let mut s = Server::start(&dir);
+    let mut s = start(&dir);
     until_published(&mut s, &want, "the CLI's findings for every file");
-    s.shutdown();
+    s.stop();
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -122,9 +151,9 @@ fn unopened_files_follow_their_partner() {
     let declared = dir.join("2021-申报表.jixiao");
     let own = uri(&dir.join("2021-自评表.jixiao"));
     let next = uri(&dir.join("2022-申报表.jixiao"));
-    let mut s = Server::start(&dir);
-    let lowered = |m: &Value| on_disk(m, &own).is_some_and(|d| has(d, "declared-target-lowered"));
-    s.until("the 自评表's lowered target", lowered);
+    let mut s = start(&dir);
+    let lowered = |d: &[Value]| has(d, "declared-target-lowered");
+    until_disk(&mut s, &own, "the 自评表's lowered target", lowered);
 
     // The 申报表 edited in the editor, not saved: its target 1000 → 900 is the 自评表's now,
     // and the 2022 target 950 is no longer lower than last year's.
@@ -150,35 +179,26 @@ fn unopened_files_follow_their_partner() {
         "textDocument/didChange",
         json!({"textDocument": {"uri": d_uri, "version": 2}, "contentChanges": [{"range": range, "text": "900"}]}),
     );
-    s.until("the 自评表 without the lowered target", |m| {
-        on_disk(m, &own).is_some_and(|d| !has(d, "declared-target-lowered"))
+    until_disk(
+        &mut s,
+        &own,
+        "the 自评表 without the lowered target",
+        |d| !lowered(d),
+    );
+    // Of its two lowered targets, 医保培训教育增长数's is left.
+    until_disk(&mut s, &next, "the 2022 申报表 following", |d| {
+        d.iter()
+            .filter(|d| d["code"] == "target-lowered-funding-up")
+            .count()
+            == 1
     });
-    let raised = |m: &Value, rule: &str| {
-        on_disk(m, &next).is_some_and(|d| {
-            let lines: Vec<u64> = d
-                .iter()
-                .filter(|d| d["code"] == rule)
-                .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
-                .collect();
-            lines.len() == 1
-        })
-    };
-    if !s
-        .seen
-        .iter()
-        .any(|m| raised(m, "target-lowered-funding-up"))
-    {
-        s.until("the 2022 申报表 following", |m| {
-            raised(m, "target-lowered-funding-up")
-        });
-    }
 
     // Closed without saving: the file on disk counts again.
     s.notify(
         "textDocument/didClose",
         json!({"textDocument": {"uri": d_uri}}),
     );
-    s.until("the lowered target again", lowered);
+    until_disk(&mut s, &own, "the lowered target again", lowered);
 
     // Changed on disk, seen at the next save (no file watchers).
     let saved = text.replace(
@@ -195,10 +215,13 @@ fn unopened_files_follow_their_partner() {
         "textDocument/didSave",
         json!({"textDocument": {"uri": next}}),
     );
-    s.until("the 自评表 after the change on disk", |m| {
-        on_disk(m, &own).is_some_and(|d| !has(d, "declared-target-lowered"))
-    });
-    s.shutdown();
+    until_disk(
+        &mut s,
+        &own,
+        "the 自评表 after the change on disk",
+        |d| !lowered(d),
+    );
+    s.stop();
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -212,19 +235,21 @@ fn roots_are_context_in_the_server() {
     std::fs::write(dir.join("本年/jixiao.toml"), toml).unwrap();
     let own = uri(&dir.join("本年/2021-自评表.jixiao"));
     let next = uri(&dir.join("本年/2022-申报表.jixiao"));
-    let mut s = Server::start(&dir.join("本年"));
-    s.until("the 自评表's lowered target via the root", |m| {
-        on_disk(m, &own).is_some_and(|d| has(d, "declared-target-lowered"))
-    });
-    s.until("the 2022 申报表 against last year via the root", |m| {
-        on_disk(m, &next).is_some_and(|d| has(d, "target-lowered-funding-up"))
-    });
-    let warning = s
-        .seen
-        .iter()
-        .find(|m| m["method"] == "window/showMessage")
-        .cloned()
-        .unwrap_or_else(|| s.until("the warning", |m| m["method"] == "window/showMessage"));
+    let mut s = start(&dir.join("本年"));
+    // Shown when the first file under that jixiao.toml is found, before its diagnostics.
+    let warning = s.wait_for("the warning", |m| m["method"] == "window/showMessage");
+    until_disk(
+        &mut s,
+        &own,
+        "the 自评表's lowered target via the root",
+        |d| has(d, "declared-target-lowered"),
+    );
+    until_disk(
+        &mut s,
+        &next,
+        "the 2022 申报表 against last year via the root",
+        |d| has(d, "target-lowered-funding-up"),
+    );
     let text = warning["params"]["message"].as_str().unwrap();
     assert!(
         text.contains("jixiao.toml:3: roots 中的「../没有」不存在"),
@@ -235,14 +260,10 @@ fn roots_are_context_in_the_server() {
         "textDocument/didOpen",
         json!({"textDocument": {"uri": own, "languageId": "jixiao", "version": 1, "text": std::fs::read_to_string(dir.join("本年/2021-自评表.jixiao")).unwrap()}}),
     );
-    let live = s.until("the open 自评表's diagnostics", |m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == own
-            && m["params"]["version"] == 1
-    });
+    let live = s.diagnostics(&own, 1);
     assert!(
         has(
-            live["params"]["diagnostics"].as_array().unwrap(),
+            live["diagnostics"].as_array().unwrap(),
             "declared-target-lowered"
         ),
         "{live}"
@@ -250,9 +271,7 @@ fn roots_are_context_in_the_server() {
     let context = uri(&dir.join("上年"));
     s.request("workspace/symbol", json!({"query": ""}));
     assert!(
-        !s.seen.iter().any(|m| m["params"]["uri"]
-            .as_str()
-            .is_some_and(|u| u.starts_with(&context))),
+        !s.diags.keys().any(|u| u.starts_with(&context)),
         "a root's file is never published"
     );
     // The root taken out of jixiao.toml, seen at the next save (no file watchers): the 2022
@@ -262,9 +281,9 @@ fn roots_are_context_in_the_server() {
         "textDocument/didSave",
         json!({"textDocument": {"uri": own}}),
     );
-    s.until("the 2022 申报表 without the root", |m| {
-        on_disk(m, &next).is_some_and(|d| !has(d, "target-lowered-funding-up"))
+    until_disk(&mut s, &next, "the 2022 申报表 without the root", |d| {
+        !has(d, "target-lowered-funding-up")
     });
-    s.shutdown();
+    s.stop();
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -4,16 +4,10 @@
 
 mod common;
 use common::*;
-use std::process::Command;
 
+/// `jixiao check ARGS` in the repository: what it prints.
 fn check(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .arg("check")
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    String::from_utf8(o.stdout).unwrap() + &String::from_utf8(o.stderr).unwrap()
+    cli::check(args).1
 }
 
 const RULES: [&str; 5] = [

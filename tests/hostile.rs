@@ -1,167 +1,28 @@
 //! A hostile client and hostile files: the server answers or refuses cleanly and keeps serving;
 //! the CLI refuses bad input with a clear message and exit code 2. Runs the built binary.
 
+mod common;
+
+use common::lsp::Server;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver};
-use std::sync::Arc;
+use std::process::Command;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Value>,
-    id: i64,
-    /// While set, the client does not read the server's output (a slow client).
-    paused: Arc<AtomicBool>,
+fn start() -> Server {
+    Server::start_with(json!({"capabilities": {}}))
 }
 
-impl Server {
-    fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(if std::env::var_os("JIXIAO_TEST_STDERR").is_some() {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            })
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let (tx, rx) = channel();
-        let paused = Arc::new(AtomicBool::new(false));
-        let gate = paused.clone();
-        std::thread::spawn(move || loop {
-            while gate.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            let mut len = 0usize;
-            loop {
-                let mut line = String::new();
-                if out.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                if line == "\r\n" {
-                    break;
-                }
-                if let Some(n) = line.strip_prefix("Content-Length: ") {
-                    len = n.trim().parse().unwrap();
-                }
-            }
-            let mut body = vec![0; len];
-            if out.read_exact(&mut body).is_err() {
-                return;
-            }
-            if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
-                return;
-            }
-        });
-        let mut s = Server {
-            child,
-            stdin,
-            rx,
-            id: 0,
-            paused,
-        };
-        s.request("initialize", json!({"capabilities": {}}));
-        s.notify("initialized", json!({}));
-        s
-    }
-
-    fn raw(&mut self, bytes: &[u8]) {
-        self.stdin.write_all(bytes).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn send(&mut self, v: Value) {
-        let b = serde_json::to_vec(&v).unwrap();
-        self.raw(format!("Content-Length: {}\r\n\r\n", b.len()).as_bytes());
-        self.raw(&b);
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        let mut m = json!({"jsonrpc": "2.0", "method": method});
-        if !params.is_null() {
-            m["params"] = params;
-        }
-        self.send(m);
-    }
-
-    /// Sends a request and returns its response, skipping notifications.
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.id += 1;
-        let id = self.id;
-        let mut m = json!({"jsonrpc": "2.0", "id": id, "method": method});
-        if !params.is_null() {
-            m["params"] = params;
-        }
-        self.send(m);
-        self.response(id)
-    }
-
-    fn response(&mut self, id: i64) -> Value {
-        loop {
-            let m = self
-                .rx
-                .recv_timeout(Duration::from_secs(30))
-                .expect("the server answers");
-            if m["id"] == json!(id) {
-                return m;
-            }
-        }
-    }
-
-    /// The next `publishDiagnostics` for `uri` at `version` or later, skipping other messages.
-    fn diagnostics(&mut self, uri: &str, version: i64) -> Value {
-        loop {
-            let m = self
-                .rx
-                .recv_timeout(Duration::from_secs(30))
-                .expect("diagnostics are published");
-            if m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && m["params"]["version"].as_i64() >= Some(version)
-            {
-                return m["params"].clone();
-            }
-        }
-    }
-
-    /// Waits for the process to end and returns its exit code.
-    fn exit_code(&mut self) -> Option<i32> {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code();
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the server did not exit"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// The server is alive and serving: a hover on an open document answers.
-    fn alive(&mut self, uri: &str) {
-        let r = self.request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 5}}),
-        );
-        assert!(r.get("error").is_none(), "hover failed: {r}");
-    }
+/// The server is alive and serving: a hover on an open document answers.
+fn alive(s: &mut Server, uri: &str) {
+    let r = s.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 5}}),
+    );
+    assert!(r.get("error").is_none(), "hover failed: {r}");
 }
 
 const URI: &str = "file:///tmp/hostile.jixiao";
-
-fn open(s: &mut Server, uri: &str, text: &str, version: i32) {
-    s.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "jixiao", "version": version, "text": text}}));
-}
 
 fn sample() -> String {
     std::fs::read_to_string(concat!(
@@ -173,9 +34,9 @@ fn sample() -> String {
 
 #[test]
 fn hostile_client_is_answered_or_refused_and_the_server_keeps_serving() {
-    let mut s = Server::start();
-    open(&mut s, URI, &sample(), 1);
-    s.alive(URI);
+    let mut s = start();
+    s.open(URI, &sample(), 1);
+    alive(&mut s, URI);
 
     // Edits with ranges past the end of a line and of the file.
     s.notify(
@@ -185,7 +46,7 @@ fn hostile_client_is_answered_or_refused_and_the_server_keeps_serving() {
             {"range": {"start": {"line": 3, "character": 999}, "end": {"line": 1, "character": 0}}, "text": "项目: 倒着的范围\n"},
         ]}),
     );
-    s.alive(URI);
+    alive(&mut s, URI);
 
     // Versions out of order: an older version is ignored, not applied.
     s.notify(
@@ -197,7 +58,7 @@ fn hostile_client_is_answered_or_refused_and_the_server_keeps_serving() {
         json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
     );
     assert!(f.get("error").is_none());
-    s.alive(URI);
+    alive(&mut s, URI);
 
     // Requests for a document that was never opened: answered with nothing.
     for method in ["textDocument/hover", "textDocument/completion"] {
@@ -209,10 +70,10 @@ fn hostile_client_is_answered_or_refused_and_the_server_keeps_serving() {
 
     // Binary junk in a message body: a parse error, and the server goes on.
     s.raw(b"Content-Length: 12\r\n\r\n\x00\xff\xfe{junk!!}\x01");
-    s.alive(URI);
+    alive(&mut s, URI);
     // A well-framed message that is not JSON-RPC.
     s.send(json!({"hello": [1, 2, 3]}));
-    s.alive(URI);
+    alive(&mut s, URI);
     // An unknown method.
     let r = s.request("jixiao/noSuchMethod", json!({}));
     assert!(r.get("error").is_some());
@@ -223,7 +84,7 @@ fn hostile_client_is_answered_or_refused_and_the_server_keeps_serving() {
         "很长的文本".repeat(700_000)
     );
     let big_uri = "file:///tmp/big.jixiao";
-    open(&mut s, big_uri, &big, 1);
+    s.open(big_uri, &big, 1);
     let r = s.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": big_uri}, "position": {"line": 3, "character": 1_000_000}}),
@@ -238,29 +99,15 @@ fn hostile_client_is_answered_or_refused_and_the_server_keeps_serving() {
         json!({"textDocument": {"uri": big_uri}}),
     );
     assert!(r.get("error").is_none());
-    s.alive(URI);
+    alive(&mut s, URI);
 
     // Clean shutdown: exit code 0 after shutdown + exit.
-    let r = s.request("shutdown", Value::Null);
-    assert!(r.get("error").is_none(), "{r}");
-    s.notify("exit", Value::Null);
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = s.child.try_wait().unwrap() {
-            assert!(status.success(), "exit status {status:?}");
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the server did not exit"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    assert_eq!(s.stop(), Some(0));
 }
 
 #[test]
 fn exit_without_shutdown_is_exit_code_1() {
-    let mut s = Server::start();
+    let mut s = start();
     s.notify("exit", Value::Null);
     let status = s.child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
@@ -307,7 +154,7 @@ fn cli_refuses_invalid_utf8_and_missing_files() {
 /// eglot sends `"params": null` on `shutdown`; it must be accepted like no params.
 #[test]
 fn shutdown_with_null_params_is_accepted() {
-    let mut s = Server::start();
+    let mut s = start();
     s.send(json!({"jsonrpc": "2.0", "id": 99, "method": "shutdown", "params": null}));
     let r = s.response(99);
     assert!(r.get("error").is_none() && r["result"].is_null(), "{r}");
@@ -338,8 +185,8 @@ const DUPLICATE: &str = "表: 绩效目标申报表\n年度: 2025\n项目: 甲\n
 /// most that one message: the session is not left deaf.
 #[test]
 fn a_wrong_content_length_does_not_deafen_the_session() {
-    let mut s = Server::start();
-    open(&mut s, URI, "表: 绩效目标申报表\n年度: 2025\n", 1);
+    let mut s = start();
+    s.open(URI, "表: 绩效目标申报表\n年度: 2025\n", 1);
     // Counted in characters: the message is recovered whole.
     let body = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
         "textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": DUPLICATE}]}})
@@ -352,31 +199,28 @@ fn a_wrong_content_length_does_not_deafen_the_session() {
         "textDocument": {"uri": URI}, "position": {"line": 3, "character": 4}}})
     .to_string();
     s.raw(format!("Content-Length: {}\r\n\r\n{body}", body.len() + 40).as_bytes());
-    s.alive(URI);
-    let r = s.request("shutdown", Value::Null);
-    assert!(r.get("error").is_none(), "{r}");
-    s.notify("exit", Value::Null);
-    assert_eq!(s.exit_code(), Some(0));
+    alive(&mut s, URI);
+    assert_eq!(s.stop(), Some(0));
 }
 
 /// LSP: a request whose method starts with `$/` and is not known is answered MethodNotFound.
 #[test]
 fn dollar_requests_are_answered_method_not_found() {
-    let mut s = Server::start();
+    let mut s = start();
     let r = s.request("$/jixiao/noSuchRequest", json!({}));
     assert_eq!(r["error"]["code"], json!(-32601), "{r}");
     // Notifications are still ignored silently, and the session goes on.
     s.notify("$/noSuchNotification", json!({}));
     s.notify("$/cancelRequest", json!({"id": 12345}));
-    open(&mut s, URI, DUPLICATE, 1);
-    s.alive(URI);
+    s.open(URI, DUPLICATE, 1);
+    alive(&mut s, URI);
 }
 
 /// `shutdown` and `exit` in one write: shutdown is answered, and the exit code is 0.
 #[test]
 fn shutdown_and_exit_in_one_write() {
     for _ in 0..5 {
-        let mut s = Server::start();
+        let mut s = start();
         let mut bytes = Vec::new();
         for m in [
             json!({"jsonrpc": "2.0", "id": 7, "method": "shutdown"}),
@@ -396,8 +240,8 @@ fn shutdown_and_exit_in_one_write() {
 /// UTF-16 unit, like the half it replaces), so later positions stay right.
 #[test]
 fn a_lone_surrogate_in_a_change_is_replaced_not_dropped() {
-    let mut s = Server::start();
-    open(&mut s, URI, DUPLICATE, 1);
+    let mut s = start();
+    s.open(URI, DUPLICATE, 1);
     assert!(rules(&s.diagnostics(URI, 1)).contains(&"duplicate-project".to_string()));
     let at = |c: u32| json!({"line": 3, "character": c});
     // serde_json would write the escape as a real character: build the frame by hand.
@@ -439,12 +283,12 @@ fn a_lone_surrogate_in_a_change_is_replaced_not_dropped() {
 /// unsent ones are kept and delivered, not one notification per keystroke.
 #[test]
 fn a_slow_reader_gets_only_the_latest_diagnostics() {
-    let mut s = Server::start();
+    let mut s = start();
     let mut text = String::from("表: 绩效目标申报表\n年度: 2025\n");
     for i in 0..400 {
         text.push_str(&format!("项目: 项目{i}\n  资金: 合计 10 万元\n"));
     }
-    open(&mut s, URI, &text, 1);
+    s.open(URI, &text, 1);
     let first = s.diagnostics(URI, 1);
     // Bigger than a pipe's buffer, so the server's writer blocks while the client does not read.
     assert!(
@@ -515,7 +359,7 @@ fn wait_until_idle(pid: u32) {
 #[test]
 fn stdin_closed_right_after_exit_is_exit_code_0() {
     for round in 0..20 {
-        let mut s = Server::start();
+        let mut s = start();
         let r = s.request("shutdown", Value::Null);
         assert!(r.get("error").is_none(), "{r}");
         s.notify("exit", Value::Null);

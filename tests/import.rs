@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{expect_file, root};
+use common::{cli, expect_file, root, scratch};
 use jixiao::analysis::analyze;
 use jixiao::check::Settings;
 use jixiao::export::to_json;
@@ -177,32 +177,18 @@ fn fixtures() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn bin() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_jixiao"))
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jixiao-import-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// `jixiao import FROM -o TO`: (exit code, stdout, stderr).
+fn import(from: &Path, to: &Path) -> (i32, String, String) {
+    cli::jixiao(&["import", from.to_str().unwrap(), "-o", to.to_str().unwrap()])
 }
 
 #[test]
 fn cli_writes_reports_and_exits() {
-    let dir = temp("cli");
+    let dir = scratch("import", "cli");
     let input = root().join("tests/import/stray-lines.txt");
     let out = dir.join("out.jixiao");
-    let r = std::process::Command::new(bin())
-        .args([
-            "import",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&r.stderr);
-    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    let (code, _, stderr) = import(&input, &out);
+    assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("stray-lines.txt:"), "{stderr}");
     assert!(stderr.contains("无法归位："), "{stderr}");
     assert!(stderr.contains("行无法归位（已作为注释保留）"), "{stderr}");
@@ -213,33 +199,20 @@ fn cli_writes_reports_and_exits() {
     let bad = dir.join("gbk.txt");
     std::fs::write(&bad, b"\xcf\xee\xc4\xbf\xc3\xfb\xb3\xc6\t\xd6\xd0\n").unwrap();
     let out2 = dir.join("none.jixiao");
-    let r = std::process::Command::new(bin())
-        .args([
-            "import",
-            bad.to_str().unwrap(),
-            "-o",
-            out2.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(r.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&r.stderr).contains("不是 UTF-8"));
+    let (code, _, stderr) = import(&bad, &out2);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("不是 UTF-8"), "{stderr}");
     assert!(!out2.exists());
 
     // No form in it: exit 2, nothing written.
     let empty = dir.join("empty.txt");
     std::fs::write(&empty, "会议纪要\n没有报表\n").unwrap();
-    let r = std::process::Command::new(bin())
-        .args([
-            "import",
-            empty.to_str().unwrap(),
-            "-o",
-            out2.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(r.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&r.stderr).contains("没有找到绩效目标申报表或绩效自评表"));
+    let (code, _, stderr) = import(&empty, &out2);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("没有找到绩效目标申报表或绩效自评表"),
+        "{stderr}"
+    );
     assert!(!out2.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,20 +2,8 @@
 //! What is printed is kept in `tests/link/*.out` (`UPDATE_EXPECT=1` rewrites them).
 
 mod common;
+use common::cli::check;
 use common::*;
-use std::process::Command;
-
-/// Runs `jixiao check ARGS` in the repository; (exit code, stdout + stderr).
-fn check(args: &[&str]) -> (i32, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .arg("check")
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    let out = String::from_utf8(o.stdout).unwrap() + &String::from_utf8(o.stderr).unwrap();
-    (o.status.code().unwrap(), out)
-}
 
 #[test]
 fn check_the_folder() {

@@ -79,9 +79,15 @@ fn satisfaction_unit(p: &Project, sink: &mut Sink) {
         else {
             continue;
         };
-        if !is_satisfaction_name(&ind.name) {
+        // A rate is a percentage too (unit-mismatch, with the same fix); but 0 is 0 in any
+        // unit (有责投诉率 =0.00).
+        let (rule, what) = if is_satisfaction_name(&ind.name) {
+            ("satisfaction-unit", "满意度")
+        } else if super::needs_quantity(&ind.name) && !number.is_zero() {
+            ("unit-mismatch", "比率")
+        } else {
             continue;
-        }
+        };
         // 0.9 is a fraction: as a percentage it is 90.
         let pct = if *number > Decimal::ZERO && *number <= Decimal::ONE {
             *number * Decimal::from(100)
@@ -89,10 +95,10 @@ fn satisfaction_unit(p: &Project, sink: &mut Sink) {
             *number
         };
         sink.push(
-            "satisfaction-unit",
+            rule,
             ind.value_span,
             format!(
-                "满意度「{}」的目标「{}」没有单位：满意度是百分比，应写为「{}{}(%)」",
+                "{what}「{}」的目标「{}」没有单位：{what}是百分比，应写为「{}{}(%)」",
                 ind.name,
                 ind.value_text,
                 op.symbol(),

@@ -6,6 +6,7 @@
 //! A 申报表 is reduced to a small summary ([`DeclaredProject`]) once; checking a 自评表 against
 //! it is a pass over the 自评表's projects, cheap enough for every keystroke.
 
+use super::per_project::each_project;
 use super::{Settings, Sink};
 use crate::model::value::{canonical_indicator_value, format_money, IndicatorValue, Op};
 use crate::model::*;
@@ -511,28 +512,21 @@ pub fn check(
     decls: &Declarations,
     settings: &Settings,
 ) -> Vec<(usize, super::Diagnostic)> {
-    let mut out = Vec::new();
     if decls.is_empty() || doc.header.form_kind() != FormKind::SelfEval {
-        return out;
+        return Vec::new();
     }
     let t = threshold(settings);
-    for (i, m) in match_projects(doc, decls, t).into_iter().enumerate() {
-        let p = &doc.projects[i];
-        let mut sink = Sink {
-            settings,
-            out: Vec::new(),
-            project: Some(p.name.clone()),
-        };
-        match m {
-            Some(d) => check_project(p, d, t, &mut sink),
-            None => {
-                let Some(key) = key_of(&doc.header, p) else {
-                    continue;
-                };
-                if p.name.trim().is_empty() || decls.get(&key).is_empty() {
-                    continue;
-                }
-                sink.push(
+    let matched = match_projects(doc, decls, t);
+    each_project(&doc.projects, matched, settings, |p, m, sink| match m {
+        Some(d) => check_project(p, d, t, sink),
+        None => {
+            let Some(key) = key_of(&doc.header, p) else {
+                return;
+            };
+            if p.name.trim().is_empty() || decls.get(&key).is_empty() {
+                return;
+            }
+            sink.push(
                     "declaration-missing",
                     p.name_span,
                     format!(
@@ -540,12 +534,8 @@ pub fn check(
                         key.0, key.1, p.name
                     ),
                 );
-            }
         }
-        sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
-        out.extend(sink.out.into_iter().map(|d| (i, d)));
-    }
-    out
+    })
 }
 
 /// [`check`] with absolute spans; `starts[i]` is the offset of project i.

@@ -11,6 +11,7 @@ use super::declaration::{
     comparable, direction, match_indicators, match_projects_with, normalize, threshold,
     Declarations, DeclaredIndicator, DeclaredProject,
 };
+use super::per_project::each_project;
 use super::{Diagnostic, Settings, Sink};
 use crate::model::value::{
     canonical_indicator_value, format_money, parse_indicator_value, IndicatorValue, Op,
@@ -82,24 +83,15 @@ pub fn check(
     settings: &Settings,
 ) -> Vec<(usize, Diagnostic)> {
     let t = threshold(settings);
-    let mut out = Vec::new();
-    for (i, last) in last_year(doc, decls, t).into_iter().enumerate() {
-        let p = &doc.projects[i];
-        let mut sink = Sink {
-            settings,
-            out: Vec::new(),
-            project: Some(p.name.clone()),
-        };
+    let last = last_year(doc, decls, t);
+    each_project(&doc.projects, last, settings, |p, last, sink| {
         if let Some(d) = last.declared {
-            check_targets(p, d, t, &mut sink);
+            check_targets(p, d, t, sink);
         }
         if let Some(e) = last.evaluated {
-            check_actuals(p, e, t, &mut sink);
+            check_actuals(p, e, t, sink);
         }
-        sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
-        out.extend(sink.out.into_iter().map(|d| (i, d)));
-    }
-    out
+    })
 }
 
 /// [`check`] with absolute spans; `starts[i]` is the offset of project i.

@@ -274,10 +274,15 @@ fn direction(
     let unit = unit.as_deref();
     let timeliness = class.is_some_and(|c| c.kind == Kind::Timeliness);
     // A time given to a timeliness indicator is a limit, whatever the name ends with
-    // (托管档案调阅响应及时性 ≤24.00(小时)).
+    // (托管档案调阅响应及时性 ≤24.00(小时)); but not a rate's, whose unit is wrong (unit-mismatch).
     let lower = match lower_is_better(name, vocab) {
         Some((true, e)) => Some((true, e)),
-        _ if timeliness && unit.is_some_and(|u| is_time_unit(u, vocab)) => Some((true, "时限")),
+        _ if timeliness
+            && !name.ends_with('率')
+            && unit.is_some_and(|u| is_time_unit(u, vocab)) =>
+        {
+            Some((true, "时限"))
+        }
         other => other,
     };
     let text = &ind.value_text;

@@ -4,13 +4,16 @@
 pub(crate) mod completeness;
 pub mod copypaste;
 mod dates;
+mod deadline;
 pub mod declaration;
 mod funding;
 mod goal;
+mod goal_measure;
 pub mod history;
 mod kind;
 mod multiyear;
 mod names;
+mod per_project;
 pub mod roots;
 mod rules;
 pub mod scoring;
@@ -19,6 +22,7 @@ pub mod settings;
 mod structure;
 mod taxonomy;
 mod values;
+mod weight_split;
 
 pub use funding::cost_caps as funding_cost_caps;
 pub use kind::turned;
@@ -165,8 +169,10 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     multiyear::check(project, &cx, &mut sink);
     completeness::check(project, &cx, &mut sink);
     goal::check(project, &cx, &mut sink);
+    goal_measure::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {
         selfeval::check(project, &cx, &mut sink);
+        weight_split::check(project, &cx, &mut sink);
     }
     sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
     sink.out

@@ -82,6 +82,8 @@ rules! {
     "direction-flipped" Warning "目标的比较方向与上年相反";
     "indicator-dropped-yoy" Info "延续项目少了上年的指标";
     "target-below-actual" Warning "目标低于上年的实际完成值";
+    "goal-unquantified" Info "年度总体目标中没有一个数";
+    "weight-split" Info "分值分配与通常的 10/50/30/10 不同";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

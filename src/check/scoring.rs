@@ -4,6 +4,7 @@
 //! a qualitative one is graded in three bands (达成 100–80%, 部分达成 80–60%, 未达成 60–0%).
 //! Rules: score-mismatch, actual-incomparable.
 
+use super::deadline;
 use super::values::is_cost;
 use super::Sink;
 use crate::model::value::{
@@ -167,6 +168,17 @@ pub fn grade(target: &str, actual: &str, g: &Grading) -> Option<Grade> {
     if actual.is_empty() {
         return None;
     }
+    // Done after the deadline: done, but not on time — at best partly achieved.
+    if deadline::late(target, actual) == Some(true) {
+        return match words_grade(target, actual, g) {
+            Some(Grade::NotAchieved) => Some(Grade::NotAchieved),
+            _ => Some(Grade::Partial),
+        };
+    }
+    words_grade(target, actual, g)
+}
+
+fn words_grade(target: &str, actual: &str, g: &Grading) -> Option<Grade> {
     if actual == target || g.achieved.iter().any(|w| w == actual) {
         return Some(Grade::Achieved);
     }
@@ -305,8 +317,13 @@ fn finding(
                 Grade::Achieved => "如目标只是部分达成，请在实际完成值中如实写明（如「部分及时」「基本完成」）",
                 _ => "请按实际完成情况调整得分，或改正实际完成值",
             };
+            let late = if deadline::late(target, actual) == Some(true) {
+                "晚于指标值的期限，"
+            } else {
+                ""
+            };
             Some(format!(
-                "「{name}」实际完成值「{actual}」属于{}（指标值「{target}」），定性指标{}应得分值的 {lo_pct}%–{hi_pct}%，即 {}–{} 分，表上为 {s_}；{advice}",
+                "「{name}」实际完成值「{actual}」{late}属于{}（指标值「{target}」），定性指标{}应得分值的 {lo_pct}%–{hi_pct}%，即 {}–{} 分，表上为 {s_}；{advice}",
                 grade.name(),
                 grade.name(),
                 low.normalize(),
@@ -383,5 +400,11 @@ mod tests {
         // Marks of both kinds, or none: not graded.
         assert_eq!(grade("及时", "部分未完成", g), None);
         assert_eq!(grade("及时", "良好", g), None);
+        // After the deadline: partly achieved at best.
+        assert_eq!(
+            grade("2024年11月底前", "2025年1月10日完成", g),
+            Some(Grade::Partial)
+        );
+        assert_eq!(grade("2024年11月底前", "2024年11月25日完成", g), None);
     }
 }

@@ -147,18 +147,34 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
                     w.normalize()
                 ),
             );
-        } else if s < w && ind.deviation().is_none_or(|d| d.text().trim().is_empty()) {
-            sink.push(
-                "deviation-reason",
-                ind.name_span,
-                format!(
-                    "「{}」扣了 {} 分（{} / {}），应填写「偏差原因分析及改进措施」",
-                    ind.name,
-                    (w - s).normalize(),
-                    s.normalize(),
-                    w.normalize()
-                ),
-            );
+        } else if s < w {
+            let text = ind.deviation().map(|d| d.text()).unwrap_or_default();
+            let text = text.trim().trim_end_matches(['。', '.']);
+            let placeholder = cx
+                .settings
+                .vocab
+                .names
+                .placeholder_texts
+                .iter()
+                .any(|p| p == text);
+            if text.is_empty() || placeholder {
+                let written = if text.is_empty() {
+                    String::new()
+                } else {
+                    format!("，而不是「{text}」")
+                };
+                sink.push(
+                    "deviation-reason",
+                    ind.name_span,
+                    format!(
+                        "「{}」扣了 {} 分（{} / {}），应在「偏差原因分析及改进措施」中写明未完成的原因和改进措施{written}",
+                        ind.name,
+                        (w - s).normalize(),
+                        s.normalize(),
+                        w.normalize()
+                    ),
+                );
+            }
         }
     }
     let Some(total) = &p.total else { return };

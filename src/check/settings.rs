@@ -282,6 +282,9 @@ impl Settings {
         g.achieved.extend(cfg.grading.achieved);
         g.partial.extend(cfg.grading.partial);
         g.not_achieved.extend(cfg.grading.not_achieved);
+        if !cfg.grading.usual_weights.is_empty() {
+            g.usual_weights = cfg.grading.usual_weights;
+        }
         for (id, sev) in cfg.rules {
             if rule(&id).is_none() {
                 return Err((

@@ -40,6 +40,7 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
             _ => {}
         }
     }
+    wrong_form(p, cx.kind(), sink);
     if p.funding.is_none() {
         sink.push(
             "missing-field",
@@ -71,6 +72,31 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
                 format!("三级指标「{name}」在本项目中重复"),
             );
         }
+    }
+}
+
+/// A text or an amount of the other form (项目资金总额 in a 自评表, 实际完成情况 in a 申报表):
+/// read, but no export of this form carries it, so it would be lost without a word.
+fn wrong_form(p: &Project, kind: FormKind, sink: &mut Sink) {
+    let (texts, form, other): (&[&str], _, _) = match kind {
+        FormKind::Target => (&[BUDGET_GOAL, ACHIEVED], "申报表", "绩效自评表"),
+        FormKind::SelfEval => (&[PROJECT_GOAL, GOAL], "自评表", "绩效目标申报表"),
+    };
+    let mut misplaced: Vec<(&str, crate::syntax::Span)> = texts
+        .iter()
+        .filter_map(|k| p.text(k).map(|t| (*k, t.key_span)))
+        .collect();
+    if kind == FormKind::SelfEval {
+        if let Some(m) = p.funding.as_ref().and_then(|f| f.project_total.as_ref()) {
+            misplaced.push((m.key, m.key_span));
+        }
+    }
+    for (key, span) in misplaced {
+        sink.push(
+            "unknown-field",
+            span,
+            format!("「{key}」不是{form}的栏目，导出时不会包含它：请删去，或把文件头的「表」改为「{other}」"),
+        );
     }
 }
 

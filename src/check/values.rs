@@ -48,10 +48,11 @@ fn is_rate(name: &str) -> bool {
     name.ends_with('率') || name.ends_with("率情况")
 }
 
-/// A name whose value must be quantitative: a rate, but not a 效率 (often judged qualitatively).
-/// The `qualitative-rate` check and value completion share it.
+/// A name whose value must be quantitative: a rate, but not a 效率 (often judged qualitatively),
+/// or a satisfaction (满意度 is the share of satisfied respondents: 财预〔2020〕10号 measures it
+/// in %). The `qualitative-rate` check and value completion share it.
 pub fn needs_quantity(name: &str) -> bool {
-    is_rate(name) && !name.ends_with("效率")
+    (is_rate(name) && !name.ends_with("效率")) || is_satisfaction_name(name)
 }
 
 pub(super) fn is_headcount(name: &str) -> bool {
@@ -157,18 +158,26 @@ fn check_indicator(
             "bad-value",
             at,
             format!(
-                "指标值「{}」缺少比较符（≥ ≤ = > <），如 ={}",
-                ind.value_text, ind.value_text
+                "指标值「{}」缺少比较符（≥ ≤ = > <），如 {}{}",
+                ind.value_text,
+                // A cost is a ceiling (cost-operator): do not suggest what that rule rejects.
+                if is_cost(l1, l2) { "≤" } else { "=" },
+                ind.value_text
             ),
         ),
         IndicatorValue::Qualitative => {
             // A range of percentages is quantitative, only without its operator (range-value).
             if needs_quantity(name) && parse_range(&ind.value_text).is_none() {
+                let (what, example) = if is_satisfaction_name(name) {
+                    ("满意度", "≥90.00(%)")
+                } else {
+                    ("比率", "=100.00(%)")
+                };
                 sink.push(
                     "qualitative-rate",
                     at,
                     format!(
-                        "「{name}」是比率，指标值应为定量的百分比（如 =100.00(%)），而不是「{}」",
+                        "「{name}」是{what}，指标值应为定量的百分比（如 {example}），而不是「{}」",
                         ind.value_text
                     ),
                 );
@@ -191,7 +200,17 @@ fn check_indicator(
                         format!("「{name}」是人数（人次），单位应为人或人次，而不是「{u}」"),
                     );
                 } else if !cx.settings.vocab.is_unit(u) {
-                    sink.push("unit-mismatch", at, format!("单位「{u}」不在常用单位表中；如确实需要，请在 jixiao.toml 的 units 中加入"));
+                    let guess = cx
+                        .settings
+                        .vocab
+                        .vocabulary
+                        .units
+                        .iter()
+                        .filter(|k| u.starts_with(k.as_str()) || u.ends_with(k.as_str()))
+                        .max_by_key(|k| k.len())
+                        .map(|k| format!("是否应为「{k}」？"))
+                        .unwrap_or_default();
+                    sink.push("unit-mismatch", at, format!("单位「{u}」不是常用的计量单位或量词：{guess}请检查是否写错；确实要用这个单位时，在 jixiao.toml 的 units 中加入"));
                 }
             }
             let hundred = Decimal::from(100);

@@ -281,6 +281,9 @@ fn year_line(doc: &Document) -> String {
         .unwrap_or_default()
 }
 
+/// The row of the 申报表 sheet's indicator table header (0-based); the indicators follow.
+const TARGET_HEAD: u32 = 13;
+
 fn target_sheet(
     ws: &mut Worksheet,
     doc: &Document,
@@ -308,8 +311,19 @@ fn target_sheet(
         ws.write_string_with_format(r, 2, k2, &fm.label)?;
         ws.write_string_with_format(r, 3, field(p, k2), &fm.text)?;
     }
-    ws.merge_range(6, 0, 9, 0, "项目资金（元）", &fm.label)?;
-    let b = p.funding.as_ref().map(|f| f.budget());
+    // The template's multi-year cells (项目资金总额, 项目总目标) are always there, blank for a
+    // one-year project as on paper, so every project sheet has the same layout.
+    ws.merge_range(6, 0, 10, 0, "项目资金（元）", &fm.label)?;
+    let f = p.funding.as_ref();
+    span(ws, 6, 1, 2, PROJECT_TOTAL, &fm.label)?;
+    put_money(
+        ws,
+        6,
+        3,
+        amount(f.and_then(|f| f.project_total.as_ref())),
+        &fm.money,
+    )?;
+    let b = f.map(|f| f.budget());
     for (i, (label, key)) in [
         (TOTAL, TOTAL),
         ("其中：当年财政拨款", CURRENT_YEAR),
@@ -319,31 +333,33 @@ fn target_sheet(
     .into_iter()
     .enumerate()
     {
-        let r = 6 + i as u32;
+        let r = 7 + i as u32;
         span(ws, r, 1, 2, label, &fm.label)?;
         put_money(ws, r, 3, amount(b.and_then(|b| b.get(key))), &fm.money)?;
     }
-    ws.write_string_with_format(10, 0, GOAL, &fm.label)?;
-    let goal = p.text(GOAL).map(|t| t.text()).unwrap_or_default();
-    span(ws, 10, 1, 3, &goal, &fm.wrap)?;
-    let lines = goal.chars().count() / 45 + goal.matches('\n').count() + 1;
-    ws.set_row_height(10, 15.0 * lines.clamp(1, 20) as f64)?;
+    for (r, key) in [(11, PROJECT_GOAL), (12, GOAL)] {
+        ws.write_string_with_format(r, 0, key, &fm.label)?;
+        let text = p.text(key).map(|t| t.text()).unwrap_or_default();
+        span(ws, r, 1, 3, &text, &fm.wrap)?;
+        let lines = text.chars().count() / 45 + text.matches('\n').count() + 1;
+        ws.set_row_height(r, 15.0 * lines.clamp(1, 20) as f64)?;
+    }
     for (c, h) in ["一级指标", "二级指标", "三级指标", "年度(/项目)指标值"]
         .iter()
         .enumerate()
     {
-        ws.write_string_with_format(11, c as u16, *h, &fm.header)?;
+        ws.write_string_with_format(TARGET_HEAD, c as u16, *h, &fm.header)?;
     }
     let inds: Vec<_> = p.indicators().collect();
-    let first = 12u32;
+    let first = TARGET_HEAD + 1;
     level_runs(ws, first, &inds, &fm.label)?;
     for (k, (_, _, ind)) in inds.iter().enumerate() {
         let r = first + k as u32;
         ws.write_string_with_format(r, 2, &ind.name, &fm.wrap)?;
         ws.write_string_with_format(r, 3, &ind.value_text, &fm.text)?;
     }
-    ws.set_freeze_panes(12, 0)?;
-    ws.set_repeat_rows(11, 11)?;
+    ws.set_freeze_panes(first, 0)?;
+    ws.set_repeat_rows(TARGET_HEAD, TARGET_HEAD)?;
     print_setup(ws, false);
     Ok(())
 }
@@ -376,17 +392,7 @@ fn self_eval_sheet(
     span(ws, 3, 5, 7, &field(p, IMPLEMENTER), &fm.text)?;
     ws.merge_range(4, 0, 8, 0, "项目资金（元）", &fm.label)?;
     ws.write_blank(4, 1, &fm.header)?;
-    for (c, h) in [
-        "年初预算数",
-        "全年预算数",
-        "全年执行数",
-        WEIGHT,
-        RATE,
-        SCORE,
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (c, h) in COLUMNS.iter().chain(&[WEIGHT, RATE, SCORE]).enumerate() {
         ws.write_string_with_format(4, 2 + c as u16, *h, &fm.header)?;
     }
     let f = p.funding.as_ref();

@@ -252,29 +252,22 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
             }
         }
         Some((Role::Funding, _)) => {
-            let keys: &[&str] = match kind {
-                FormKind::Target => &[TOTAL, CURRENT_YEAR, CARRYOVER, OTHER, PROJECT_TOTAL],
-                FormKind::SelfEval => &[
-                    "年初预算数",
-                    "全年预算数",
-                    "全年执行数",
-                    WEIGHT,
-                    RATE,
-                    SCORE,
-                ],
+            let keys: Vec<&str> = match kind {
+                FormKind::Target => vec![TOTAL, CURRENT_YEAR, CARRYOVER, OTHER, PROJECT_TOTAL],
+                FormKind::SelfEval => [COLUMNS, &[WEIGHT, RATE, SCORE]].concat(),
             };
-            for k in keys {
+            for k in &keys {
                 if COLUMNS.contains(k) {
                     out.push(block(k, "一列：年度资金总额和三项来源", ItemKind::Field));
                 } else {
-                    out.push(field(
-                        k,
-                        if MONEY_FIELDS.contains(k) {
-                            "金额（元）"
-                        } else {
-                            "预算执行率"
-                        },
-                    ));
+                    let detail = match *k {
+                        PROJECT_TOTAL => "跨年度项目各年度资金之和（元）",
+                        RATE => "预算执行率",
+                        WEIGHT => "预算执行率的分值",
+                        SCORE => "预算执行率的得分",
+                        _ => "金额（元）",
+                    };
+                    out.push(field(k, detail));
                 }
             }
         }

@@ -71,12 +71,7 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                 }
             }
             "satisfaction-unit" => {
-                if let Some(v) = d
-                    .message
-                    .split("应写为「")
-                    .nth(1)
-                    .and_then(|r| r.split('」').next())
-                {
+                if let Some(v) = written_as(&d.message) {
                     out.push(fix(format!("改为「{v}」"), v.to_string()));
                 }
             }
@@ -132,7 +127,9 @@ pub fn fixes(view: &View, diagnostics: &[Diagnostic], range: Range<usize>) -> Ve
                 out.push(fix(format!("改为 {FULL_RATE}"), FULL_RATE.to_string()));
             }
             "unit-mismatch" => {
-                if let Some(f) = replace_unit(view, d) {
+                if let Some(v) = written_as(&d.message) {
+                    out.push(fix(format!("改为「{v}」"), v.to_string()));
+                } else if let Some(f) = replace_unit(view, d) {
                     out.push(f);
                 }
             }
@@ -207,6 +204,11 @@ fn computed_score_at(view: &View, p: &Project, rel: usize) -> Option<Decimal> {
 const FULL_RATE: &str = "=100.00(%)";
 
 /// Replaces the unit when the message names exactly one expected unit ("单位应为 %，而不是「次」").
+/// The value a message says to write: 「…」 after 应写为.
+fn written_as(message: &str) -> Option<&str> {
+    message.split("应写为「").nth(1)?.split('」').next()
+}
+
 fn replace_unit(view: &View, d: &Diagnostic) -> Option<Fix> {
     let expected = d.message.split("单位应为 ").nth(1)?.split('，').next()?;
     let wrong = d.message.split("而不是「").nth(1)?.split('」').next()?;

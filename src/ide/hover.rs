@@ -116,8 +116,7 @@ pub fn funding_table(p: &Project, kind: FormKind, vocab: &Vocab) -> String {
     ));
     if let Some(whole) = &f.project_total {
         out.push_str(&format!(
-            "| 项目资金总额（跨年度） | {} |
-",
+            "| 项目资金总额（跨年度） | {} |\n",
             cell(Some(whole))
         ));
     }

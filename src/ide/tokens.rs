@@ -1,7 +1,9 @@
 //! Semantic tokens: one per piece of a line (a token never spans lines).
 
 use super::View;
-use crate::model::value::{parse_indicator_value, parse_op_or_word, IndicatorValue};
+use crate::model::value::{
+    parse_indicator_value, parse_op_or_word, strip_suffix_op, IndicatorValue,
+};
 use crate::model::Role;
 use crate::syntax::LineKind;
 use std::ops::Range;
@@ -108,40 +110,36 @@ pub fn semantic_tokens(view: &View, range: Option<Range<usize>>) -> Vec<Token> {
     out
 }
 
-/// `≥40000.00(张)` → operator, number, unit.
+/// `≥40000.00(张)` → operator, number, unit; `90%以上` → number, unit, operator.
 fn value_tokens(v: &str, base: usize, out: &mut Vec<Token>) {
+    let parsed = parse_indicator_value(v);
     // The value grammar's own operators (symbols and words); an operator word before text that
     // is not a number (`不低于上年水平`) is text.
     let op_len = match parse_op_or_word(v) {
-        Some((_, rest)) if parse_indicator_value(v) != IndicatorValue::Qualitative => {
-            v.len() - rest.len()
-        }
+        Some((_, rest)) if parsed != IndicatorValue::Qualitative => v.len() - rest.len(),
         _ => 0,
     };
-    if op_len == 0 {
+    let num_len = crate::lexer::leading_number_len(&v[op_len..]);
+    let quantity = matches!(parsed, IndicatorValue::Quantitative { .. });
+    if op_len == 0 && !(quantity && num_len > 0) {
         out.push(Token {
             range: base..base + v.len(),
             kind: STRING,
         });
         return;
     }
-    out.push(Token {
-        range: base..base + op_len,
-        kind: OPERATOR,
-    });
-    let rest = &v[op_len..];
-    let num_len = crate::lexer::leading_number_len(rest);
-    if num_len > 0 {
-        out.push(Token {
-            range: base + op_len..base + op_len + num_len,
-            kind: NUMBER,
-        });
-    }
-    let unit_start = op_len + num_len;
-    if unit_start < v.len() {
-        out.push(Token {
-            range: base + unit_start..base + v.len(),
-            kind: TYPE,
-        });
-    }
+    let mut push = |from: usize, to: usize, kind| {
+        if from < to {
+            out.push(Token {
+                range: base + from..base + to,
+                kind,
+            });
+        }
+    };
+    push(0, op_len, OPERATOR);
+    push(op_len, op_len + num_len, NUMBER);
+    let tail = &v[op_len + num_len..];
+    let suffix = strip_suffix_op(tail).map_or(0, |(unit, _)| tail.len() - unit.len());
+    push(op_len + num_len, v.len() - suffix, TYPE);
+    push(v.len() - suffix, v.len(), OPERATOR);
 }

@@ -121,7 +121,7 @@ impl Backend {
                 let enc = st.enc;
                 let doc = st.docs.get_mut(&uri).unwrap();
                 doc.set_settings(s);
-                batch.push(diagnostics_of(&uri, doc, enc));
+                batch.push((uri.clone(), doc.publish_frame(&uri, enc)));
             }
             problems.sort();
             problems.dedup();
@@ -141,10 +141,6 @@ fn edited_keys(st: &mut State, uri: &Url) -> Vec<unopened::Key> {
         Ok(path) => unopened::edited(st, &path),
         Err(_) => Vec::new(),
     }
-}
-
-fn diagnostics_of(uri: &Url, doc: &mut DocState, enc: Encoding) -> (Url, Vec<u8>) {
-    (uri.clone(), doc.publish_frame(uri, enc))
 }
 
 #[tower_lsp::async_trait]
@@ -306,7 +302,7 @@ impl LanguageServer for Backend {
             let others = link::refresh(st, Some(&doc.uri));
             let enc = st.enc;
             let d = st.docs.get_mut(&doc.uri).unwrap();
-            let mut out = vec![diagnostics_of(&doc.uri, d, enc)];
+            let mut out = vec![(doc.uri.clone(), d.publish_frame(&doc.uri, enc))];
             out.extend(others);
             let keys = edited_keys(st, &doc.uri);
             (out, problems, keys)
@@ -370,7 +366,7 @@ impl LanguageServer for Backend {
                 Vec::new()
             };
             let doc = st.docs.get_mut(&uri)?;
-            let mut out = vec![diagnostics_of(&uri, doc, enc)];
+            let mut out = vec![(uri.clone(), doc.publish_frame(&uri, enc))];
             out.extend(others);
             Some((out, edited_keys(st, &uri)))
         });

@@ -114,9 +114,7 @@ pub fn frame<'a>(
         let _ = write!(body, r#","version":{v}"#);
     }
     body.extend_from_slice(b"}}");
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(&body);
-    out
+    super::transport::frame(&body)
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ fn is_valid(body: &[u8]) -> bool {
         || serde_json::from_slice::<Response>(body).is_ok()
 }
 
+/// `body` as it goes over the wire: the Content-Length header (in bytes), a blank line, the
+/// body. The one place a frame is written, for tower-lsp's output and ours alike.
 pub fn frame(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(body);

@@ -316,6 +316,12 @@ impl Builder<'_> {
             return role(Role::TextField, 1);
         }
         if k == FUNDING {
+            self.block_value(
+                "「资金」",
+                v,
+                value_span,
+                "金额写在下一行，如「    年度资金申请总额: 300,000.00」",
+            );
             self.ctx = Ctx::Funding;
             if self.p.funding.is_some() {
                 self.p.issues.push(dup(FUNDING, key_span));
@@ -333,6 +339,12 @@ impl Builder<'_> {
             return role(Role::Funding, 1);
         }
         if k == TOTAL_SCORE {
+            self.block_value(
+                "「总分」",
+                v,
+                value_span,
+                "分值和得分写在下一行，如「    得分: 95.00」",
+            );
             self.ctx = Ctx::Total;
             if self.p.total.is_some() {
                 self.p.issues.push(dup(TOTAL_SCORE, key_span));
@@ -346,6 +358,14 @@ impl Builder<'_> {
             return role(Role::Total, 1);
         }
         if let Some(c) = COLUMNS.iter().position(|c| *c == k) {
+            if !v.is_empty() {
+                self.block_value(
+                    &format!("「{k}」"),
+                    v,
+                    value_span,
+                    "这一栏的金额写在下一行，如「      年度资金总额: 300,000.00」",
+                );
+            }
             let Some(f) = self.p.funding.as_mut() else {
                 return self.misplaced(k, key_span, "资金");
             };
@@ -539,6 +559,16 @@ impl Builder<'_> {
         // children are not reported as misplaced and the 一级 as missing; the name itself
         // gets one "did you mean".
         let mut misspelt = false;
+        // Typed without its 指标 (数量, 社会效益, 服务对象满意度): the category, written in full by
+        // the formatter. Not when a value follows: 时效: 及时 is an indicator.
+        if !l1_any && !l2_any && v.is_empty() && !canonical.ends_with("指标") {
+            let full = format!("{canonical}指标");
+            let roles = self.vocab.category_roles(&full);
+            if roles != (false, false) {
+                (l1_any, l2_any) = roles;
+                canonical = full;
+            }
+        }
         if !l1_any && !l2_any && v.is_empty() {
             if let Some(s) = self.vocab.suggest_category(&canonical) {
                 (l1_any, l2_any) = self.vocab.category_roles(&s);
@@ -672,12 +702,22 @@ impl Builder<'_> {
     }
 
     fn category_value(&mut self, k: &str, v: &str, value_span: Span) {
+        if v.is_empty() {
+            return;
+        }
+        self.block_value(
+            &format!("类别「{k}」"),
+            v,
+            value_span,
+            "三级指标应写在下一行，如「  指标名称: 指标值」",
+        );
+    }
+
+    /// A block key holds lines, not a value: a value written after it would otherwise be
+    /// read by nothing and silently left out of every check.
+    fn block_value(&mut self, what: &str, v: &str, value_span: Span, instead: &str) {
         if !v.is_empty() {
-            self.issue(
-                "syntax",
-                value_span,
-                format!("类别「{k}」后不应有值：三级指标应写在下一行，如「  指标名称: 指标值」"),
-            );
+            self.issue("syntax", value_span, format!("{what}后不应有值：{instead}"));
         }
     }
 }

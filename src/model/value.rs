@@ -19,11 +19,14 @@ const WORD_OPS: &[(&str, Op)] = &[
     ("不低于", Op::Ge),
     ("不小于", Op::Ge),
     ("至少", Op::Ge),
+    // 满意度达到90%: reaching a level is a floor.
+    ("达到", Op::Ge),
     ("不多于", Op::Le),
     ("不高于", Op::Le),
     ("不大于", Op::Le),
     ("不超过", Op::Le),
     ("最多", Op::Le),
+    ("至多", Op::Le),
     ("大于", Op::Gt),
     ("高于", Op::Gt),
     ("超过", Op::Gt),
@@ -64,7 +67,7 @@ fn parse_op_as_written(s: &str) -> Option<(Op, &str, bool)> {
 }
 
 /// Strips a trailing operator word (`以上`, `以内`, …).
-fn strip_suffix_op(s: &str) -> Option<(&str, Op)> {
+pub fn strip_suffix_op(s: &str) -> Option<(&str, Op)> {
     SUFFIX_OPS
         .iter()
         .find_map(|(t, op)| s.strip_suffix(t).map(|rest| (rest, *op)))
@@ -643,6 +646,8 @@ mod tests {
         assert_eq!(q("3个工作日内").as_deref(), Some("≤3.00(个工作日)"));
         assert_eq!(q("大于等于 95%以上").as_deref(), Some("≥95.00(%)"));
         assert_eq!(q("90%及以上").as_deref(), Some("≥90.00(%)"));
+        assert_eq!(q("达到95%").as_deref(), Some("≥95.00(%)"));
+        assert_eq!(q("至多3次").as_deref(), Some("≤3.00(次)"));
         assert_eq!(q("不超过5（万元）").as_deref(), Some("≤5.00(万元)"));
         assert_eq!(q("超过99%").as_deref(), Some(">99.00(%)"));
         assert_eq!(q("5%以下").as_deref(), Some("≤5.00(%)"));

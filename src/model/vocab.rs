@@ -36,6 +36,12 @@ pub struct Profile {
 pub struct Words {
     #[serde(default)]
     pub units: Vec<String>,
+    /// Magnitude words a known unit may carry (万平方米, 亿元).
+    #[serde(default)]
+    pub unit_prefixes: Vec<String>,
+    /// What may follow a known unit to count occurrences (户次, 台次).
+    #[serde(default)]
+    pub unit_suffixes: Vec<String>,
     #[serde(default)]
     pub qualitative: Vec<String>,
 }
@@ -81,6 +87,9 @@ pub struct Grading {
     pub partial: Vec<String>,
     #[serde(default)]
     pub not_achieved: Vec<String>,
+    /// The usual 分值 of 执行率 and of each 一级 (`weight-split`).
+    #[serde(default)]
+    pub usual_weights: BTreeMap<String, u32>,
 }
 
 /// Pairing a 自评表 with its 申报表 (`check::declaration`).
@@ -246,6 +255,14 @@ impl Default for Thresholds {
 pub struct Names {
     /// A longer name is a sentence (`sentence-name`).
     pub max_name_chars: Option<usize>,
+    /// `goal-unquantified`: a goal without a number and shorter than this says too little.
+    pub short_goal_chars: Option<usize>,
+    /// `goal-unquantified`: words that stand for a number not given (`若干台`).
+    #[serde(default)]
+    pub vague_quantities: Vec<String>,
+    /// `deviation-reason`: what fills a cell without saying anything (`无`, `/`).
+    #[serde(default)]
+    pub placeholder_texts: Vec<String>,
     /// Punctuation that ends a clause: a name holding one is a sentence.
     #[serde(default)]
     pub clause_marks: Vec<String>,
@@ -284,6 +301,9 @@ impl Names {
         if other.max_name_chars.is_some() {
             self.max_name_chars = other.max_name_chars;
         }
+        if other.short_goal_chars.is_some() {
+            self.short_goal_chars = other.short_goal_chars;
+        }
         for (mine, theirs) in [
             (&mut self.clause_marks, other.clause_marks),
             (&mut self.target_units, other.target_units),
@@ -295,6 +315,8 @@ impl Names {
             (&mut self.not_joiners, other.not_joiners),
             (&mut self.value_separators, other.value_separators),
             (&mut self.target_words, other.target_words),
+            (&mut self.vague_quantities, other.vague_quantities),
+            (&mut self.placeholder_texts, other.placeholder_texts),
         ] {
             mine.extend(theirs);
         }
@@ -382,10 +404,23 @@ impl Vocab {
         (l1, l2)
     }
 
-    /// A unit of the list, or a known unit per something (`万元/月`, `元/人年`): what follows
-    /// the slash names what is counted, and is not a closed list.
+    /// A unit of the list (with a magnitude before it or a 次 after it: `万平方米`, `户次`), or a
+    /// known unit per something (`万元/月`, `元/人年`): what follows the slash names what is
+    /// counted, and is not a closed list.
     pub fn is_unit(&self, unit: &str) -> bool {
-        let known = |u: &str| self.vocabulary.units.iter().any(|k| k == u);
+        let words = &self.vocabulary;
+        let listed = |u: &str| words.units.iter().any(|k| k == u);
+        let known = |u: &str| {
+            listed(u)
+                || words.unit_prefixes.iter().any(|p| {
+                    u.strip_prefix(p.as_str())
+                        .is_some_and(|rest| !rest.is_empty() && listed(rest))
+                })
+                || words.unit_suffixes.iter().any(|s| {
+                    u.strip_suffix(s.as_str())
+                        .is_some_and(|rest| !rest.ends_with(s.as_str()) && listed(rest))
+                })
+        };
         known(unit)
             || unit
                 .split_once('/')
@@ -465,6 +500,27 @@ mod tests {
             v.canonical_category("社会公众或服务对象满意度指标"),
             "服务对象满意度指标"
         );
+    }
+
+    #[test]
+    fn units_of_other_domains() {
+        let v = Vocab::builtin();
+        for u in [
+            "所",
+            "公里",
+            "平方米",
+            "万平方米",
+            "亿元",
+            "户次",
+            "台次",
+            "元/所",
+            "万元/公里",
+        ] {
+            assert!(v.is_unit(u), "{u}");
+        }
+        for u in ["件件", "次次", "万", "人/", "pcs", "/人"] {
+            assert_eq!(v.is_unit(u), u == "万", "{u}");
+        }
     }
 }
 

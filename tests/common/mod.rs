@@ -1,8 +1,12 @@
-//! Shared by the data-driven tests: expected-file comparison with an update switch.
+//! Shared by the tests: expected-file comparison with an update switch, the CLI runner
+//! (`cli`) and the stdio LSP client (`lsp`).
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+
+pub mod cli;
+pub mod lsp;
 
 /// Compares `actual` with the file at `path`; with `UPDATE_EXPECT=1` writes it instead.
 /// Returns a description of the mismatch.
@@ -31,6 +35,15 @@ pub fn expect_file(path: &Path, actual: &str) -> Result<(), String> {
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh empty folder for one test of `suite`, unique to this process, in the system's
+/// temporary folder.
+pub fn scratch(suite: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-{suite}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// Every `*.jixiao` under `dir`, sorted.
