@@ -45,6 +45,8 @@ pub struct Walk {
     stack: Vec<Vec<PathBuf>>,
     visited: HashSet<DirKey>,
     dirs_read: usize,
+    /// How many roots have been started.
+    started: usize,
     read_dir: ReadDir,
 }
 
@@ -56,6 +58,7 @@ impl Walk {
             stack: Vec::new(),
             visited: HashSet::new(),
             dirs_read: 0,
+            started: 0,
             read_dir: list_dir,
         }
     }
@@ -65,9 +68,21 @@ impl Walk {
         self.dirs_read
     }
 
+    /// Adds a root, walked after the others (a folder already walked is not walked again).
+    pub fn push_root(&mut self, root: PathBuf) {
+        self.roots.insert(0, root);
+    }
+
+    /// How many roots have been started: the files found come from root `started() - 1`.
+    pub fn started(&self) -> usize {
+        self.started
+    }
+
     pub fn step(&mut self) -> Step {
         let Some(top) = self.stack.last_mut() else {
-            return match self.roots.pop() {
+            let next = self.roots.pop();
+            self.started += usize::from(next.is_some());
+            return match next {
                 Some(root) => match std::fs::metadata(&root) {
                     Ok(m) if m.is_dir() => self.enter(root, &m),
                     Ok(_) => Step::Found(Found::File(root)),
@@ -210,6 +225,29 @@ mod tests {
             names(&root, Walk::new(std::slice::from_ref(&root))),
             ["a/z.jixiao", "b.jixiao", "c.jixiao"]
         );
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    /// A root pushed during the walk comes after the others; a folder already walked is not
+    /// walked again; `started` tells which root a file came from.
+    #[test]
+    fn pushed_roots_come_last_and_once() {
+        let root = tree(&["a/x.jixiao", "b/y.jixiao"]);
+        let mut w = Walk::new(&[root.join("a")]);
+        w.push_root(root.join("b"));
+        w.push_root(root.join("a"));
+        let mut found = Vec::new();
+        for f in w.by_ref() {
+            found.push(f);
+        }
+        assert_eq!(
+            found,
+            [
+                Found::File(root.join("a/x.jixiao")),
+                Found::File(root.join("b/y.jixiao"))
+            ]
+        );
+        assert_eq!(w.started(), 3);
         std::fs::remove_dir_all(root).unwrap();
     }
 

@@ -548,6 +548,34 @@ pub fn check_absolute(
     absolute(check(doc, decls, settings), starts)
 }
 
+/// The cross-file diagnostics of any form, absolute: a 自评表 against its 申报表 ([`check`]), a
+/// 申报表 against last year's forms (`check::history`). The one entry point of the CLI and of
+/// the server's files that are not open, so both report the same.
+pub fn check_linked(
+    doc: &Document,
+    starts: &[usize],
+    decls: &Declarations,
+    settings: &Settings,
+) -> Vec<super::Diagnostic> {
+    match doc.header.form_kind() {
+        FormKind::SelfEval => check_absolute(doc, starts, decls, settings),
+        FormKind::Target => super::history::check_absolute(doc, starts, decls, settings),
+    }
+}
+
+/// The keys of the forms `doc` is held against: a 自评表's own (单位, 年度), a 申报表's year
+/// before.
+pub fn partner_keys(doc: &Document) -> Vec<(String, i32)> {
+    let back = i32::from(doc.header.form_kind() == FormKind::Target);
+    let mut keys: Vec<(String, i32)> = Vec::new();
+    for (u, y) in doc.projects.iter().filter_map(|p| key_of(&doc.header, p)) {
+        if !keys.iter().any(|k| k.0 == u && k.1 == y - back) {
+            keys.push((u, y - back));
+        }
+    }
+    keys
+}
+
 /// Diagnostics relative to their project's segment, made absolute; `starts[i]` is the offset
 /// of project i.
 pub fn absolute(

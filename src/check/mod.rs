@@ -14,6 +14,7 @@ mod kind;
 mod multiyear;
 mod names;
 mod per_project;
+pub mod roots;
 mod rules;
 pub mod scoring;
 mod selfeval;

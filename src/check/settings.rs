@@ -21,6 +21,11 @@ pub struct Settings {
     pub source: Option<PathBuf>,
     /// Points (分) an indicator's 得分 may differ from the score its result gives (score-mismatch).
     pub score_tolerance: Decimal,
+    /// `roots`: folders read as the context of cross-file checks (`check::roots`); resolved
+    /// against the jixiao.toml's folder by [`Settings::from_file`].
+    pub roots: Vec<super::roots::Root>,
+    /// `roots` as written, with their lines, until resolved.
+    roots_written: Vec<(String, usize)>,
 }
 
 impl Default for Settings {
@@ -32,6 +37,8 @@ impl Default for Settings {
             tolerance_per_cap: Decimal::from(50),
             source: None,
             score_tolerance: Decimal::ONE,
+            roots: Vec::new(),
+            roots_written: Vec::new(),
         }
     }
 }
@@ -81,6 +88,8 @@ pub struct ConfigFile {
     pub names: crate::model::vocab::Names,
     /// Year-over-year thresholds; replace the built-in ones.
     pub history: Option<toml::Value>,
+    /// Folders of context for cross-file checks (`check::roots`).
+    pub roots: Option<toml::Value>,
 }
 
 pub const CONFIG_FILE: &str = "jixiao.toml";
@@ -139,6 +148,7 @@ impl Settings {
         let mut s = Settings::default();
         s.apply_toml(&text)
             .map_err(|e| SettingsError(format!("{}: {e}", path.display())))?;
+        s.roots = super::roots::resolve(path, std::mem::take(&mut s.roots_written));
         s.source = Some(path.to_path_buf());
         Ok(s)
     }
@@ -156,6 +166,12 @@ impl Settings {
                 chinese_toml_message(e.message())
             )
         })?;
+        if let Some(r) = &cfg.roots {
+            self.roots_written = super::roots::parse(r, text).map_err(|msg| {
+                let at = key_line(text, "roots").map(|l| format!("第 {l} 行："));
+                format!("{}{msg}", at.unwrap_or_default())
+            })?;
+        }
         self.apply(cfg)
             .map_err(|(key, msg)| match key_line(text, &key) {
                 Some(l) => format!("第 {l} 行：{msg}"),

@@ -46,23 +46,28 @@ pub fn record(file: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> serd
 
 /// The projects each file among `files` is held against: the 申报表 whose 年度 is that of a
 /// 自评表 among them (`check::declaration`), and the forms of the year before a 申报表 among
-/// them (`check::history`). Only headers are read unless there is such a pair.
-/// Unreadable files are skipped here (the check reports them).
-pub fn declarations(files: &[PathBuf], profile: Option<&str>) -> Declarations {
+/// them (`check::history`), found among `files` and the `context` files (`roots`). Only
+/// headers are read unless there is such a pair. Unreadable files are skipped here (the check
+/// reports the checked ones).
+pub fn declarations(files: &[PathBuf], context: &[PathBuf], profile: Option<&str>) -> Declarations {
     let mut forms = Vec::new();
     let mut self_eval_years = Vec::new();
     let mut target_years = Vec::new();
-    if files.len() < 2 {
+    if files.len() + context.len() < 2 {
         return Declarations::default();
     }
-    for path in files.iter().filter(|p| p.as_os_str() != "-") {
+    let checked = files.iter().map(|p| (p, true));
+    let all = checked.chain(context.iter().map(|p| (p, false)));
+    for (path, is_checked) in all.filter(|(p, _)| p.as_os_str() != "-") {
         let Ok(text) = read(path) else { continue };
         let h = declaration::sniff_header(&text);
         let (kind, year) = (h.form_kind(), h.year());
         forms.push((path, kind, year));
+        // Only a checked form asks for partners: the context is never checked itself.
         match kind {
-            FormKind::Target => target_years.extend(year),
-            FormKind::SelfEval => self_eval_years.extend(year),
+            FormKind::Target if is_checked => target_years.extend(year),
+            FormKind::SelfEval if is_checked => self_eval_years.extend(year),
+            _ => {}
         }
     }
     let mut items = Vec::new();
@@ -93,7 +98,8 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
             return 2;
         }
     };
-    let decls = declarations(&files, profile);
+    let context = super::context::root_files(&files);
+    let decls = declarations(&files, &context, profile);
     let mut counts = [0usize; 3];
     let mut checked = 0usize;
     let mut failed = false;
@@ -113,12 +119,9 @@ pub fn run(paths: &[PathBuf], format: OutputFormat, profile: Option<&str>) -> u8
         let mut a = analyze(&text, &settings);
         if decls.concerns(&a.doc) {
             let starts = a.project_starts();
-            let linked = match a.doc.header.form_kind() {
-                FormKind::SelfEval => declaration::check_absolute,
-                FormKind::Target => crate::check::history::check_absolute,
-            };
-            a.diagnostics
-                .extend(linked(&a.doc, &starts, &decls, &settings));
+            a.diagnostics.extend(declaration::check_linked(
+                &a.doc, &starts, &decls, &settings,
+            ));
             a.diagnostics
                 .sort_by_key(|d| (d.span.start, d.span.end, d.rule));
         }

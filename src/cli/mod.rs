@@ -6,6 +6,7 @@
 #[macro_use]
 pub(crate) mod output;
 mod check;
+mod context;
 mod diff;
 mod export;
 mod files;

@@ -2,20 +2,20 @@
 //! client's problem list shows everything wrong in the folder, not only the open documents.
 //!
 //! Each file is checked by the same pipeline as an open document ([`crate::analysis`]) when the
-//! background scan reads it; only the converted diagnostics are kept in its index entry (not
-//! the tree or model), so the memory grows with the problems, not with the folder. They are
-//! published (push model) when the file is (re)read and it is not open; cleared when the file
-//! disappears; when a document is opened its live diagnostics take over, and when it is closed
-//! the on-disk ones come back (the close re-indexes it). Cross-file checks of a 自评表 against its
-//! 申报表 run only for open documents.
+//! background scan reads it, and held against the forms it pairs with (`unopened.rs`); only the
+//! converted diagnostics are kept in its index entry (not the tree or model), so the memory
+//! grows with the problems, not with the folder. They are published (push model) when the file
+//! is (re)read or a partner changes and it is not open; cleared when the file disappears; when
+//! a document is opened its live diagnostics take over, and when it is closed the on-disk ones
+//! come back (the close re-indexes it). Files found only under a jixiao.toml's `roots` are
+//! context: indexed, never checked or published.
 
-use super::publish::{frame, Prepared};
+use super::publish::frame;
 use super::workspace::{index_text, FileIndex};
 use super::State;
-use crate::analysis::analyze;
+use crate::analysis::{analyze, Analysis};
 use crate::check::Settings;
 use crate::position::Encoding;
-use ropey::Rope;
 use std::path::Path;
 use std::sync::Arc;
 use tower_lsp::lsp_types::Url;
@@ -26,39 +26,48 @@ pub fn settings(st: &mut State, path: &Path) -> (Arc<Settings>, Encoding) {
     (st.config.settings_for(Some(path)).0, st.enc)
 }
 
-/// The file's index entry with its diagnostics, or `None` when it cannot be read as UTF-8.
-pub fn index_checked(path: &Path, (settings, enc): (Arc<Settings>, Encoding)) -> Option<FileIndex> {
+/// A file read from disk: its index entry and, unless it is context, its analysis, for the
+/// cross-file checks that need the workspace (`unopened::finish`).
+pub struct Checked {
+    pub ix: FileIndex,
+    pub analysis: Option<Analysis>,
+    pub text: String,
+    pub settings: Arc<Settings>,
+    pub enc: Encoding,
+}
+
+/// Reads and checks `path`; `None` when it cannot be read as UTF-8.
+pub fn check_file(
+    path: &Path,
+    (settings, enc): (Arc<Settings>, Encoding),
+    context: bool,
+) -> Option<Checked> {
     let text = std::fs::read_to_string(path).ok()?;
     let mut ix = index_text(&text, &settings, &Arc::from(path));
-    ix.diagnostics = diagnostics(&text, &settings, enc);
-    Some(ix)
+    ix.context = context;
+    let analysis = (!context).then(|| analyze(&text, &settings));
+    Some(Checked {
+        ix,
+        analysis,
+        text,
+        settings,
+        enc,
+    })
 }
 
-fn diagnostics(text: &str, settings: &Settings, enc: Encoding) -> Vec<Prepared> {
-    let found = analyze(text, settings).diagnostics;
-    if found.is_empty() {
-        return Vec::new();
-    }
-    let rope = Rope::from_str(text);
-    found
-        .iter()
-        .map(|d| Prepared::new(&super::convert::diagnostic(&rope, d, enc)))
-        .collect()
-}
-
-fn is_open(st: &State, path: &Path) -> bool {
+pub fn is_open(st: &State, path: &Path) -> bool {
     st.docs
         .keys()
         .any(|u| u.to_file_path().is_ok_and(|p| p == path))
 }
 
 /// The notification of `path`'s on-disk diagnostics, unless it is open (its live diagnostics
-/// are the client's then) or not indexed.
+/// are the client's then), context or not indexed.
 pub fn on_disk_frame(st: &State, path: &Path) -> Option<Vec<u8>> {
     if is_open(st, path) {
         return None;
     }
-    let ix = st.index.get(path)?;
+    let ix = st.index.get(path).filter(|ix| !ix.context)?;
     let uri = Url::from_file_path(path).ok()?;
     Some(frame(&uri, None, ix.diagnostics.iter().map(|p| (p, 0))))
 }

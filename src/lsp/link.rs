@@ -195,6 +195,7 @@ mod tests {
             watch_config: false,
             decls: None,
             scan: Default::default(),
+            links: Default::default(),
         };
         st.index.insert(
             declared.clone(),

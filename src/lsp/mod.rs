@@ -21,6 +21,7 @@ mod publish;
 mod run;
 mod scan;
 mod transport;
+mod unopened;
 mod workspace;
 
 use crate::position::Encoding;
@@ -49,6 +50,8 @@ struct State {
     /// changed, until rebuilt (see `link::refresh`).
     decls: Option<Arc<crate::check::declaration::Declarations>>,
     scan: scan::Scan,
+    /// What the files on disk were last held against (`unopened.rs`).
+    links: unopened::Links,
 }
 
 /// The server; build one with [`service`].
@@ -129,6 +132,14 @@ impl Backend {
             self.publish(batch);
         }
         scan::rescan(self.state.clone(), self.shut_down.clone(), self.out.clone());
+    }
+}
+
+/// [`unopened::edited`] for the document at `uri`.
+fn edited_keys(st: &mut State, uri: &Url) -> Vec<unopened::Key> {
+    match uri.to_file_path() {
+        Ok(path) => unopened::edited(st, &path),
+        Err(_) => Vec::new(),
     }
 }
 
@@ -293,11 +304,13 @@ impl LanguageServer for Backend {
             let d = st.docs.get_mut(&doc.uri).unwrap();
             let mut out = vec![(doc.uri.clone(), d.publish_frame(&doc.uri, enc))];
             out.extend(others);
-            (out, problems)
+            let keys = edited_keys(st, &doc.uri);
+            (out, problems, keys)
         });
-        if let Some((out, problems)) = result {
+        if let Some((out, problems, keys)) = result {
             self.warn_user(problems);
             self.publish(out);
+            self.follow_edit(&doc.uri, keys);
         }
         self.refresh_without_watchers(&doc.uri).await;
     }
@@ -355,10 +368,11 @@ impl LanguageServer for Backend {
             let doc = st.docs.get_mut(&uri)?;
             let mut out = vec![(uri.clone(), doc.publish_frame(&uri, enc))];
             out.extend(others);
-            Some(out)
+            Some((out, edited_keys(st, &uri)))
         });
-        if let Some(Some(out)) = result {
+        if let Some(Some((out, keys))) = result {
             self.publish(out);
+            self.follow_edit(&uri, keys);
         }
     }
 
@@ -374,11 +388,18 @@ impl LanguageServer for Backend {
             if st.docs.remove(&uri).is_some_and(|d| !d.is_self_eval()) {
                 st.decls = None;
             }
-            link::refresh(st, None)
+            // Back to the file on disk: what the files held against it see may change.
+            let keys = match uri.to_file_path() {
+                Ok(path) => unopened::changed_keys(st, &path),
+                Err(_) => Vec::new(),
+            };
+            (link::refresh(st, None), keys)
         });
         let empty = publish::frame(&uri, None, std::iter::empty());
         self.publish(vec![(uri.clone(), empty)]);
-        self.publish(others.unwrap_or_default());
+        let (others, keys) = others.unwrap_or_default();
+        self.publish(others);
+        self.follow_edit(&uri, keys);
         self.reindex(uri);
     }
 
@@ -578,7 +599,8 @@ impl Backend {
         scan::rescan(self.state.clone(), self.shut_down.clone(), self.out.clone());
     }
 
-    /// Re-indexes one file from disk for the workspace index, after the current message.
+    /// Re-indexes one file from disk for the workspace index, after the current message; the
+    /// files on disk held against it follow.
     fn reindex(&self, uri: Url) {
         let Ok(path) = uri.to_file_path() else { return };
         if path.extension().is_none_or(|x| x != "jixiao") {
@@ -587,25 +609,30 @@ impl Backend {
         let state = self.state.clone();
         let outbox = self.out.clone();
         tokio::spawn(async move {
-            let how = folder::settings(&mut state.lock().unwrap_or_else(|e| e.into_inner()), &path);
-            let idx = folder::index_checked(&path, how);
-            let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
-            let declared = |i: Option<&workspace::FileIndex>| i.map(|i| i.declared.clone());
-            let before = declared(st.index.get(&path));
-            match idx {
-                Some(i) => st.index.insert(path.clone(), i),
-                None => st.index.remove(&path),
+            let context = {
+                let st = state.lock().unwrap_or_else(|e| e.into_inner());
+                st.index.get(&path).is_some_and(|i| i.context)
             };
             // A document just closed falls back to its problems on disk.
-            if let Some(f) = folder::on_disk_frame(&st, &path) {
-                let _ = outbox.send(f);
+            let o = unopened::recheck(&state, &path, context, true, &outbox);
+            unopened::follow(&state, Vec::new(), o.keys, &outbox).await;
+            if o.declared {
+                let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+                unopened::refresh_open(&mut st, &outbox);
             }
-            if before != declared(st.index.get(&path)) {
-                st.decls = None;
-                for (uri, frame) in link::refresh(&mut st, None) {
-                    let _ = outbox.send_diagnostics(uri.as_str(), frame);
-                }
-            }
+        });
+    }
+
+    /// The files on disk held against the open document `uri` follow its edit, after the
+    /// current message (only when what they are checked against changed).
+    fn follow_edit(&self, uri: &Url, keys: Vec<unopened::Key>) {
+        if keys.is_empty() || uri.to_file_path().is_err() {
+            return;
+        }
+        let state = self.state.clone();
+        let outbox = self.out.clone();
+        tokio::spawn(async move {
+            unopened::follow(&state, Vec::new(), keys, &outbox).await;
         });
     }
 }

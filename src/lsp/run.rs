@@ -37,6 +37,7 @@ fn service_with(
             watch_config: false,
             decls: None,
             scan: Default::default(),
+            links: Default::default(),
         })),
         shut_down,
     })

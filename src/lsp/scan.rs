@@ -10,10 +10,11 @@
 //! re-read) and compares the configuration files of the open documents with what it last saw.
 
 use super::folder;
-use super::link;
 use super::publish::Outbox;
+use super::unopened;
 use super::workspace::MAX_FILES;
 use super::State;
+use crate::check::roots::Root;
 use crate::check::Settings;
 use crate::walk::{Found, Step, Walk};
 use std::collections::{HashMap, HashSet};
@@ -36,12 +37,15 @@ pub struct Scan {
     running: bool,
     /// A rescan was asked for while one was running.
     again: bool,
+    /// The warnings about `roots` already shown, until the configuration changes.
+    warned: HashSet<String>,
 }
 
 impl Scan {
     /// Makes the next scan re-read every file (the settings changed).
     pub fn forget(&mut self) {
         self.seen.clear();
+        self.warned.clear();
     }
 }
 
@@ -80,11 +84,27 @@ pub fn rescan(state: Arc<Mutex<State>>, shut_down: Arc<AtomicBool>, out: Outbox)
 
 async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBool, out: &Outbox) {
     let mut walk = Walk::new(roots);
+    // The folders of the jixiao.toml `roots` are walked after the workspace folders; what is
+    // found only there is context (`check::roots`).
+    let mut extra = Vec::new();
+    let named: Vec<Root> = lock(state)
+        .docs
+        .values()
+        .flat_map(|d| d.settings.roots.clone())
+        .collect();
+    for r in &named {
+        add_root(&mut lock(state), &mut walk, &mut extra, r, out);
+    }
     let mut found: HashSet<PathBuf> = HashSet::new();
     let mut complete = false;
-    let mut reread = 0usize;
-    // Whether a 申报表's declared projects changed, for the 自评表 held against them.
+    // Whether a form's declared projects changed, for the open documents held against them.
     let mut declared_changed = false;
+    // For the files on disk held against a form that changed after they were read
+    // (`unopened::stale`): the step at which each file was read, and each key changed.
+    let mut step = 0usize;
+    let mut reread = 0usize;
+    let mut checked_at: HashMap<PathBuf, usize> = HashMap::new();
+    let mut changed_at: HashMap<unopened::Key, usize> = HashMap::new();
     while !shut_down.load(Ordering::SeqCst) {
         if walk.dirs_read() > MAX_DIRS || found.len() >= MAX_FILES {
             tracing::warn!("workspace index: stopped at {MAX_DIRS} folders or {MAX_FILES} files");
@@ -98,32 +118,24 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
             Step::Busy => {}
             Step::Found(Found::Unreadable(_, msg)) => tracing::warn!("{msg}"),
             Step::Found(Found::File(path)) => {
+                let context = walk.started() > roots.len();
+                if !context {
+                    let (settings, _) = folder::settings(&mut lock(state), &path);
+                    for r in &settings.roots {
+                        add_root(&mut lock(state), &mut walk, &mut extra, r, out);
+                    }
+                }
                 let t = stamp(&path);
                 found.insert(path.clone());
                 let fresh = t.is_some() && lock(state).scan.seen.get(&path) == Some(&t);
                 if !fresh {
-                    let how = folder::settings(&mut lock(state), &path);
-                    let ix = folder::index_checked(&path, how);
+                    step += 1;
                     reread += 1;
-                    let mut st = lock(state);
-                    st.scan.seen.insert(path.clone(), t);
-                    let before = st.index.get(&path).map(|i| &i.declared);
-                    declared_changed |= before != ix.as_ref().map(|i| &i.declared);
-                    let gone = match ix {
-                        Some(ix) => {
-                            st.index.insert(path.clone(), ix);
-                            false
-                        }
-                        None => st.index.remove(&path).is_some(),
-                    };
-                    let f = if gone {
-                        folder::cleared_frame(&st, &path)
-                    } else {
-                        folder::on_disk_frame(&st, &path)
-                    };
-                    if let Some(f) = f {
-                        let _ = out.send(f);
-                    }
+                    let o = unopened::recheck(state, &path, context, true, out);
+                    lock(state).scan.seen.insert(path.clone(), t);
+                    declared_changed |= o.declared;
+                    checked_at.insert(path, step);
+                    changed_at.extend(o.keys.into_iter().map(|k| (k, step)));
                 }
             }
         }
@@ -132,32 +144,68 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
     if complete {
         // Only a walk that saw everything may say that a file is gone.
         let mut st = lock(state);
-        let mut gone = Vec::new();
-        st.index.retain(|p, i| {
-            let keep = found.contains(p);
-            declared_changed |= !keep && !i.declared.is_empty();
-            if !keep {
-                gone.push(p.clone());
-            }
-            keep
-        });
+        let gone: Vec<PathBuf> = st
+            .index
+            .keys()
+            .filter(|p| !found.contains(*p))
+            .cloned()
+            .collect();
         st.scan.seen.retain(|p, _| found.contains(p));
-        for f in gone.iter().filter_map(|p| folder::cleared_frame(&st, p)) {
-            let _ = out.send(f);
+        step += 1;
+        for p in &gone {
+            let ix = st.index.remove(p).unwrap_or_default();
+            declared_changed |= !ix.declared.is_empty();
+            let keys = unopened::changed_keys(&mut st, p);
+            changed_at.extend(keys.into_iter().map(|k| (k, step)));
+            if let Some(f) = (!ix.context)
+                .then(|| folder::cleared_frame(&st, p))
+                .flatten()
+            {
+                let _ = out.send(f);
+            }
         }
     }
+    let stale = unopened::stale(&lock(state), &checked_at, &changed_at);
+    let rechecked = stale.len();
+    unopened::follow(state, stale, Vec::new(), out).await;
     if declared_changed {
-        let mut st = lock(state);
-        st.decls = None;
-        for (uri, frame) in link::refresh(&mut st, None) {
-            // Fails only when the output is gone, i.e. the session is ending.
-            let _ = out.send_diagnostics(uri.as_str(), frame);
-        }
+        unopened::refresh_open(&mut lock(state), out);
     }
     tracing::info!(
-        "workspace index: {} files, {reread} read from disk",
+        "workspace index: {} files, {reread} read from disk, {rechecked} checked again for their partners",
         found.len()
     );
+}
+
+/// Adds a folder of a jixiao.toml's `roots` to the walk, once; one that cannot be read is a
+/// warning, shown once until the configuration changes.
+fn add_root(st: &mut State, walk: &mut Walk, added: &mut Vec<PathBuf>, r: &Root, out: &Outbox) {
+    if added.contains(&r.path) {
+        return;
+    }
+    added.push(r.path.clone());
+    match r.problem() {
+        None => walk.push_root(r.path.canonicalize().unwrap_or_else(|_| r.path.clone())),
+        Some(msg) => {
+            tracing::warn!("{msg}");
+            if st.scan.warned.insert(msg.clone()) {
+                let _ = out.send(show_warning(&msg));
+            }
+        }
+    }
+}
+
+/// A `window/showMessage` warning, framed.
+fn show_warning(msg: &str) -> Vec<u8> {
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "method": "window/showMessage",
+        "params": {"type": 2, "message": format!("jixiao：{msg}")},
+    })
+    .to_string();
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body.as_bytes());
+    out
 }
 
 /// Whether the configuration of an open document changed on disk since last looked at (a

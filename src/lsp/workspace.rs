@@ -22,8 +22,14 @@ pub struct FileIndex {
     /// A 申报表's projects, for the 自评表 of the same 单位 and 年度 (`check::declaration`), and a
     /// form's projects for the next year's 申报表 (`check::history`).
     pub declared: Vec<((String, i32), Arc<DeclaredProject>)>,
-    /// The file's diagnostics on disk, ready to publish while it is not open (`folder.rs`).
+    /// The file's diagnostics on disk, ready to publish while it is not open (`folder.rs`),
+    /// the cross-file ones included (`unopened.rs`).
     pub diagnostics: Vec<super::publish::Prepared>,
+    /// The (单位, 年度) of the forms this one is held against (`declaration::partner_keys`).
+    pub links: Vec<(String, i32)>,
+    /// Found only under a jixiao.toml's `roots`: context for the cross-file checks, without
+    /// diagnostics of its own and never published.
+    pub context: bool,
 }
 
 /// What completion and workspace symbols need from one file. Its projects are built one at a
