@@ -21,6 +21,7 @@ mod publish;
 mod run;
 mod scan;
 mod transport;
+mod trim;
 mod workspace;
 
 use crate::position::Encoding;
@@ -303,6 +304,8 @@ impl LanguageServer for Backend {
             self.warn_user(problems);
             self.publish(out);
         }
+        drop(doc.text);
+        trim::release_freed();
         self.refresh_without_watchers(&doc.uri).await;
     }
 
@@ -436,9 +439,11 @@ impl LanguageServer for Backend {
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        Ok(self
+        let edits = self
             .with_state("formatting", |st| features::formatting(st, params))
-            .flatten())
+            .flatten();
+        trim::release_freed();
+        Ok(edits)
     }
 
     async fn range_formatting(

@@ -154,6 +154,9 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
             let _ = out.send_diagnostics(uri.as_str(), frame);
         }
     }
+    if reread > 0 {
+        super::trim::release_freed();
+    }
     tracing::info!(
         "workspace index: {} files, {reread} read from disk",
         found.len()
