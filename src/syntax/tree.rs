@@ -267,6 +267,18 @@ mod tests {
     }
 
     #[test]
+    fn header_alone_is_the_first_segment() {
+        for t in [
+            "表: 绩效目标申报表\n\n项目: 甲\n  a: 1\n项目: 乙\n",
+            "项目: 甲\n",
+            "表: 绩效目标申报表\n# 注\n",
+            "",
+        ] {
+            assert_eq!(*parse_header(t), *parse(t).segments[0], "{t:?}");
+        }
+    }
+
+    #[test]
     fn reparse_matches_full_parse() {
         let old = "表: 绩效目标申报表\n项目: 甲\n  a: 1\n项目: 乙\n  b: 2\n";
         let tree = parse(old);
