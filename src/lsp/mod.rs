@@ -15,6 +15,7 @@ pub mod document;
 mod features;
 mod folder;
 mod history;
+mod large_text;
 mod link;
 mod outbox;
 mod publish;
@@ -284,7 +285,12 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let doc = params.text_document;
+        let mut doc = params.text_document;
+        if doc.text.is_empty() {
+            if let Some(text) = large_text::claim(&doc.uri, doc.version) {
+                doc.text = text;
+            }
+        }
         let result = self.with_state("didOpen", |st| {
             let (settings, problems) = st
                 .config

@@ -260,6 +260,7 @@ pub async fn guard(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + 
                     let _ = output.shutdown().await;
                     return;
                 };
+                let body = super::large_text::divert(&body).unwrap_or(body);
                 if is_valid(&body) {
                     append_frame(&mut out, &body);
                 } else if let Some(repaired) =
