@@ -617,3 +617,26 @@ fn formatting_mixed_line_endings_gives_the_cli_text() {
     s.checkpoint(false);
     s.end();
 }
+
+/// A didOpen of more than 1 MiB: the server carries its text beside tower-lsp
+/// (`src/lsp/large_text.rs`); the document is still the whole text, for the session's copy
+/// and for a fresh one (both opened that way), and edits apply to it.
+#[test]
+fn a_large_document_is_opened_whole() {
+    let example =
+        std::fs::read_to_string(common::root().join("examples/shanghai-2026-targets.jixiao"))
+            .unwrap();
+    // Comments make the bulk (cheap to check in a debug build); the project after them has
+    // diagnostics of its own, so that a text cut short would show.
+    let mut text = example.clone();
+    while text.len() <= 1 << 20 {
+        text.push_str("# 备注：这一段只为让消息超过 1 MiB，不影响检查的结果。\n");
+    }
+    text.push_str("项目: 末尾的项目\n");
+    let mut s = Session::new("large", None, &text);
+    s.checkpoint(false);
+    let at = s.text.len() / 2;
+    s.change(&[(at, at, "\n# 备注\n".into())]);
+    s.checkpoint(false);
+    s.end();
+}

@@ -146,6 +146,56 @@ fn csv_rows_match_the_json_export() {
     }
 }
 
+/// The CLI writes the JSON one project at a time; its bytes, on stdout and with `-o`, are
+/// those of the whole-document `to_json` pretty-printed (the expected files of the examples),
+/// also for a file without a header or without projects.
+#[test]
+fn json_streamed_equals_the_whole_document() {
+    let dir = scratch("export", "json");
+    let mut files: Vec<(PathBuf, String)> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jixiao"))
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_str().unwrap().to_string();
+            let json = root().join(format!("tests/expected/examples/{name}.json"));
+            (p, std::fs::read_to_string(json).unwrap())
+        })
+        .collect();
+    assert!(files.len() >= 4);
+    for (name, text) in [
+        ("empty", ""),
+        ("nohead", "项目: 甲\n"),
+        ("noproj", "年度: 2025\n"),
+    ] {
+        let p = dir.join(format!("{name}.jixiao"));
+        std::fs::write(&p, text).unwrap();
+        let s = Settings::default();
+        let v = jixiao::export::to_json(&analyze(text, &s).doc, &s);
+        files.push((p, serde_json::to_string_pretty(&v).unwrap() + "\n"));
+    }
+    for (path, expected) in &files {
+        let (code, out, err) = run(&["export", "--to", "json", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(String::from_utf8(out).unwrap(), *expected, "{path:?}");
+        let o = dir.join("out.json");
+        let (code, _, err) = run(&[
+            "export",
+            "--to",
+            "json",
+            path.to_str().unwrap(),
+            "-o",
+            o.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&o).unwrap(),
+            *expected,
+            "{path:?} -o"
+        );
+    }
+}
+
 #[test]
 fn csv_quoting_and_output_file() {
     let dir = scratch("export", "csv");

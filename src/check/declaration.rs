@@ -106,7 +106,7 @@ pub fn summarize_project(
     base: usize,
     source: &Arc<Path>,
 ) -> DeclaredProject {
-    let indicators = p
+    let mut indicators: Vec<_> = p
         .indicators()
         .filter(|(_, _, i)| !i.name.trim().is_empty())
         .map(|(l1, l2, i)| DeclaredIndicator {
@@ -119,6 +119,8 @@ pub fn summarize_project(
             actual: i.actual().map(|f| f.value.clone()),
         })
         .collect();
+    // Kept for the session in the workspace index: no capacity left over from growing.
+    indicators.shrink_to_fit();
     DeclaredProject {
         source: source.clone(),
         kind,

@@ -2,9 +2,10 @@
 //! sheet per project in the form's layout, plus 汇总).
 
 use super::check::settings_for;
-use super::files::{display, read, write_atomic};
+use super::files::{display, read, write_atomic, write_atomic_with};
 use super::ExportTarget;
 use crate::analysis::analyze;
+use std::io::Write;
 use std::path::Path;
 
 pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
@@ -20,42 +21,40 @@ pub fn run(to: ExportTarget, file: &Path, output: Option<&Path>) -> u8 {
             return 2;
         }
     };
-    let a = analyze(&text, &settings);
-    let out: Vec<u8> = match to {
-        ExportTarget::Json => {
-            (serde_json::to_string_pretty(&crate::export::to_json(&a.doc, &settings)).unwrap()
-                + "\n")
-                .into_bytes()
-        }
-        ExportTarget::Csv => crate::export::csv::to_csv(&a.doc).into_bytes(),
-        ExportTarget::Xlsx => {
-            match crate::export::xlsx::to_xlsx(&a.doc, &problems(file, &text, &a)) {
-                Ok(b) => b,
-                Err(e) => {
-                    errln!("jixiao: {}: {e}", display(file));
-                    return 2;
-                }
-            }
-        }
+    // JSON and CSV are written one project at a time, never holding the whole model.
+    let write = |w: &mut dyn Write| match to {
+        ExportTarget::Json => crate::export::write_json(&text, &settings, &mut &mut *w),
+        _ => crate::export::csv::write_csv(&text, &settings.vocab, &mut &mut *w),
     };
-    match output {
-        Some(o) => {
-            let r = match std::str::from_utf8(&out) {
-                Ok(s) if to != ExportTarget::Xlsx => write_atomic(o, s),
-                _ => write_atomic(o, &out),
-            };
-            match r {
+    if to != ExportTarget::Xlsx {
+        return match output {
+            Some(o) => match write_atomic_with(o, write) {
                 Ok(()) => 0,
                 Err(e) => {
                     errln!("jixiao: {e}");
                     2
                 }
+            },
+            None => {
+                super::output::write_with(write);
+                0
             }
+        };
+    }
+    let a = analyze(&text, &settings);
+    let out = match crate::export::xlsx::to_xlsx(&a.doc, &problems(file, &text, &a)) {
+        Ok(b) => b,
+        Err(e) => {
+            errln!("jixiao: {}: {e}", display(file));
+            return 2;
         }
-        None => {
-            super::output::write_bytes(&out);
-            0
+    };
+    match output.map(|o| write_atomic(o, &out)) {
+        Some(Err(e)) => {
+            errln!("jixiao: {e}");
+            2
         }
+        _ => 0,
     }
 }
 

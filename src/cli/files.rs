@@ -1,6 +1,7 @@
 //! Finding and reading input files, with errors that name the file.
 
 use crate::walk::{unreadable_dir, Found, Walk};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Expands directories into their `*.jixiao` files (see [`crate::walk`]); files are taken as
@@ -65,6 +66,14 @@ pub fn display(path: &Path) -> String {
 /// the price of keeping them); a read-only file is refused — by its mode bits, since for root
 /// every file is writable.
 pub fn write_atomic(path: &Path, content: impl AsRef<[u8]>) -> Result<(), String> {
+    write_atomic_with(path, |w| w.write_all(content.as_ref()))
+}
+
+/// [`write_atomic`] of what `write` writes, without holding it all in memory first.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     let failed = |e: std::io::Error| format!("{}: 无法写入：{e}", path.display());
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     let target = if is_link {
@@ -85,7 +94,7 @@ pub fn write_atomic(path: &Path, content: impl AsRef<[u8]>) -> Result<(), String
             ));
         }
         if shares_links(m) {
-            return std::fs::write(&target, content.as_ref()).map_err(failed);
+            return write_to(&target, write).map_err(failed);
         }
     }
     let dir = target
@@ -99,7 +108,7 @@ pub fn write_atomic(path: &Path, content: impl AsRef<[u8]>) -> Result<(), String
             .map(|n| n.to_string_lossy())
             .unwrap_or_default()
     ));
-    let written = std::fs::write(&tmp, content.as_ref()).and_then(|_| match &old {
+    let written = write_to(&tmp, write).and_then(|_| match &old {
         Some(m) => {
             keep_owner(&tmp, m);
             std::fs::set_permissions(&tmp, m.permissions())
@@ -112,6 +121,16 @@ pub fn write_atomic(path: &Path, content: impl AsRef<[u8]>) -> Result<(), String
             let _ = std::fs::remove_file(&tmp);
             failed(e)
         })
+}
+
+/// Creates or truncates `path` and writes through a buffer.
+fn write_to(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    write(&mut w)?;
+    w.flush()
 }
 
 #[cfg(unix)]

@@ -22,6 +22,14 @@ pub fn write_bytes(bytes: &[u8]) {
     }
 }
 
+/// Hands `write` a buffered stdout, for output too large to build in memory first.
+pub fn write_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) {
+    let mut w = io::BufWriter::new(io::stdout().lock());
+    if let Err(e) = write(&mut w).and_then(|_| w.flush()) {
+        fail(e)
+    }
+}
+
 /// Flushes stdout before the process ends, so a late write error is not lost.
 pub fn flush() {
     if let Err(e) = io::stdout().lock().flush() {

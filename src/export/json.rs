@@ -1,11 +1,14 @@
 //! The JSON interface (docs/EXPORT.md): English keys, decimals as strings, dates as ISO
 //! strings. For other tools, so its shape changes only with a version bump.
 
+use super::stream;
 use crate::check::active_profile;
 use crate::check::Settings;
 use crate::model::value::{canonical_number, format_date, parse_date, IndicatorValue, Money};
 use crate::model::*;
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{json, Map, Value};
+use std::io::{self, Write};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -168,14 +171,88 @@ fn project(p: &Project, kind: FormKind) -> Value {
     Value::Object(m)
 }
 
+/// The document's keys other than `projects`.
+fn head(header: &Header, settings: &Settings) -> Map<String, Value> {
+    let form = match header.form_kind() {
+        FormKind::Target => "target",
+        FormKind::SelfEval => "self-evaluation",
+    };
+    let mut m = Map::new();
+    m.insert("schema".into(), json!(SCHEMA_VERSION));
+    m.insert("form".into(), json!(form));
+    m.insert("year".into(), json!(header.year()));
+    m.insert(
+        "unit".into(),
+        json!(header.unit.as_ref().map(|u| u.value.clone())),
+    );
+    m.insert("profile".into(), json!(active_profile(header, settings).id));
+    m
+}
+
 pub fn to_json(doc: &Document, settings: &Settings) -> Value {
     let kind = doc.header.form_kind();
-    json!({
-        "schema": SCHEMA_VERSION,
-        "form": match kind { FormKind::Target => "target", FormKind::SelfEval => "self-evaluation" },
-        "year": doc.header.year(),
-        "unit": doc.header.unit.as_ref().map(|u| u.value.clone()),
-        "profile": active_profile(&doc.header, settings).id,
-        "projects": doc.projects.iter().map(|p| project(p, kind)).collect::<Vec<_>>(),
-    })
+    let mut m = head(&doc.header, settings);
+    m.insert(
+        "projects".into(),
+        doc.projects.iter().map(|p| project(p, kind)).collect(),
+    );
+    Value::Object(m)
+}
+
+/// Writes `to_json` of `text` pretty-printed, with a final newline, building and writing one
+/// project at a time (see `stream`): the bytes of `to_string_pretty(&to_json(..))`, without
+/// holding the model or the `Value` of the whole file.
+pub fn write_json(text: &str, settings: &Settings, w: &mut impl Write) -> io::Result<()> {
+    let header = stream::header(text);
+    let doc = Streamed {
+        head: head(&header, settings),
+        projects: Projects {
+            text,
+            settings,
+            kind: header.form_kind(),
+        },
+    };
+    doc.serialize(&mut serde_json::Serializer::pretty(&mut *w))?;
+    w.write_all(b"\n")
+}
+
+struct Streamed<'a> {
+    head: Map<String, Value>,
+    projects: Projects<'a>,
+}
+
+struct Projects<'a> {
+    text: &'a str,
+    settings: &'a Settings,
+    kind: FormKind,
+}
+
+impl Serialize for Streamed<'_> {
+    /// The keys in the order of `to_json`'s map (sorted), `projects` in its place.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.head.len() + 1))?;
+        let mut keys = self.head.iter().peekable();
+        while let Some((k, v)) = keys.next_if(|(k, _)| k.as_str() < "projects") {
+            map.serialize_entry(k, v)?;
+        }
+        map.serialize_entry("projects", &self.projects)?;
+        for (k, v) in keys {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Projects<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        let mut written = Ok(());
+        stream::each_project(self.text, &self.settings.vocab, |p| {
+            if written.is_ok() {
+                written = seq.serialize_element(&project(p, self.kind));
+            }
+        });
+        written?;
+        seq.end()
+    }
 }

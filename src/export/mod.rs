@@ -4,9 +4,10 @@
 
 pub mod csv;
 mod json;
+mod stream;
 pub mod xlsx;
 
-pub use json::{to_json, SCHEMA_VERSION};
+pub use json::{to_json, write_json, SCHEMA_VERSION};
 
 use crate::model::value::{canonical_number, format_date, parse_date, IndicatorValue};
 use crate::model::*;

@@ -338,7 +338,10 @@ impl DocState {
     }
 
     pub fn text(&self) -> String {
-        self.rope.to_string()
+        // At its final size: `to_string` grows by doubling, up to twice the text.
+        let mut s = String::with_capacity(self.rope.len_bytes());
+        self.rope.chunks().for_each(|c| s.push_str(c));
+        s
     }
 
     pub fn document(&self) -> Document {

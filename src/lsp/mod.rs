@@ -15,12 +15,14 @@ pub mod document;
 mod features;
 mod folder;
 mod history;
+mod large_text;
 mod link;
 mod outbox;
 mod publish;
 mod run;
 mod scan;
 mod transport;
+mod trim;
 mod unopened;
 mod workspace;
 
@@ -290,7 +292,12 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let doc = params.text_document;
+        let mut doc = params.text_document;
+        if doc.text.is_empty() {
+            if let Some(text) = large_text::claim(&doc.uri, doc.version) {
+                doc.text = text;
+            }
+        }
         let result = self.with_state("didOpen", |st| {
             let (settings, problems) = st
                 .config
@@ -312,6 +319,8 @@ impl LanguageServer for Backend {
             self.publish(out);
             self.follow_edit(&doc.uri, keys);
         }
+        drop(doc.text);
+        trim::release_freed();
         self.refresh_without_watchers(&doc.uri).await;
     }
 
@@ -453,9 +462,11 @@ impl LanguageServer for Backend {
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        Ok(self
+        let edits = self
             .with_state("formatting", |st| features::formatting(st, params))
-            .flatten())
+            .flatten();
+        trim::release_freed();
+        Ok(edits)
     }
 
     async fn range_formatting(

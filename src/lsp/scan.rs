@@ -171,6 +171,9 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
     if declared_changed {
         unopened::refresh_open(&mut lock(state), out);
     }
+    if reread > 0 {
+        super::trim::release_freed();
+    }
     tracing::info!(
         "workspace index: {} files, {reread} read from disk, {rechecked} checked again for their partners",
         found.len()

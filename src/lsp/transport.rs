@@ -26,9 +26,17 @@ fn is_valid(body: &[u8]) -> bool {
 /// `body` as it goes over the wire: the Content-Length header (in bytes), a blank line, the
 /// body. The one place a frame is written, for tower-lsp's output and ours alike.
 pub fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
+    let mut out = Vec::new();
+    append_frame(&mut out, body);
     out
+}
+
+/// Frames `body` at the end of `out`, copying it once (a didOpen can be megabytes).
+fn append_frame(out: &mut Vec<u8>, body: &[u8]) {
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    out.reserve_exact(header.len() + body.len());
+    out.extend_from_slice(header.as_bytes());
+    out.extend_from_slice(body);
 }
 
 fn invalid(reason: &str) -> Vec<u8> {
@@ -66,6 +74,9 @@ impl<R: AsyncRead + Unpin> Input<R> {
         if self.pos > 1 << 16 && self.pos * 2 > self.buf.len() {
             self.buf.drain(..self.pos);
             self.pos = 0;
+            // One large message (a didOpen of a big file) must not leave its size reserved
+            // for the rest of the session.
+            self.buf.shrink_to(self.buf.len().max(1 << 16));
         }
         let mut from = self.pos;
         let at = loop {
@@ -251,15 +262,16 @@ pub async fn guard(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + 
                     let _ = output.shutdown().await;
                     return;
                 };
+                let body = super::large_text::divert(&body).unwrap_or(body);
                 if is_valid(&body) {
-                    out.extend(frame(&body));
+                    append_frame(&mut out, &body);
                 } else if let Some(repaired) =
                     without_lone_surrogates(&body).filter(|b| is_valid(b))
                 {
-                    out.extend(frame(&repaired));
+                    append_frame(&mut out, &repaired);
                 } else if let Some(whole) = input.recover(&body) {
                     tracing::warn!("a frame's Content-Length was {n}, not {}", whole.len());
-                    out.extend(frame(&whole));
+                    append_frame(&mut out, &whole);
                 } else {
                     out.extend(invalid("消息不是有效的 JSON-RPC，或 Content-Length 有误"));
                 }

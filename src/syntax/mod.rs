@@ -6,4 +6,6 @@ mod tree;
 
 pub use line::{classify, lines, lines_of, Line, LineKind, SyntaxError};
 pub use span::Span;
-pub use tree::{parse, parse_each, starts_project, Reparse, Segment, SyntaxTree, PROJECT_KEY};
+pub use tree::{
+    parse, parse_each, parse_header, starts_project, Reparse, Segment, SyntaxTree, PROJECT_KEY,
+};

@@ -47,19 +47,36 @@ pub fn parse(text: &str) -> SyntaxTree {
 /// [`parse`], handing each segment to `f` as soon as its last line is read: the header first
 /// (possibly empty), then the projects. A caller that builds each segment right away finds
 /// its lines and text still in the cache.
-pub fn parse_each(text: &str, f: impl FnMut(Arc<Segment>)) {
-    each_segment(text, true, f)
+pub fn parse_each(text: &str, mut f: impl FnMut(Arc<Segment>)) {
+    each_segment(text, true, |s| {
+        f(s);
+        true
+    })
+}
+
+/// The header segment alone, without parsing the projects after it.
+pub fn parse_header(text: &str) -> Arc<Segment> {
+    let mut header = None;
+    each_segment(text, true, |s| {
+        header = Some(s);
+        false
+    });
+    header.expect("the first segment is the header")
 }
 
 /// Cuts `text` into segments. When `with_header` the first segment is the header (empty if
 /// the text starts with a project).
 fn split(text: &str, with_header: bool) -> Vec<Arc<Segment>> {
     let mut out = Vec::new();
-    each_segment(text, with_header, |s| out.push(s));
+    each_segment(text, with_header, |s| {
+        out.push(s);
+        true
+    });
     out
 }
 
-fn each_segment(text: &str, with_header: bool, mut f: impl FnMut(Arc<Segment>)) {
+/// Hands each segment to `f` until it returns false.
+fn each_segment(text: &str, with_header: bool, mut f: impl FnMut(Arc<Segment>) -> bool) {
     // The current segment's lines are gathered in one reused buffer and copied out once, at
     // their final size: no vector of the whole file's lines, no growth per segment.
     let mut cur: Vec<Line> = Vec::new();
@@ -68,10 +85,12 @@ fn each_segment(text: &str, with_header: bool, mut f: impl FnMut(Arc<Segment>)) 
     for mut line in lines(text) {
         let line_start = line.start;
         if starts_project(&line, text) && (!cur.is_empty() || first) {
-            f(Arc::new(Segment {
+            if !f(Arc::new(Segment {
                 len: line_start - cur_start,
                 lines: cur.as_slice().to_vec(),
-            }));
+            })) {
+                return;
+            }
             cur.clear();
             cur_start = line_start;
         }
@@ -245,6 +264,18 @@ mod tests {
         let t2 = "项目: 甲\n";
         assert_eq!(parse(t2).segments.len(), 2);
         assert_eq!(parse("").segments.len(), 1);
+    }
+
+    #[test]
+    fn header_alone_is_the_first_segment() {
+        for t in [
+            "表: 绩效目标申报表\n\n项目: 甲\n  a: 1\n项目: 乙\n",
+            "项目: 甲\n",
+            "表: 绩效目标申报表\n# 注\n",
+            "",
+        ] {
+            assert_eq!(*parse_header(t), *parse(t).segments[0], "{t:?}");
+        }
     }
 
     #[test]
