@@ -47,3 +47,14 @@ fn a_year_alone_is_not_compared() {
     let out = check(&["tests/history/2022-申报表.jixiao"]);
     assert_eq!(year_over_year(&out), "", "{out}");
 }
+
+/// Last year's 自评表 without its 申报表 still holds last year's targets and actuals: this
+/// year's 申报表 is compared with it, as an open document is in the server.
+#[test]
+fn last_years_self_evaluation_alone_is_compared() {
+    let out = check(&[
+        "tests/history/2022-申报表.jixiao",
+        "tests/history/2021-自评表.jixiao",
+    ]);
+    assert!(out.contains("[target-below-actual]"), "{out}");
+}

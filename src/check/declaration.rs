@@ -185,13 +185,16 @@ impl Declarations {
         self.evaluated.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
     /// Whether any project of `doc` has projects to be checked against: a 自评表's declared
-    /// ones, a 申报表's of the year before (`check::history`).
+    /// ones, a 申报表's of the year before, declared or self-evaluated (`check::history`).
     pub fn concerns(&self, doc: &Document) -> bool {
         let last_year = doc.header.form_kind() == FormKind::Target;
         doc.projects.iter().any(|p| {
-            key_of(&doc.header, p).is_some_and(|(u, y)| {
-                let y = if last_year { y - 1 } else { y };
-                !self.get(&(u, y)).is_empty()
+            key_of(&doc.header, p).is_some_and(|(u, y)| match last_year {
+                true => {
+                    let k = (u, y - 1);
+                    !self.get(&k).is_empty() || !self.evaluated(&k).is_empty()
+                }
+                false => !self.get(&(u, y)).is_empty(),
             })
         })
     }
