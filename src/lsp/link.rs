@@ -195,6 +195,7 @@ mod tests {
             watch_config: false,
             decls: None,
             scan: Default::default(),
+            diag_pull: Default::default(),
         };
         st.index.insert(
             declared.clone(),

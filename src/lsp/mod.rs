@@ -18,6 +18,7 @@ mod history;
 mod link;
 mod outbox;
 mod publish;
+mod pull;
 mod run;
 mod scan;
 mod transport;
@@ -49,6 +50,8 @@ struct State {
     /// changed, until rebuilt (see `link::refresh`).
     decls: Option<Arc<crate::check::declaration::Declarations>>,
     scan: scan::Scan,
+    /// Whether the client pulls diagnostics (not to be confused with `pull_config`).
+    diag_pull: pull::DiagnosticPull,
 }
 
 /// The server; build one with [`service`].
@@ -82,10 +85,8 @@ impl Backend {
     }
 
     fn publish(&self, batch: Publish) {
-        for (uri, frame) in batch {
-            // Fails only when the output is gone, i.e. the session is ending.
-            let _ = self.out.send_diagnostics(uri.as_str(), frame);
-        }
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        pull::deliver(&st, &self.out, batch);
     }
 
     fn warn_user(&self, problems: Vec<String>) {
@@ -161,6 +162,8 @@ impl LanguageServer for Backend {
         if roots.is_empty() {
             roots.extend(params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()));
         }
+        let diag_pull = pull::DiagnosticPull::new(&params.capabilities);
+        let diagnostic_provider = diag_pull.capability();
         let client_settings = params
             .initialization_options
             .as_ref()
@@ -176,6 +179,7 @@ impl LanguageServer for Backend {
             st.watch_config = watch;
             st.roots = roots;
             st.config.client = client_settings;
+            st.diag_pull = diag_pull;
         });
         tracing::info!(
             "initialize: position encoding {}",
@@ -223,6 +227,7 @@ impl LanguageServer for Backend {
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                diagnostic_provider,
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
                         SemanticTokensOptions {
@@ -239,9 +244,11 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let Some((pull, watch)) =
-            self.with_state("initialized", |st| (st.pull_config, st.watch_config))
-        else {
+        let Some((pull, watch)) = self.with_state("initialized", |st| {
+            st.diag_pull
+                .start(self.client.clone(), self.shut_down.clone());
+            (st.pull_config, st.watch_config)
+        }) else {
             return;
         };
         scan::rescan(self.state.clone(), self.shut_down.clone(), self.out.clone());
@@ -294,8 +301,12 @@ impl LanguageServer for Backend {
             st.docs.insert(doc.uri.clone(), d);
             let others = link::refresh(st, Some(&doc.uri));
             let enc = st.enc;
-            let d = st.docs.get_mut(&doc.uri).unwrap();
-            let mut out = vec![diagnostics_of(&doc.uri, d, enc)];
+            let mut out = Vec::new();
+            // A client that pulls asks for an opened document's diagnostics itself.
+            if !st.diag_pull.enabled {
+                let d = st.docs.get_mut(&doc.uri).unwrap();
+                out.push(diagnostics_of(&doc.uri, d, enc));
+            }
             out.extend(others);
             (out, problems)
         });
@@ -356,8 +367,11 @@ impl LanguageServer for Backend {
             } else {
                 Vec::new()
             };
-            let doc = st.docs.get_mut(&uri)?;
-            let mut out = vec![diagnostics_of(&uri, doc, enc)];
+            let mut out = Vec::new();
+            if !st.diag_pull.enabled {
+                let doc = st.docs.get_mut(&uri)?;
+                out.push(diagnostics_of(&uri, doc, enc));
+            }
             out.extend(others);
             Some(out)
         });
@@ -378,11 +392,15 @@ impl LanguageServer for Backend {
             if st.docs.remove(&uri).is_some_and(|d| !d.is_self_eval()) {
                 st.decls = None;
             }
-            link::refresh(st, None)
+            (link::refresh(st, None), st.diag_pull.enabled)
         });
-        let empty = publish::frame(&uri, None, std::iter::empty());
-        self.publish(vec![(uri.clone(), empty)]);
-        self.publish(others.unwrap_or_default());
+        let (others, pulling) = others.unwrap_or_default();
+        // A client that pulls asks for a closed document's diagnostics itself.
+        if !pulling {
+            let empty = publish::frame(&uri, None, std::iter::empty());
+            self.publish(vec![(uri.clone(), empty)]);
+        }
+        self.publish(others);
         self.reindex(uri);
     }
 
@@ -507,6 +525,22 @@ impl LanguageServer for Backend {
     ) -> Result<Option<Vec<SymbolInformation>>> {
         Ok(self.with_state("workspaceSymbol", |st| features::symbol(st, params)))
     }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        self.with_state("diagnostic", |st| pull::document(st, params))
+            .ok_or_else(tower_lsp::jsonrpc::Error::internal_error)
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        self.with_state("workspaceDiagnostic", |st| pull::workspace(st, params))
+            .ok_or_else(tower_lsp::jsonrpc::Error::internal_error)
+    }
 }
 
 /// `jixiao/ruleDoc {rule}` → `{markdown}` (null for an unknown rule): the explanation a
@@ -596,19 +630,24 @@ impl Backend {
             let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
             let declared = |i: Option<&workspace::FileIndex>| i.map(|i| i.declared.clone());
             let before = declared(st.index.get(&path));
+            let same =
+                st.index.get(&path).map(|i| &i.diagnostics) == idx.as_ref().map(|i| &i.diagnostics);
             match idx {
                 Some(i) => st.index.insert(path.clone(), i),
                 None => st.index.remove(&path),
             };
-            // A document just closed falls back to its problems on disk.
-            if let Some(f) = folder::on_disk_frame(&st, &path) {
+            if st.diag_pull.enabled {
+                if !same {
+                    st.diag_pull.changed();
+                }
+            } else if let Some(f) = folder::on_disk_frame(&st, &path) {
+                // A document just closed falls back to its problems on disk.
                 let _ = outbox.send(f);
             }
             if before != declared(st.index.get(&path)) {
                 st.decls = None;
-                for (uri, frame) in link::refresh(&mut st, None) {
-                    let _ = outbox.send_diagnostics(uri.as_str(), frame);
-                }
+                let batch = link::refresh(&mut st, None);
+                pull::deliver(&st, &outbox, batch);
             }
         });
     }

@@ -68,6 +68,18 @@ impl Prepared {
         out.extend_from_slice(self.tail.as_bytes());
     }
 
+    /// The JSON object as sent.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write(out, 0);
+    }
+
+    /// The diagnostic again, for a pull report.
+    pub fn diagnostic(&self) -> lsp::Diagnostic {
+        let mut json = Vec::new();
+        self.write_json(&mut json);
+        serde_json::from_slice(&json).unwrap_or_default()
+    }
+
     fn len_hint(&self) -> usize {
         self.middle.len() + self.tail.len() + 48
     }
@@ -171,6 +183,12 @@ mod tests {
         }
         let empty = body(&frame(&uri, None, std::iter::empty()));
         assert_eq!(empty, reference(&uri, vec![], None));
+    }
+
+    #[test]
+    fn a_prepared_diagnostic_reads_back_as_itself() {
+        let d = diag(3, "合计 \"引号\"", Some("funding-sum"));
+        assert_eq!(Prepared::new(&d).diagnostic(), d);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 use super::folder;
 use super::link;
 use super::publish::Outbox;
+use super::pull;
 use super::workspace::MAX_FILES;
 use super::State;
 use crate::check::Settings;
@@ -85,6 +86,8 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
     let mut reread = 0usize;
     // Whether a 申报表's declared projects changed, for the 自评表 held against them.
     let mut declared_changed = false;
+    // Whether a file's problems on disk changed, for a client that pulls them.
+    let mut problems_changed = false;
     while !shut_down.load(Ordering::SeqCst) {
         if walk.dirs_read() > MAX_DIRS || found.len() >= MAX_FILES {
             tracing::warn!("workspace index: stopped at {MAX_DIRS} folders or {MAX_FILES} files");
@@ -109,6 +112,8 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
                     st.scan.seen.insert(path.clone(), t);
                     let before = st.index.get(&path).map(|i| &i.declared);
                     declared_changed |= before != ix.as_ref().map(|i| &i.declared);
+                    let before = st.index.get(&path).map(|i| &i.diagnostics);
+                    problems_changed |= before != ix.as_ref().map(|i| &i.diagnostics);
                     let gone = match ix {
                         Some(ix) => {
                             st.index.insert(path.clone(), ix);
@@ -121,7 +126,7 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
                     } else {
                         folder::on_disk_frame(&st, &path)
                     };
-                    if let Some(f) = f {
+                    if let Some(f) = f.filter(|_| !st.diag_pull.enabled) {
                         let _ = out.send(f);
                     }
                 }
@@ -142,17 +147,21 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
             keep
         });
         st.scan.seen.retain(|p, _| found.contains(p));
+        problems_changed |= !gone.is_empty();
         for f in gone.iter().filter_map(|p| folder::cleared_frame(&st, p)) {
-            let _ = out.send(f);
+            if !st.diag_pull.enabled {
+                let _ = out.send(f);
+            }
         }
     }
     if declared_changed {
         let mut st = lock(state);
         st.decls = None;
-        for (uri, frame) in link::refresh(&mut st, None) {
-            // Fails only when the output is gone, i.e. the session is ending.
-            let _ = out.send_diagnostics(uri.as_str(), frame);
-        }
+        let batch = link::refresh(&mut st, None);
+        pull::deliver(&st, out, batch);
+    }
+    if problems_changed {
+        lock(state).diag_pull.changed();
     }
     tracing::info!(
         "workspace index: {} files, {reread} read from disk",
