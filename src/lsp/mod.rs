@@ -182,8 +182,13 @@ impl LanguageServer for Backend {
             st.diag_pull = diag_pull;
         });
         tracing::info!(
-            "initialize: position encoding {}",
-            if utf8 { "utf-8" } else { "utf-16" }
+            "initialize: position encoding {}, diagnostics {}",
+            if utf8 { "utf-8" } else { "utf-16" },
+            if diagnostic_provider.is_some() {
+                "pulled"
+            } else {
+                "pushed"
+            }
         );
         Ok(InitializeResult {
             server_info: Some(ServerInfo {

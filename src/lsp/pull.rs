@@ -245,6 +245,14 @@ pub fn workspace(
                 ),
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let unchanged = items
+        .iter()
+        .filter(|i| matches!(i, WorkspaceDocumentDiagnosticReport::Unchanged(_)))
+        .count();
+    tracing::debug!(
+        "workspace/diagnostic: {} files, {unchanged} unchanged",
+        items.len()
+    );
     WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items })
 }
