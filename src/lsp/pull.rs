@@ -132,7 +132,7 @@ struct Report {
     items: Option<Vec<Diagnostic>>,
 }
 
-fn report(st: &mut State, uri: &Url, path: Option<&PathBuf>, previous: Option<&str>) -> Report {
+fn report(st: &State, uri: &Url, path: Option<&PathBuf>, previous: Option<&str>) -> Report {
     let enc = st.enc;
     if let Some(doc) = st.docs.get(uri) {
         let items: Vec<Diagnostic> = doc
