@@ -18,7 +18,8 @@ pub use super::outbox::Outbox;
 const METHOD: &str = "textDocument/publishDiagnostics";
 
 /// One diagnostic ready to be written: its JSON object, cut where its two line numbers go.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Equal (and equally hashed) exactly when the objects written are the same.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Prepared {
     start_line: u32,
     end_line: u32,
@@ -68,15 +69,10 @@ impl Prepared {
         out.extend_from_slice(self.tail.as_bytes());
     }
 
-    /// The JSON object as sent.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        self.write(out, 0);
-    }
-
     /// The diagnostic again, for a pull report.
     pub fn diagnostic(&self) -> lsp::Diagnostic {
-        let mut json = Vec::new();
-        self.write_json(&mut json);
+        let mut json = Vec::with_capacity(self.len_hint());
+        self.write(&mut json, 0);
         serde_json::from_slice(&json).unwrap_or_default()
     }
 

@@ -112,15 +112,11 @@ pub fn deliver(st: &State, out: &Outbox, batch: Publish) {
 }
 
 /// The fingerprint of diagnostics as sent: equal diagnostics, equal ids, whether they come
-/// from an open document or from the index.
-fn result_id<'a>(items: impl Iterator<Item = &'a Prepared>) -> String {
+/// from an open document or from the index. (Hashed as kept, without writing them out: a
+/// workspace pull fingerprints every file of the folder.)
+fn result_id(items: &[Prepared]) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    let mut buf = Vec::new();
-    for p in items {
-        buf.clear();
-        p.write_json(&mut buf);
-        buf.hash(&mut h);
-    }
+    items.hash(&mut h);
     format!("{:016x}", h.finish())
 }
 
@@ -141,7 +137,7 @@ fn report(st: &State, uri: &Url, path: Option<&PathBuf>, previous: Option<&str>)
             .map(|d| super::convert::diagnostic(&doc.rope, d, enc))
             .collect();
         let prepared: Vec<Prepared> = items.iter().map(Prepared::new).collect();
-        let result_id = result_id(prepared.iter());
+        let result_id = result_id(&prepared);
         let fresh = previous != Some(result_id.as_str());
         return Report {
             version: Some(i64::from(doc.version)),
@@ -155,7 +151,7 @@ fn report(st: &State, uri: &Url, path: Option<&PathBuf>, previous: Option<&str>)
         .or(from_uri.as_ref())
         .and_then(|p| st.index.get(p))
         .map_or(&empty, |ix| &ix.diagnostics);
-    let result_id = result_id(kept.iter());
+    let result_id = result_id(kept);
     let fresh = previous != Some(result_id.as_str());
     Report {
         version: None,
