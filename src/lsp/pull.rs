@@ -12,7 +12,7 @@
 //! `workspace/diagnostic/refresh` when the client supports it, one request at a time: changes
 //! made while one is outstanding are covered by a single next one.
 
-use super::publish::{Outbox, Prepared};
+use super::publish::{diagnostics_json, diagnostics_of_frame, Outbox};
 use super::{Publish, State};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -111,12 +111,11 @@ pub fn deliver(st: &State, out: &Outbox, batch: Publish) {
     }
 }
 
-/// The fingerprint of diagnostics as sent: equal diagnostics, equal ids, whether they come
-/// from an open document or from the index. (Hashed as kept, without writing them out: a
-/// workspace pull fingerprints every file of the folder.)
-fn result_id(items: &[Prepared]) -> String {
+/// The fingerprint of a diagnostics array as sent: equal diagnostics, equal ids, whether they
+/// come from an open document or from the index.
+fn result_id(json: &[u8]) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    items.hash(&mut h);
+    json.hash(&mut h);
     format!("{:016x}", h.finish())
 }
 
@@ -128,35 +127,36 @@ struct Report {
     items: Option<Vec<Diagnostic>>,
 }
 
-fn report(st: &State, uri: &Url, path: Option<&PathBuf>, previous: Option<&str>) -> Report {
+fn report(st: &mut State, uri: &Url, path: Option<&PathBuf>, previous: Option<&str>) -> Report {
     let enc = st.enc;
-    if let Some(doc) = st.docs.get(uri) {
-        let items: Vec<Diagnostic> = doc
-            .diagnostics()
-            .iter()
-            .map(|d| super::convert::diagnostic(&doc.rope, d, enc))
-            .collect();
-        let prepared: Vec<Prepared> = items.iter().map(Prepared::new).collect();
-        let result_id = result_id(&prepared);
-        let fresh = previous != Some(result_id.as_str());
-        return Report {
-            version: Some(i64::from(doc.version)),
-            result_id,
-            items: fresh.then_some(items),
-        };
+    if let Some(doc) = st.docs.get_mut(uri) {
+        // The notification a push client would get, from the per-project caches of the
+        // typing path: only projects changed since the last report are converted.
+        let frame = doc.publish_frame(uri, enc);
+        return Report::of(
+            Some(i64::from(doc.version)),
+            diagnostics_of_frame(&frame),
+            previous,
+        );
     }
-    let empty = Vec::new();
     let from_uri = path.is_none().then(|| uri.to_file_path().ok()).flatten();
     let kept = path
         .or(from_uri.as_ref())
         .and_then(|p| st.index.get(p))
-        .map_or(&empty, |ix| &ix.diagnostics);
-    let result_id = result_id(kept);
-    let fresh = previous != Some(result_id.as_str());
-    Report {
-        version: None,
-        result_id,
-        items: fresh.then(|| kept.iter().map(Prepared::diagnostic).collect()),
+        .map_or(&[][..], |ix| &ix.diagnostics[..]);
+    Report::of(None, &diagnostics_json(kept), previous)
+}
+
+impl Report {
+    fn of(version: Option<i64>, json: &[u8], previous: Option<&str>) -> Report {
+        let result_id = result_id(json);
+        let fresh = previous != Some(result_id.as_str());
+        Report {
+            version,
+            result_id,
+            // Written by lsp-types' own serialisation (`Prepared::new`): it reads back.
+            items: fresh.then(|| serde_json::from_slice(json).unwrap_or_default()),
+        }
     }
 }
 
