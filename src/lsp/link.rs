@@ -196,6 +196,7 @@ mod tests {
             decls: None,
             scan: Default::default(),
             links: Default::default(),
+            diag_pull: Default::default(),
         };
         st.index.insert(
             declared.clone(),

@@ -19,6 +19,7 @@ mod large_text;
 mod link;
 mod outbox;
 mod publish;
+mod pull;
 mod run;
 mod scan;
 mod transport;
@@ -54,6 +55,8 @@ struct State {
     scan: scan::Scan,
     /// What the files on disk were last held against (`unopened.rs`).
     links: unopened::Links,
+    /// Whether the client pulls diagnostics (not to be confused with `pull_config`).
+    diag_pull: pull::DiagnosticPull,
 }
 
 /// The server; build one with [`service`].
@@ -87,10 +90,8 @@ impl Backend {
     }
 
     fn publish(&self, batch: Publish) {
-        for (uri, frame) in batch {
-            // Fails only when the output is gone, i.e. the session is ending.
-            let _ = self.out.send_diagnostics(uri.as_str(), frame);
-        }
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        pull::deliver(&st, &self.out, batch);
     }
 
     fn warn_user(&self, problems: Vec<String>) {
@@ -170,6 +171,8 @@ impl LanguageServer for Backend {
         if roots.is_empty() {
             roots.extend(params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()));
         }
+        let diag_pull = pull::DiagnosticPull::new(&params.capabilities);
+        let diagnostic_provider = diag_pull.capability();
         let client_settings = params
             .initialization_options
             .as_ref()
@@ -185,10 +188,16 @@ impl LanguageServer for Backend {
             st.watch_config = watch;
             st.roots = roots;
             st.config.client = client_settings;
+            st.diag_pull = diag_pull;
         });
         tracing::info!(
-            "initialize: position encoding {}",
-            if utf8 { "utf-8" } else { "utf-16" }
+            "initialize: position encoding {}, diagnostics {}",
+            if utf8 { "utf-8" } else { "utf-16" },
+            if diagnostic_provider.is_some() {
+                "pulled"
+            } else {
+                "pushed"
+            }
         );
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
@@ -232,6 +241,7 @@ impl LanguageServer for Backend {
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                diagnostic_provider,
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
                         SemanticTokensOptions {
@@ -248,9 +258,11 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let Some((pull, watch)) =
-            self.with_state("initialized", |st| (st.pull_config, st.watch_config))
-        else {
+        let Some((pull, watch)) = self.with_state("initialized", |st| {
+            st.diag_pull
+                .start(self.client.clone(), self.shut_down.clone());
+            (st.pull_config, st.watch_config)
+        }) else {
             return;
         };
         scan::rescan(self.state.clone(), self.shut_down.clone(), self.out.clone());
@@ -308,8 +320,12 @@ impl LanguageServer for Backend {
             st.docs.insert(doc.uri.clone(), d);
             let others = link::refresh(st, Some(&doc.uri));
             let enc = st.enc;
-            let d = st.docs.get_mut(&doc.uri).unwrap();
-            let mut out = vec![(doc.uri.clone(), d.publish_frame(&doc.uri, enc))];
+            let mut out = Vec::new();
+            // A client that pulls asks for an opened document's diagnostics itself.
+            if !st.diag_pull.enabled {
+                let d = st.docs.get_mut(&doc.uri).unwrap();
+                out.push((doc.uri.clone(), d.publish_frame(&doc.uri, enc)));
+            }
             out.extend(others);
             let keys = edited_keys(st, &doc.uri);
             (out, problems, keys)
@@ -374,8 +390,11 @@ impl LanguageServer for Backend {
             } else {
                 Vec::new()
             };
-            let doc = st.docs.get_mut(&uri)?;
-            let mut out = vec![(uri.clone(), doc.publish_frame(&uri, enc))];
+            let mut out = Vec::new();
+            if !st.diag_pull.enabled {
+                let doc = st.docs.get_mut(&uri)?;
+                out.push((uri.clone(), doc.publish_frame(&uri, enc)));
+            }
             out.extend(others);
             Some((out, edited_keys(st, &uri)))
         });
@@ -402,11 +421,14 @@ impl LanguageServer for Backend {
                 Ok(path) => unopened::changed_keys(st, &path),
                 Err(_) => Vec::new(),
             };
-            (link::refresh(st, None), keys)
+            (link::refresh(st, None), keys, st.diag_pull.enabled)
         });
-        let empty = publish::frame(&uri, None, std::iter::empty());
-        self.publish(vec![(uri.clone(), empty)]);
-        let (others, keys) = others.unwrap_or_default();
+        let (others, keys, pulling) = others.unwrap_or_default();
+        // A client that pulls asks for a closed document's diagnostics itself.
+        if !pulling {
+            let empty = publish::frame(&uri, None, std::iter::empty());
+            self.publish(vec![(uri.clone(), empty)]);
+        }
         self.publish(others);
         self.follow_edit(&uri, keys);
         self.reindex(uri);
@@ -534,6 +556,22 @@ impl LanguageServer for Backend {
         params: WorkspaceSymbolParams,
     ) -> Result<Option<Vec<SymbolInformation>>> {
         Ok(self.with_state("workspaceSymbol", |st| features::symbol(st, params)))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        self.with_state("diagnostic", |st| pull::document(st, params))
+            .ok_or_else(tower_lsp::jsonrpc::Error::internal_error)
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        self.with_state("workspaceDiagnostic", |st| pull::workspace(st, params))
+            .ok_or_else(tower_lsp::jsonrpc::Error::internal_error)
     }
 }
 

@@ -89,6 +89,32 @@ fn write_u32(out: &mut Vec<u8>, mut n: u32) {
     out.extend_from_slice(&buf[i..]);
 }
 
+/// The diagnostics array of a [`frame`], `[…]`: what a pull report of the same document holds.
+pub fn diagnostics_of_frame(frame: &[u8]) -> &[u8] {
+    // The uri before it is a JSON string, in which a `"` is always escaped; the array is the
+    // last one in the body, followed only by the version.
+    let start = frame
+        .windows(16)
+        .position(|w| w == br#","diagnostics":["#)
+        .map_or(0, |i| i + 15);
+    let end = frame.iter().rposition(|&b| b == b']').map_or(0, |i| i + 1);
+    frame.get(start..end).unwrap_or(b"[]")
+}
+
+/// The diagnostics array as [`frame`] writes it, for the index's kept diagnostics.
+pub fn diagnostics_json(items: &[Prepared]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(items.iter().map(|p| p.len_hint() + 1).sum::<usize>() + 2);
+    out.push(b'[');
+    for (i, p) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        p.write(&mut out, 0);
+    }
+    out.push(b']');
+    out
+}
+
 /// The framed notification for `uri`: `items` are diagnostics with the number of lines to move
 /// each one down by.
 pub fn frame<'a>(
@@ -169,6 +195,26 @@ mod tests {
         }
         let empty = body(&frame(&uri, None, std::iter::empty()));
         assert_eq!(empty, reference(&uri, vec![], None));
+    }
+
+    /// A pull report holds the same array as the notification, whatever the uri.
+    #[test]
+    fn the_diagnostics_array_is_cut_from_the_frame() {
+        let uri = lsp::Url::parse("file:///a/%22%2C%22diagnostics%22%3A%5B.jixiao").unwrap();
+        let diags = vec![
+            diag(3, "合计 \"引号\" ]", Some("funding-sum")),
+            diag(9, "", None),
+        ];
+        let prepared: Vec<Prepared> = diags.iter().map(Prepared::new).collect();
+        for version in [Some(3), None] {
+            let f = frame(&uri, version, prepared.iter().map(|p| (p, 0)));
+            assert_eq!(diagnostics_of_frame(&f), &diagnostics_json(&prepared)[..]);
+            let back: Vec<lsp::Diagnostic> =
+                serde_json::from_slice(diagnostics_of_frame(&f)).unwrap();
+            assert_eq!(back, diags);
+        }
+        let empty = frame(&uri, Some(1), std::iter::empty());
+        assert_eq!(diagnostics_of_frame(&empty), b"[]");
     }
 
     #[test]

@@ -38,6 +38,7 @@ fn service_with(
             decls: None,
             scan: Default::default(),
             links: Default::default(),
+            diag_pull: Default::default(),
         })),
         shut_down,
     })
@@ -100,7 +101,7 @@ impl tower_service::Service<Request> for ExitWatch {
             return Box::pin(async { Ok(None) });
         }
         let id = req.id().cloned();
-        let answer = self.inner.call(without_null_params(req));
+        let answer = self.inner.call(spec_names(without_null_params(req)));
         let Some(id) = id else {
             return answer;
         };
@@ -129,6 +130,29 @@ fn without_null_params(req: tower_lsp::jsonrpc::Request) -> tower_lsp::jsonrpc::
     }
     let (method, id, _) = req.into_parts();
     let b = tower_lsp::jsonrpc::Request::build(method);
+    match id {
+        Some(id) => b.id(id).finish(),
+        None => b.finish(),
+    }
+}
+
+/// lsp-types 0.94 reads the client's `workspace.diagnostics` capability (LSP 3.17) under the
+/// name `workspace.diagnostic`: renamed here, so that a client's refresh support is seen.
+fn spec_names(req: Request) -> Request {
+    if req.method() != "initialize" || req.params().is_none() {
+        return req;
+    }
+    let (method, id, params) = req.into_parts();
+    let mut params = params.unwrap_or_default();
+    let ws = params
+        .pointer_mut("/capabilities/workspace")
+        .and_then(serde_json::Value::as_object_mut);
+    if let Some(ws) = ws {
+        if let Some(d) = ws.remove("diagnostics") {
+            ws.entry("diagnostic").or_insert(d);
+        }
+    }
+    let b = Request::build(method).params(params);
     match id {
         Some(id) => b.id(id).finish(),
         None => b.finish(),

@@ -161,7 +161,11 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
                 .then(|| folder::cleared_frame(&st, p))
                 .flatten()
             {
-                let _ = out.send(f);
+                if st.diag_pull.enabled {
+                    st.diag_pull.changed();
+                } else {
+                    let _ = out.send(f);
+                }
             }
         }
     }

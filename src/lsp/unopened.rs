@@ -232,8 +232,13 @@ pub fn recheck(
         None => None,
     };
     if let Some(f) = frame {
-        // Fails only when the output is gone, i.e. the session is ending.
-        let _ = out.send(f);
+        if st.diag_pull.enabled {
+            // A client that pulls is told to pull again instead.
+            st.diag_pull.changed();
+        } else {
+            // Fails only when the output is gone, i.e. the session is ending.
+            let _ = out.send(f);
+        }
     }
     Outcome {
         keys: changed_keys(&mut st, path),
@@ -293,9 +298,8 @@ pub async fn follow(
 /// The open documents after a form on disk changed: their snapshot is rebuilt.
 pub fn refresh_open(st: &mut State, out: &Outbox) {
     st.decls = None;
-    for (uri, frame) in super::link::refresh(st, None) {
-        let _ = out.send_diagnostics(uri.as_str(), frame);
-    }
+    let batch = super::link::refresh(st, None);
+    super::pull::deliver(st, out, batch);
 }
 
 /// The files whose check is older than a change of a form they are held against, in a scan

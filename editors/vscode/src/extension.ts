@@ -18,7 +18,7 @@ import {
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
-import { linkRuleDocs, registerRulePages } from './rules';
+import { linkPulledRuleDocs, linkRuleDocs, linkWorkspaceRuleDocs, registerRulePages } from './rules';
 
 const LANGUAGE_ID = 'jixiao';
 const SECTION = 'jixiao';
@@ -117,7 +117,11 @@ async function doStart(context: vscode.ExtensionContext): Promise<void> {
       ],
     },
     outputChannel: output,
-    middleware: { handleDiagnostics: linkRuleDocs },
+    middleware: {
+      handleDiagnostics: linkRuleDocs,
+      provideDiagnostics: linkPulledRuleDocs,
+      provideWorkspaceDiagnostics: linkWorkspaceRuleDocs,
+    },
   };
 
   const c = new LanguageClient(LANGUAGE_ID, 'jixiao 语言服务器', serverOptions, clientOptions);

@@ -13,16 +13,43 @@ function ruleLink(id: string): vscode.Uri {
   return vscode.Uri.parse(`command:${SHOW_RULE}?${encodeURIComponent(JSON.stringify([id]))}`);
 }
 
-/** Client middleware: links the code of every jixiao diagnostic to its rule's page. */
-export const linkRuleDocs: Middleware['handleDiagnostics'] = (uri, diagnostics, next) => {
+function link(diagnostics: readonly vscode.Diagnostic[]): void {
   for (const d of diagnostics) {
     const code = typeof d.code === 'object' ? d.code.value : d.code;
     if (code !== undefined && d.source === 'jixiao') {
       d.code = { value: code, target: ruleLink(String(code)) };
     }
   }
+}
+
+/** Client middleware: links the code of every jixiao diagnostic to its rule's page. */
+export const linkRuleDocs: Middleware['handleDiagnostics'] = (uri, diagnostics, next) => {
+  link(diagnostics);
   next(uri, diagnostics);
 };
+
+// The same for pulled diagnostics (the server uses the pull model when the client offers it:
+// vscode-languageclient does, so VS Code gets diagnostics these two ways, not handleDiagnostics).
+
+/** A pulled report's diagnostics (an `unchanged` report has none). */
+function linkReport<T>(report: T): T {
+  const items = (report as { items?: vscode.Diagnostic[] } | null | undefined)?.items;
+  if (items) {
+    link(items);
+  }
+  return report;
+}
+
+/** Middleware for `textDocument/diagnostic`. */
+export const linkPulledRuleDocs: Middleware['provideDiagnostics'] = async (document, previousResultId, token, next) =>
+  linkReport(await next(document, previousResultId, token));
+
+/** Middleware for `workspace/diagnostic`: its reports arrive through the reporter. */
+export const linkWorkspaceRuleDocs: Middleware['provideWorkspaceDiagnostics'] = (resultIds, token, reporter, next) =>
+  next(resultIds, token, (chunk) => {
+    chunk?.items.forEach(linkReport);
+    reporter(chunk);
+  });
 
 export function registerRulePages(
   context: vscode.ExtensionContext,
