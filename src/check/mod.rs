@@ -9,6 +9,7 @@ mod funding;
 mod goal;
 pub mod history;
 mod kind;
+pub mod memo;
 mod multiyear;
 mod names;
 mod rules;
@@ -30,6 +31,7 @@ pub use values::needs_quantity;
 use crate::model::vocab::Profile;
 use crate::model::{Document, FormKind, Header, Project};
 use crate::syntax::Span;
+use memo::{Findings, Memo, Pass};
 use std::sync::Arc;
 
 #[derive(
@@ -140,6 +142,29 @@ fn has(s: &str, w: &str) -> bool {
 /// Diagnostics of one project, spans relative to its segment. Depends only on the project, the
 /// header and the settings, so the server caches it per segment.
 pub fn check_project(project: &Project, header: &Header, settings: &Settings) -> Vec<Diagnostic> {
+    check_with(project, header, settings, None).0
+}
+
+/// [`check_project`] for the server: replays what `prev` (the project's last check) found for
+/// the indicators that did not change, and returns what this check found for the next one.
+pub fn check_project_memo(
+    project: &Arc<Project>,
+    header: &Arc<Header>,
+    settings: &Arc<Settings>,
+    prev: Option<&Memo>,
+) -> (Vec<Diagnostic>, Memo) {
+    let prev = prev.and_then(|m| m.valid_for(header, settings));
+    let (out, found) = check_with(project, header, settings, prev);
+    let memo = Memo::new(project.clone(), header.clone(), settings.clone(), found);
+    (out, memo)
+}
+
+fn check_with(
+    project: &Project,
+    header: &Header,
+    settings: &Settings,
+    prev: Option<(&Project, &Findings)>,
+) -> (Vec<Diagnostic>, Findings) {
     let profile = active_profile(header, settings);
     let cx = Context {
         header,
@@ -156,9 +181,25 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     }
     structure::check(project, &cx, &mut sink);
     taxonomy::check(project, &cx, &mut sink);
-    values::check(project, &cx, &mut sink);
-    kind::check(project, &cx, &mut sink);
-    names::check(project, &cx, &mut sink);
+    let items: Vec<memo::Item> = project.indicators().collect();
+    let mut run = memo::Run::new(&items, prev);
+    values::check(project, &mut sink);
+    for (j, &(l1, l2, ind)) in items.iter().enumerate() {
+        run.pass(Pass::Values, j, ind, &mut sink, |s| {
+            values::check_indicator(l1, l2, ind, &cx, s)
+        });
+    }
+    for (j, &(l1, l2, ind)) in items.iter().enumerate() {
+        run.pass(Pass::Kind, j, ind, &mut sink, |s| {
+            kind::check_indicator(l1, l2, ind, &cx, s)
+        });
+    }
+    kind::check_cost_blocks(project, &cx, &mut sink);
+    for (j, &(_, _, ind)) in items.iter().enumerate() {
+        run.pass(Pass::Names, j, ind, &mut sink, |s| {
+            names::check_indicator(ind, &cx, s)
+        });
+    }
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
     multiyear::check(project, &cx, &mut sink);
@@ -168,7 +209,7 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
         selfeval::check(project, &cx, &mut sink);
     }
     sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
-    sink.out
+    (sink.out, run.finish())
 }
 
 /// Diagnostics of the header segment (it starts at 0, so its spans are absolute).
