@@ -174,3 +174,49 @@ fn a_settings_change_rechecks_every_indicator() {
     let ds = s.settings("profile = \"finance-2020\"\n");
     assert_eq!(count(&ds), 0);
 }
+
+#[test]
+fn goal_lines_are_flagged_against_the_current_indicators() {
+    let text = KIND.replace(
+        "    > 宣传医保政策。\n",
+        "    > 宣传医保政策，发放宣传册 2000 本。\n    > 全年发放宣传册 3000 本。\n",
+    );
+    let mut s = Session::new(&text);
+    let flagged = |ds: &[Diagnostic]| -> Vec<String> {
+        messages(ds, "goal-mismatch", "宣传册")
+            .iter()
+            .map(|m| m.split('，').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    // One finding per indicator: the first line's.
+    assert_eq!(
+        flagged(&s.agree("open")),
+        ["「年度总体目标」写「发放宣传册 2000 本」"]
+    );
+    // The first line now agrees: the second, unchanged, line speaks.
+    let ds = s.replace("发放宣传册 2000 本", "发放宣传册 1000 本");
+    assert_eq!(
+        flagged(&ds),
+        ["「年度总体目标」写「全年发放宣传册 3000 本」"]
+    );
+    let ds = s.replace("宣传医保政策，", "宣传医保政策并");
+    assert_eq!(
+        flagged(&ds),
+        ["「年度总体目标」写「全年发放宣传册 3000 本」"]
+    );
+    // The indicator changes under unchanged goal lines (the first no longer names it: its
+    // words run on from 宣传医保政策).
+    let ds = s.replace(
+        "宣传册发放数量: ≥1000.00(本)",
+        "宣传册发放数量: ≥3000.00(本)",
+    );
+    assert!(flagged(&ds).is_empty());
+    let ds = s.replace(
+        "宣传册发放数量: ≥3000.00(本)",
+        "宣传册发放数量: ≥2000.00(本)",
+    );
+    assert_eq!(
+        flagged(&ds),
+        ["「年度总体目标」写「全年发放宣传册 3000 本」"]
+    );
+}

@@ -10,7 +10,15 @@ use crate::syntax::Span;
 use rust_decimal::Decimal;
 use std::ops::Range;
 
-pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
+/// `last`: the goal of the project's last check and what goal-mismatch flagged in it, if the
+/// indicators did not change since; `found` receives what it flags now.
+pub fn check(
+    p: &Project,
+    cx: &Context,
+    sink: &mut Sink,
+    last: Option<LastGoal>,
+    found: &mut Vec<(u32, Flagged)>,
+) {
     for key in [GOAL, BUDGET_GOAL] {
         if let Some(t) = p.text(key) {
             repeat(t, cx, sink);
@@ -18,7 +26,7 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     }
     if let Some(t) = p.text(GOAL) {
         year(p, t, cx, sink);
-        mismatch(p, t, sink);
+        mismatch(p, t, sink, last, found);
     }
 }
 
@@ -653,8 +661,29 @@ fn indicator_class(ind: &Indicator) -> Option<(Class, Decimal, &str)> {
 /// target, what it counts, its name's pairs of characters).
 type Scored<'a, 'b> = (usize, &'a Indicator, Decimal, Class, &'b [[char; 2]]);
 
-fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
-    let candidates: Vec<(&Indicator, Class, Decimal)> = p
+/// A number of a goal line that an indicator contradicts: the number's bytes in the line, the
+/// candidate indicator, the message. Depends only on the line and the candidates.
+#[derive(Debug, Clone)]
+pub struct Flagged {
+    range: Range<usize>,
+    candidate: u32,
+    message: String,
+}
+
+/// The goal of the project's last check and what [`mismatch`] flagged on each of its lines,
+/// valid when the indicators are the same.
+pub type LastGoal<'a> = (&'a TextField, &'a [(u32, Flagged)]);
+
+type Candidate<'a> = (&'a Indicator, Class, Decimal);
+
+fn mismatch(
+    p: &Project,
+    t: &TextField,
+    sink: &mut Sink,
+    last: Option<LastGoal>,
+    found: &mut Vec<(u32, Flagged)>,
+) {
+    let candidates: Vec<Candidate> = p
         .indicators()
         .filter(|(l1, l2, _)| !is_cost(l1, *l2))
         .filter_map(|(_, _, ind)| indicator_class(ind).map(|(c, n, _)| (ind, c, n)))
@@ -662,100 +691,132 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
     if candidates.is_empty() {
         return;
     }
-    // The pairs of characters of each candidate's name, once the goal has a quantity.
+    // The pairs of characters of each candidate's name, once a line has a quantity.
     let mut pairs: Option<Vec<Vec<[char; 2]>>> = None;
+    // A line as it was last time is flagged as it was then.
+    let same = last.map(|(old, _)| {
+        super::memo::align(t.lines.len(), old.lines.len(), |j, o| {
+            t.lines[j].0 == old.lines[o].0
+        })
+    });
     // One finding per indicator: a goal that gives the stock and the yearly increase of the
     // same cases is one discrepancy, not two.
     let mut reported: Vec<&str> = Vec::new();
-    for (line, span) in &t.lines {
-        for q in quantities(line) {
-            let key = bigrams(&q.key);
-            if key.is_empty() {
-                continue;
-            }
-            let pairs = pairs.get_or_insert_with(|| {
-                candidates
-                    .iter()
-                    .map(|(ind, _, _)| name_pairs(&ind.name))
-                    .collect()
-            });
-            // A percentage is compared only when the goal names the rate (知晓率达100%),
-            // and the measure itself (知晓) must be in the indicator's name.
-            let stem: Option<String> = if q.class == Class::Percent {
-                let k = q.key.trim_end_matches(['率', '度', '性', '比']);
-                if k.len() == q.key.len() || k.chars().count() < 2 {
-                    continue;
-                }
-                let n = k.chars().count();
-                Some(k.chars().skip(n - 2).collect())
-            } else {
-                None
-            };
-            // The indicator the words are about, among the counts or among the rates; a
-            // count of people and a count of things are not compared.
-            let scored: Vec<Scored> = candidates
+    for (j, (line, span)) in t.lines.iter().enumerate() {
+        let flagged = match (last, same.as_ref().and_then(|m| m[j])) {
+            (Some((_, was)), Some(o)) => was
                 .iter()
-                .zip(pairs.iter())
-                .filter(|((_, c, _), _)| (*c == Class::Percent) == (q.class == Class::Percent))
-                .filter(|((ind, _, _), _)| {
-                    stem.as_ref()
-                        .is_none_or(|s| same_subject(&q.key, &ind.name, s))
-                })
-                .map(|(&(ind, c, n), np)| (shared(&key, np), ind, n, c, np.as_slice()))
-                // A count is matched on most of its words (宣传册发放 is not 彩色宣传页发放:
-                // 宣传 and 发放 alone are not enough); a rate on its measure, above.
-                .filter(|(s, _, _, _, _)| {
-                    *s > 0 && (q.class == Class::Percent || s * 5 >= key.len() * 3)
-                })
-                .collect();
-            let Some(best) = scored.iter().map(|s| s.0).max() else {
-                continue;
-            };
-            let top: Vec<&Scored> = scored.iter().filter(|s| s.0 == best).collect();
-            let chosen = if top.len() == 1 {
-                top[0]
-            } else {
-                // Ties: the one the whole sentence is closest to.
-                let sentence = bigrams(&line[q.sentence.clone()]);
-                let by: Vec<(usize, &&Scored)> =
-                    top.iter().map(|s| (shared(&sentence, s.4), s)).collect();
-                let max = by.iter().map(|b| b.0).max().unwrap_or(0);
-                let mut at_max = by.iter().filter(|b| b.0 == max);
-                match (at_max.next(), at_max.next()) {
-                    (Some(b), None) => *b.1,
-                    _ => continue,
-                }
-            };
-            let (_, ind, target, class, _) = *chosen;
-            // 满意度达到90%以上 is kept by a target of ≥94%: within the goal's bound.
-            let within = match (q.bound, &ind.value) {
-                (Some(Bound::Lower), IndicatorValue::Quantitative { op, .. }) => {
-                    op.is_positive() && *op != Op::Eq && target >= q.number
-                }
-                (Some(Bound::Upper), IndicatorValue::Quantitative { op, .. }) => {
-                    op.is_upper_bound() && target <= q.number
-                }
-                _ => false,
-            };
-            if within
-                || class != q.class
-                || stated_numbers(ind, target).contains(&q.number)
-                || reported.contains(&ind.name.as_str())
-            {
+                .filter(|(l, _)| *l == o)
+                .map(|(_, f)| f.clone())
+                .collect(),
+            _ => flag_line(line, &candidates, &mut pairs),
+        };
+        for f in flagged {
+            let ind = candidates[f.candidate as usize].0;
+            found.push((j as u32, f.clone()));
+            if reported.contains(&ind.name.as_str()) {
                 continue;
             }
             reported.push(&ind.name);
-            let shown = line[q.shown.clone()].trim();
-            sink.push(
-                "goal-mismatch",
-                abs(*span, &q.range),
-                format!(
-                    "「年度总体目标」写「{shown}」，而指标「{}」的目标为 {}：两处说的是同一件事，数字应一致，请核对后改正其中一处",
-                    ind.name, ind.value_text
-                ),
-            );
+            sink.push("goal-mismatch", abs(*span, &f.range), f.message);
         }
     }
+}
+
+/// The numbers of `line` that the indicator measuring the same thing contradicts.
+fn flag_line(
+    line: &str,
+    candidates: &[Candidate],
+    pairs: &mut Option<Vec<Vec<[char; 2]>>>,
+) -> Vec<Flagged> {
+    let mut out = Vec::new();
+    for q in quantities(line) {
+        let key = bigrams(&q.key);
+        if key.is_empty() {
+            continue;
+        }
+        let pairs = pairs.get_or_insert_with(|| {
+            candidates
+                .iter()
+                .map(|(ind, _, _)| name_pairs(&ind.name))
+                .collect()
+        });
+        // A percentage is compared only when the goal names the rate (知晓率达100%),
+        // and the measure itself (知晓) must be in the indicator's name.
+        let stem: Option<String> = if q.class == Class::Percent {
+            let k = q.key.trim_end_matches(['率', '度', '性', '比']);
+            if k.len() == q.key.len() || k.chars().count() < 2 {
+                continue;
+            }
+            let n = k.chars().count();
+            Some(k.chars().skip(n - 2).collect())
+        } else {
+            None
+        };
+        // The indicator the words are about, among the counts or among the rates; a
+        // count of people and a count of things are not compared.
+        let scored: Vec<Scored> = candidates
+            .iter()
+            .zip(pairs.iter())
+            .filter(|((_, c, _), _)| (*c == Class::Percent) == (q.class == Class::Percent))
+            .filter(|((ind, _, _), _)| {
+                stem.as_ref()
+                    .is_none_or(|s| same_subject(&q.key, &ind.name, s))
+            })
+            .map(|(&(ind, c, n), np)| (shared(&key, np), ind, n, c, np.as_slice()))
+            // A count is matched on most of its words (宣传册发放 is not 彩色宣传页发放:
+            // 宣传 and 发放 alone are not enough); a rate on its measure, above.
+            .filter(|(s, _, _, _, _)| {
+                *s > 0 && (q.class == Class::Percent || s * 5 >= key.len() * 3)
+            })
+            .collect();
+        let Some(best) = scored.iter().map(|s| s.0).max() else {
+            continue;
+        };
+        let top: Vec<&Scored> = scored.iter().filter(|s| s.0 == best).collect();
+        let chosen = if top.len() == 1 {
+            top[0]
+        } else {
+            // Ties: the one the whole sentence is closest to.
+            let sentence = bigrams(&line[q.sentence.clone()]);
+            let by: Vec<(usize, &&Scored)> =
+                top.iter().map(|s| (shared(&sentence, s.4), s)).collect();
+            let max = by.iter().map(|b| b.0).max().unwrap_or(0);
+            let mut at_max = by.iter().filter(|b| b.0 == max);
+            match (at_max.next(), at_max.next()) {
+                (Some(b), None) => *b.1,
+                _ => continue,
+            }
+        };
+        let (_, ind, target, class, _) = *chosen;
+        // 满意度达到90%以上 is kept by a target of ≥94%: within the goal's bound.
+        let within = match (q.bound, &ind.value) {
+            (Some(Bound::Lower), IndicatorValue::Quantitative { op, .. }) => {
+                op.is_positive() && *op != Op::Eq && target >= q.number
+            }
+            (Some(Bound::Upper), IndicatorValue::Quantitative { op, .. }) => {
+                op.is_upper_bound() && target <= q.number
+            }
+            _ => false,
+        };
+        if within || class != q.class || stated_numbers(ind, target).contains(&q.number) {
+            continue;
+        }
+        let shown = line[q.shown.clone()].trim();
+        let candidate = candidates
+            .iter()
+            .position(|c| std::ptr::eq(c.0, ind))
+            .expect("the chosen indicator is a candidate") as u32;
+        out.push(Flagged {
+            range: q.range.clone(),
+            candidate,
+            message: format!(
+                "「年度总体目标」写「{shown}」，而指标「{}」的目标为 {}：两处说的是同一件事，数字应一致，请核对后改正其中一处",
+                ind.name, ind.value_text
+            ),
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! settings (the same `Arc`s, so a settings or header change drops every memo). Its span moves
 //! with the indicator's line.
 
+use super::goal::Flagged;
 use super::{Diagnostic, Severity, Sink};
 use crate::model::{Header, Indicator, Level1, Level2, Project};
 use crate::syntax::Span;
@@ -43,12 +44,18 @@ pub struct Findings {
     /// in `found`, and where the last one's end. Empty when nothing was found.
     bounds: [Vec<u32>; PASSES],
     found: Vec<Found>,
+    /// What goal-mismatch flagged, per line of the goal.
+    goal: Vec<(u32, Flagged)>,
     /// A finding lay outside its indicator's line: its span would not follow the line, so
     /// nothing of this check is replayed.
     unmovable: bool,
 }
 
 impl Findings {
+    pub fn goal(&self) -> &[(u32, Flagged)] {
+        &self.goal
+    }
+
     fn of(&self, pass: Pass, j: usize) -> &[Found] {
         match self.bounds[pass as usize].get(j..j + 2) {
             Some(&[start, end]) => &self.found[start as usize..end as usize],
@@ -119,6 +126,24 @@ fn same(a: &Item, b: &Item) -> bool {
         }
 }
 
+/// Which old item each new one is: the items equal before and after the run that an edit
+/// inserted, deleted or changed. `same(new, old)` compares two items.
+pub fn align(new: usize, old: usize, same: impl Fn(usize, usize) -> bool) -> Vec<Option<u32>> {
+    let mut map = vec![None; new];
+    let n = new.min(old);
+    let head = (0..n).take_while(|&j| same(j, j)).count();
+    let tail = (0..n - head)
+        .take_while(|&k| same(new - 1 - k, old - 1 - k))
+        .count();
+    for (j, m) in map.iter_mut().enumerate().take(head) {
+        *m = Some(j as u32);
+    }
+    for k in 0..tail {
+        map[new - 1 - k] = Some((old - 1 - k) as u32);
+    }
+    map
+}
+
 /// One check of a project: which old indicator each new one is, and the findings recorded.
 pub struct Run<'a> {
     /// The last check's findings and its number of indicators.
@@ -134,19 +159,7 @@ impl<'a> Run<'a> {
         let mut map = vec![None; items.len()];
         let old = prev.map(|(p, f)| {
             let old: Vec<Item> = p.indicators().collect();
-            // The indicators kept before and after the edited ones: an edit inserts, deletes
-            // or changes a run of lines.
-            let n = items.len().min(old.len());
-            let head = (0..n).take_while(|&j| same(&items[j], &old[j])).count();
-            let tail = (0..n - head)
-                .take_while(|&k| same(&items[items.len() - 1 - k], &old[old.len() - 1 - k]))
-                .count();
-            for (j, m) in map.iter_mut().enumerate().take(head) {
-                *m = Some(j as u32);
-            }
-            for k in 0..tail {
-                map[items.len() - 1 - k] = Some((old.len() - 1 - k) as u32);
-            }
+            map = align(items.len(), old.len(), |j, o| same(&items[j], &old[o]));
             (f, old.len())
         });
         Run {
@@ -212,7 +225,8 @@ impl<'a> Run<'a> {
         self.new.bounds[pass as usize].push(self.new.found.len() as u32);
     }
 
-    pub fn finish(mut self) -> Findings {
+    pub fn finish(mut self, goal: Vec<(u32, Flagged)>) -> Findings {
+        self.new.goal = goal;
         if self.new.found.is_empty() {
             self.new.bounds = Default::default();
         }

@@ -6,7 +6,7 @@ pub mod copypaste;
 mod dates;
 pub mod declaration;
 mod funding;
-mod goal;
+pub(crate) mod goal;
 pub mod history;
 mod kind;
 pub mod memo;
@@ -29,7 +29,7 @@ pub use taxonomy::is_satisfaction_name;
 pub use values::needs_quantity;
 
 use crate::model::vocab::Profile;
-use crate::model::{Document, FormKind, Header, Project};
+use crate::model::{self, Document, FormKind, Header, Project};
 use crate::syntax::Span;
 use memo::{Findings, Memo, Pass};
 use std::sync::Arc;
@@ -204,12 +204,17 @@ fn check_with(
     dates::check(project, &cx, &mut sink);
     multiyear::check(project, &cx, &mut sink);
     completeness::check(project, &cx, &mut sink);
-    goal::check(project, &cx, &mut sink);
+    // The goal's lines are flagged as last time if no indicator changed.
+    let last_goal = prev
+        .filter(|_| run.unchanged())
+        .and_then(|(p, f)| Some((p.text(model::GOAL)?, f.goal())));
+    let mut flagged = Vec::new();
+    goal::check(project, &cx, &mut sink, last_goal, &mut flagged);
     if cx.kind() == FormKind::SelfEval {
         selfeval::check(project, &cx, &mut sink);
     }
     sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
-    (sink.out, run.finish())
+    (sink.out, run.finish(flagged))
 }
 
 /// Diagnostics of the header segment (it starts at 0, so its spans are absolute).
