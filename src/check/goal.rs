@@ -536,16 +536,16 @@ fn quantities(line: &str) -> Vec<Quantity> {
             // sixteen characters.
             let from_verb = ["提高", "提升", "确保", "实现", "使", "让"]
                 .iter()
-                .filter_map(|v| before.rfind(v).map(|k| k + v.len()))
+                .filter_map(|v| matches_at(before, v).next_back().map(|k| k + v.len()))
                 .max()
                 .unwrap_or(0);
             let phrase = &before[from_verb..];
             let m = phrase.chars().count();
             let tail: String = phrase.chars().skip(m.saturating_sub(16)).collect();
-            if let Some(k) = line[..start]
-                .rfind(tail.as_str())
-                .filter(|_| !tail.is_empty())
-            {
+            let quoted = (!tail.is_empty())
+                .then(|| matches_at(&line[..start], &tail).next_back())
+                .flatten();
+            if let Some(k) = quoted {
                 shown.start = k;
             }
             key
@@ -569,21 +569,31 @@ fn quantities(line: &str) -> Vec<Quantity> {
     out
 }
 
-fn bigrams(s: &str) -> Vec<[char; 2]> {
-    let mut out: Vec<[char; 2]> = Vec::new();
-    let mut prev: Option<char> = None;
-    for c in s.chars().filter(|c| c.is_alphanumeric()) {
-        if let Some(p) = prev {
-            let pair = [p, c];
-            if !p.is_ascii_digit() && !c.is_ascii_digit() && !STOP.contains(&pair) {
-                out.push(pair);
-            }
-        }
+/// The pairs of adjacent letters of `s` that may say what it is about: no digit, no
+/// [`STOP`] pair.
+fn word_pairs(s: &str) -> impl Iterator<Item = [char; 2]> + '_ {
+    let mut letters = s.chars().filter(|c| c.is_alphanumeric());
+    let mut prev = letters.next();
+    letters.filter_map(move |c| {
+        let pair = [prev?, c];
         prev = Some(c);
-    }
+        (!pair[0].is_ascii_digit() && !c.is_ascii_digit() && !STOP.contains(&pair)).then_some(pair)
+    })
+}
+
+fn bigrams(s: &str) -> Vec<[char; 2]> {
+    let mut out: Vec<[char; 2]> = word_pairs(s).collect();
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// `h.find(n)` and `h.rfind(n)` without building a searcher (the words are short): a match of
+/// UTF-8 in UTF-8 starts at a character boundary.
+fn matches_at<'a>(h: &'a str, n: &'a str) -> impl DoubleEndedIterator<Item = usize> + 'a {
+    let (h, n) = (h.as_bytes(), n.as_bytes());
+    let ends = h.len().checked_sub(n.len()).map_or(0, |l| l + 1);
+    (0..ends).filter(move |&i| h[i..].starts_with(n))
 }
 
 /// Every pair of adjacent characters of `name`, sorted, for [`shared`].
@@ -612,7 +622,10 @@ const PUBLIC: &[&str] = &["群众", "百姓", "公众", "社会公众", "人民�
 /// (办事群众 of 办事群众满意度, 相关部门 of 相关部门满意度) shares a word, unless either leaves
 /// it unsaid or the goal speaks of the public.
 fn same_subject(key: &str, name: &str, stem: &str) -> bool {
-    let (Some(k), Some(n)) = (key.rfind(stem), name.find(stem)) else {
+    let (Some(k), Some(n)) = (
+        matches_at(key, stem).next_back(),
+        matches_at(name, stem).next(),
+    ) else {
         return false;
     };
     let kp = key[..k].trim_end_matches(['的', '对']);
@@ -620,7 +633,7 @@ fn same_subject(key: &str, name: &str, stem: &str) -> bool {
     if kp.chars().count() < 2 || np.chars().count() < 2 || PUBLIC.contains(&kp) {
         return true;
     }
-    shared(&bigrams(kp), &name_pairs(np)) > 0
+    word_pairs(kp).any(|p| np.chars().zip(np.chars().skip(1)).any(|(a, b)| [a, b] == p))
 }
 
 /// The numbers an indicator states: its target and any in its name (存量案件227件…).
@@ -857,6 +870,16 @@ mod tests {
         );
         let n: Vec<u32> = s.iter().map(|x| x.chars).collect();
         assert_eq!(n, vec![11, 2, 5]);
+    }
+
+    #[test]
+    fn matches_at_are_find_and_rfind() {
+        for h in ["", "提高百姓对政策的知晓率", "提高提高", "a提高b"] {
+            for n in ["", "提高", "知晓率", "高", "提高提高提高", "b"] {
+                assert_eq!(matches_at(h, n).next(), h.find(n), "{h} {n}");
+                assert_eq!(matches_at(h, n).next_back(), h.rfind(n), "{h} {n}");
+            }
+        }
     }
 
     #[test]
