@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::syntax::Span;
 use rust_decimal::Decimal;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// `last`: the goal of the project's last check and what goal-mismatch flagged in it, if the
 /// indicators did not change since; `found` receives what it flags now.
@@ -17,7 +18,7 @@ pub fn check(
     cx: &Context,
     sink: &mut Sink,
     last: Option<LastGoal>,
-    found: &mut Vec<(u32, Flagged)>,
+    found: &mut GoalMemo,
 ) {
     for key in [GOAL, BUDGET_GOAL] {
         if let Some(t) = p.text(key) {
@@ -683,9 +684,24 @@ pub struct Flagged {
     message: String,
 }
 
-/// The goal of the project's last check and what [`mismatch`] flagged on each of its lines,
-/// valid when the indicators are the same.
-pub type LastGoal<'a> = (&'a TextField, &'a [(u32, Flagged)]);
+/// What goal-mismatch keeps for the project's next check: what it flagged on each line of the
+/// goal, and the candidates' pairs of characters if it built them. Both hold while no
+/// indicator changes.
+#[derive(Debug, Clone, Default)]
+pub struct GoalMemo {
+    flagged: Vec<(u32, Flagged)>,
+    pairs: Option<Arc<Vec<Vec<[char; 2]>>>>,
+}
+
+impl GoalMemo {
+    pub fn forget_pairs(&mut self) {
+        self.pairs = None;
+    }
+}
+
+/// The goal of the project's last check and what [`mismatch`] kept of it, valid when the
+/// indicators are the same.
+pub type LastGoal<'a> = (&'a TextField, &'a GoalMemo);
 
 type Candidate<'a> = (&'a Indicator, Class, Decimal);
 
@@ -694,7 +710,7 @@ fn mismatch(
     t: &TextField,
     sink: &mut Sink,
     last: Option<LastGoal>,
-    found: &mut Vec<(u32, Flagged)>,
+    found: &mut GoalMemo,
 ) {
     let candidates: Vec<Candidate> = p
         .indicators()
@@ -705,7 +721,7 @@ fn mismatch(
         return;
     }
     // The pairs of characters of each candidate's name, once a line has a quantity.
-    let mut pairs: Option<Vec<Vec<[char; 2]>>> = None;
+    let mut pairs = last.and_then(|(_, m)| m.pairs.clone());
     // A line as it was last time is flagged as it was then.
     let same = last.map(|(old, _)| {
         super::memo::align(t.lines.len(), old.lines.len(), |j, o| {
@@ -718,6 +734,7 @@ fn mismatch(
     for (j, (line, span)) in t.lines.iter().enumerate() {
         let flagged = match (last, same.as_ref().and_then(|m| m[j])) {
             (Some((_, was)), Some(o)) => was
+                .flagged
                 .iter()
                 .filter(|(l, _)| *l == o)
                 .map(|(_, f)| f.clone())
@@ -726,7 +743,7 @@ fn mismatch(
         };
         for f in flagged {
             let ind = candidates[f.candidate as usize].0;
-            found.push((j as u32, f.clone()));
+            found.flagged.push((j as u32, f.clone()));
             if reported.contains(&ind.name.as_str()) {
                 continue;
             }
@@ -734,13 +751,14 @@ fn mismatch(
             sink.push("goal-mismatch", abs(*span, &f.range), f.message);
         }
     }
+    found.pairs = pairs;
 }
 
 /// The numbers of `line` that the indicator measuring the same thing contradicts.
 fn flag_line(
     line: &str,
     candidates: &[Candidate],
-    pairs: &mut Option<Vec<Vec<[char; 2]>>>,
+    pairs: &mut Option<Arc<Vec<Vec<[char; 2]>>>>,
 ) -> Vec<Flagged> {
     let mut out = Vec::new();
     for q in quantities(line) {
@@ -749,10 +767,12 @@ fn flag_line(
             continue;
         }
         let pairs = pairs.get_or_insert_with(|| {
-            candidates
-                .iter()
-                .map(|(ind, _, _)| name_pairs(&ind.name))
-                .collect()
+            Arc::new(
+                candidates
+                    .iter()
+                    .map(|(ind, _, _)| name_pairs(&ind.name))
+                    .collect(),
+            )
         });
         // A percentage is compared only when the goal names the rate (知晓率达100%),
         // and the measure itself (知晓) must be in the indicator's name.

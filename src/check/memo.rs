@@ -8,7 +8,7 @@
 //! settings (the same `Arc`s, so a settings or header change drops every memo). Its span moves
 //! with the indicator's line.
 
-use super::goal::Flagged;
+use super::goal::GoalMemo;
 use super::{Diagnostic, Severity, Sink};
 use crate::model::{Header, Indicator, Level1, Level2, Project};
 use crate::syntax::Span;
@@ -44,15 +44,15 @@ pub struct Findings {
     /// in `found`, and where the last one's end. Empty when nothing was found.
     bounds: [Vec<u32>; PASSES],
     found: Vec<Found>,
-    /// What goal-mismatch flagged, per line of the goal.
-    goal: Vec<(u32, Flagged)>,
+    /// What goal-mismatch kept.
+    goal: GoalMemo,
     /// A finding lay outside its indicator's line: its span would not follow the line, so
     /// nothing of this check is replayed.
     unmovable: bool,
 }
 
 impl Findings {
-    pub fn goal(&self) -> &[(u32, Flagged)] {
+    pub fn goal(&self) -> &GoalMemo {
         &self.goal
     }
 
@@ -225,7 +225,7 @@ impl<'a> Run<'a> {
         self.new.bounds[pass as usize].push(self.new.found.len() as u32);
     }
 
-    pub fn finish(mut self, goal: Vec<(u32, Flagged)>) -> Findings {
+    pub fn finish(mut self, goal: GoalMemo) -> Findings {
         self.new.goal = goal;
         if self.new.found.is_empty() {
             self.new.bounds = Default::default();

@@ -208,13 +208,17 @@ fn check_with(
     let last_goal = prev
         .filter(|_| run.unchanged())
         .and_then(|(p, f)| Some((p.text(model::GOAL)?, f.goal())));
-    let mut flagged = Vec::new();
-    goal::check(project, &cx, &mut sink, last_goal, &mut flagged);
+    let mut goal_memo = goal::GoalMemo::default();
+    goal::check(project, &cx, &mut sink, last_goal, &mut goal_memo);
+    // The name pairs are kept only for a project being edited: the memory of the others.
+    if prev.is_none() {
+        goal_memo.forget_pairs();
+    }
     if cx.kind() == FormKind::SelfEval {
         selfeval::check(project, &cx, &mut sink);
     }
     sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
-    (sink.out, run.finish(flagged))
+    (sink.out, run.finish(goal_memo))
 }
 
 /// Diagnostics of the header segment (it starts at 0, so its spans are absolute).
