@@ -9,8 +9,17 @@ use crate::model::*;
 use crate::syntax::Span;
 use rust_decimal::Decimal;
 use std::ops::Range;
+use std::sync::Arc;
 
-pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
+/// `last`: the goal of the project's last check and what goal-mismatch flagged in it, if the
+/// indicators did not change since; `found` receives what it flags now.
+pub fn check(
+    p: &Project,
+    cx: &Context,
+    sink: &mut Sink,
+    last: Option<LastGoal>,
+    found: &mut GoalMemo,
+) {
     for key in [GOAL, BUDGET_GOAL] {
         if let Some(t) = p.text(key) {
             repeat(t, cx, sink);
@@ -18,7 +27,7 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     }
     if let Some(t) = p.text(GOAL) {
         year(p, t, cx, sink);
-        mismatch(p, t, sink);
+        mismatch(p, t, sink, last, found);
     }
 }
 
@@ -528,16 +537,16 @@ fn quantities(line: &str) -> Vec<Quantity> {
             // sixteen characters.
             let from_verb = ["提高", "提升", "确保", "实现", "使", "让"]
                 .iter()
-                .filter_map(|v| before.rfind(v).map(|k| k + v.len()))
+                .filter_map(|v| matches_at(before, v).next_back().map(|k| k + v.len()))
                 .max()
                 .unwrap_or(0);
             let phrase = &before[from_verb..];
             let m = phrase.chars().count();
             let tail: String = phrase.chars().skip(m.saturating_sub(16)).collect();
-            if let Some(k) = line[..start]
-                .rfind(tail.as_str())
-                .filter(|_| !tail.is_empty())
-            {
+            let quoted = (!tail.is_empty())
+                .then(|| matches_at(&line[..start], &tail).next_back())
+                .flatten();
+            if let Some(k) = quoted {
                 shown.start = k;
             }
             key
@@ -561,21 +570,31 @@ fn quantities(line: &str) -> Vec<Quantity> {
     out
 }
 
-fn bigrams(s: &str) -> Vec<[char; 2]> {
-    let mut out: Vec<[char; 2]> = Vec::new();
-    let mut prev: Option<char> = None;
-    for c in s.chars().filter(|c| c.is_alphanumeric()) {
-        if let Some(p) = prev {
-            let pair = [p, c];
-            if !p.is_ascii_digit() && !c.is_ascii_digit() && !STOP.contains(&pair) {
-                out.push(pair);
-            }
-        }
+/// The pairs of adjacent letters of `s` that may say what it is about: no digit, no
+/// [`STOP`] pair.
+fn word_pairs(s: &str) -> impl Iterator<Item = [char; 2]> + '_ {
+    let mut letters = s.chars().filter(|c| c.is_alphanumeric());
+    let mut prev = letters.next();
+    letters.filter_map(move |c| {
+        let pair = [prev?, c];
         prev = Some(c);
-    }
+        (!pair[0].is_ascii_digit() && !c.is_ascii_digit() && !STOP.contains(&pair)).then_some(pair)
+    })
+}
+
+fn bigrams(s: &str) -> Vec<[char; 2]> {
+    let mut out: Vec<[char; 2]> = word_pairs(s).collect();
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// `h.find(n)` and `h.rfind(n)` without building a searcher (the words are short): a match of
+/// UTF-8 in UTF-8 starts at a character boundary.
+fn matches_at<'a>(h: &'a str, n: &'a str) -> impl DoubleEndedIterator<Item = usize> + 'a {
+    let (h, n) = (h.as_bytes(), n.as_bytes());
+    let ends = h.len().checked_sub(n.len()).map_or(0, |l| l + 1);
+    (0..ends).filter(move |&i| h[i..].starts_with(n))
 }
 
 /// Every pair of adjacent characters of `name`, sorted, for [`shared`].
@@ -604,7 +623,10 @@ const PUBLIC: &[&str] = &["群众", "百姓", "公众", "社会公众", "人民�
 /// (办事群众 of 办事群众满意度, 相关部门 of 相关部门满意度) shares a word, unless either leaves
 /// it unsaid or the goal speaks of the public.
 fn same_subject(key: &str, name: &str, stem: &str) -> bool {
-    let (Some(k), Some(n)) = (key.rfind(stem), name.find(stem)) else {
+    let (Some(k), Some(n)) = (
+        matches_at(key, stem).next_back(),
+        matches_at(name, stem).next(),
+    ) else {
         return false;
     };
     let kp = key[..k].trim_end_matches(['的', '对']);
@@ -612,7 +634,7 @@ fn same_subject(key: &str, name: &str, stem: &str) -> bool {
     if kp.chars().count() < 2 || np.chars().count() < 2 || PUBLIC.contains(&kp) {
         return true;
     }
-    shared(&bigrams(kp), &name_pairs(np)) > 0
+    word_pairs(kp).any(|p| np.chars().zip(np.chars().skip(1)).any(|(a, b)| [a, b] == p))
 }
 
 /// The numbers an indicator states: its target and any in its name (存量案件227件…).
@@ -653,8 +675,44 @@ fn indicator_class(ind: &Indicator) -> Option<(Class, Decimal, &str)> {
 /// target, what it counts, its name's pairs of characters).
 type Scored<'a, 'b> = (usize, &'a Indicator, Decimal, Class, &'b [[char; 2]]);
 
-fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
-    let candidates: Vec<(&Indicator, Class, Decimal)> = p
+/// A number of a goal line that an indicator contradicts: the number's bytes in the line, the
+/// candidate indicator, the message. Depends only on the line and the candidates.
+#[derive(Debug, Clone)]
+pub struct Flagged {
+    range: Range<usize>,
+    candidate: u32,
+    message: String,
+}
+
+/// What goal-mismatch keeps for the project's next check: what it flagged on each line of the
+/// goal, and the candidates' pairs of characters if it built them. Both hold while no
+/// indicator changes.
+#[derive(Debug, Clone, Default)]
+pub struct GoalMemo {
+    flagged: Vec<(u32, Flagged)>,
+    pairs: Option<Arc<Vec<Vec<[char; 2]>>>>,
+}
+
+impl GoalMemo {
+    pub fn forget_pairs(&mut self) {
+        self.pairs = None;
+    }
+}
+
+/// The goal of the project's last check and what [`mismatch`] kept of it, valid when the
+/// indicators are the same.
+pub type LastGoal<'a> = (&'a TextField, &'a GoalMemo);
+
+type Candidate<'a> = (&'a Indicator, Class, Decimal);
+
+fn mismatch(
+    p: &Project,
+    t: &TextField,
+    sink: &mut Sink,
+    last: Option<LastGoal>,
+    found: &mut GoalMemo,
+) {
+    let candidates: Vec<Candidate> = p
         .indicators()
         .filter(|(l1, l2, _)| !is_cost(l1, *l2))
         .filter_map(|(_, _, ind)| indicator_class(ind).map(|(c, n, _)| (ind, c, n)))
@@ -662,100 +720,136 @@ fn mismatch(p: &Project, t: &TextField, sink: &mut Sink) {
     if candidates.is_empty() {
         return;
     }
-    // The pairs of characters of each candidate's name, once the goal has a quantity.
-    let mut pairs: Option<Vec<Vec<[char; 2]>>> = None;
+    // The pairs of characters of each candidate's name, once a line has a quantity.
+    let mut pairs = last.and_then(|(_, m)| m.pairs.clone());
+    // A line as it was last time is flagged as it was then.
+    let same = last.map(|(old, _)| {
+        super::memo::align(t.lines.len(), old.lines.len(), |j, o| {
+            t.lines[j].0 == old.lines[o].0
+        })
+    });
     // One finding per indicator: a goal that gives the stock and the yearly increase of the
     // same cases is one discrepancy, not two.
     let mut reported: Vec<&str> = Vec::new();
-    for (line, span) in &t.lines {
-        for q in quantities(line) {
-            let key = bigrams(&q.key);
-            if key.is_empty() {
-                continue;
-            }
-            let pairs = pairs.get_or_insert_with(|| {
-                candidates
-                    .iter()
-                    .map(|(ind, _, _)| name_pairs(&ind.name))
-                    .collect()
-            });
-            // A percentage is compared only when the goal names the rate (知晓率达100%),
-            // and the measure itself (知晓) must be in the indicator's name.
-            let stem: Option<String> = if q.class == Class::Percent {
-                let k = q.key.trim_end_matches(['率', '度', '性', '比']);
-                if k.len() == q.key.len() || k.chars().count() < 2 {
-                    continue;
-                }
-                let n = k.chars().count();
-                Some(k.chars().skip(n - 2).collect())
-            } else {
-                None
-            };
-            // The indicator the words are about, among the counts or among the rates; a
-            // count of people and a count of things are not compared.
-            let scored: Vec<Scored> = candidates
+    for (j, (line, span)) in t.lines.iter().enumerate() {
+        let flagged = match (last, same.as_ref().and_then(|m| m[j])) {
+            (Some((_, was)), Some(o)) => was
+                .flagged
                 .iter()
-                .zip(pairs.iter())
-                .filter(|((_, c, _), _)| (*c == Class::Percent) == (q.class == Class::Percent))
-                .filter(|((ind, _, _), _)| {
-                    stem.as_ref()
-                        .is_none_or(|s| same_subject(&q.key, &ind.name, s))
-                })
-                .map(|(&(ind, c, n), np)| (shared(&key, np), ind, n, c, np.as_slice()))
-                // A count is matched on most of its words (宣传册发放 is not 彩色宣传页发放:
-                // 宣传 and 发放 alone are not enough); a rate on its measure, above.
-                .filter(|(s, _, _, _, _)| {
-                    *s > 0 && (q.class == Class::Percent || s * 5 >= key.len() * 3)
-                })
-                .collect();
-            let Some(best) = scored.iter().map(|s| s.0).max() else {
-                continue;
-            };
-            let top: Vec<&Scored> = scored.iter().filter(|s| s.0 == best).collect();
-            let chosen = if top.len() == 1 {
-                top[0]
-            } else {
-                // Ties: the one the whole sentence is closest to.
-                let sentence = bigrams(&line[q.sentence.clone()]);
-                let by: Vec<(usize, &&Scored)> =
-                    top.iter().map(|s| (shared(&sentence, s.4), s)).collect();
-                let max = by.iter().map(|b| b.0).max().unwrap_or(0);
-                let mut at_max = by.iter().filter(|b| b.0 == max);
-                match (at_max.next(), at_max.next()) {
-                    (Some(b), None) => *b.1,
-                    _ => continue,
-                }
-            };
-            let (_, ind, target, class, _) = *chosen;
-            // 满意度达到90%以上 is kept by a target of ≥94%: within the goal's bound.
-            let within = match (q.bound, &ind.value) {
-                (Some(Bound::Lower), IndicatorValue::Quantitative { op, .. }) => {
-                    op.is_positive() && *op != Op::Eq && target >= q.number
-                }
-                (Some(Bound::Upper), IndicatorValue::Quantitative { op, .. }) => {
-                    op.is_upper_bound() && target <= q.number
-                }
-                _ => false,
-            };
-            if within
-                || class != q.class
-                || stated_numbers(ind, target).contains(&q.number)
-                || reported.contains(&ind.name.as_str())
-            {
+                .filter(|(l, _)| *l == o)
+                .map(|(_, f)| f.clone())
+                .collect(),
+            _ => flag_line(line, &candidates, &mut pairs),
+        };
+        for f in flagged {
+            let ind = candidates[f.candidate as usize].0;
+            found.flagged.push((j as u32, f.clone()));
+            if reported.contains(&ind.name.as_str()) {
                 continue;
             }
             reported.push(&ind.name);
-            let shown = line[q.shown.clone()].trim();
-            sink.push(
-                "goal-mismatch",
-                abs(*span, &q.range),
-                format!(
-                    "「年度总体目标」写「{shown}」，而指标「{}」的目标为 {}：两处说的是同一件事，数字应一致，请核对后改正其中一处",
-                    ind.name, ind.value_text
-                ),
-            );
+            sink.push("goal-mismatch", abs(*span, &f.range), f.message);
         }
     }
+    found.pairs = pairs;
+}
+
+/// The numbers of `line` that the indicator measuring the same thing contradicts.
+fn flag_line(
+    line: &str,
+    candidates: &[Candidate],
+    pairs: &mut Option<Arc<Vec<Vec<[char; 2]>>>>,
+) -> Vec<Flagged> {
+    let mut out = Vec::new();
+    for q in quantities(line) {
+        let key = bigrams(&q.key);
+        if key.is_empty() {
+            continue;
+        }
+        let pairs = pairs.get_or_insert_with(|| {
+            Arc::new(
+                candidates
+                    .iter()
+                    .map(|(ind, _, _)| name_pairs(&ind.name))
+                    .collect(),
+            )
+        });
+        // A percentage is compared only when the goal names the rate (知晓率达100%),
+        // and the measure itself (知晓) must be in the indicator's name.
+        let stem: Option<String> = if q.class == Class::Percent {
+            let k = q.key.trim_end_matches(['率', '度', '性', '比']);
+            if k.len() == q.key.len() || k.chars().count() < 2 {
+                continue;
+            }
+            let n = k.chars().count();
+            Some(k.chars().skip(n - 2).collect())
+        } else {
+            None
+        };
+        // The indicator the words are about, among the counts or among the rates; a
+        // count of people and a count of things are not compared.
+        let scored: Vec<Scored> = candidates
+            .iter()
+            .zip(pairs.iter())
+            .filter(|((_, c, _), _)| (*c == Class::Percent) == (q.class == Class::Percent))
+            .filter(|((ind, _, _), _)| {
+                stem.as_ref()
+                    .is_none_or(|s| same_subject(&q.key, &ind.name, s))
+            })
+            .map(|(&(ind, c, n), np)| (shared(&key, np), ind, n, c, np.as_slice()))
+            // A count is matched on most of its words (宣传册发放 is not 彩色宣传页发放:
+            // 宣传 and 发放 alone are not enough); a rate on its measure, above.
+            .filter(|(s, _, _, _, _)| {
+                *s > 0 && (q.class == Class::Percent || s * 5 >= key.len() * 3)
+            })
+            .collect();
+        let Some(best) = scored.iter().map(|s| s.0).max() else {
+            continue;
+        };
+        let top: Vec<&Scored> = scored.iter().filter(|s| s.0 == best).collect();
+        let chosen = if top.len() == 1 {
+            top[0]
+        } else {
+            // Ties: the one the whole sentence is closest to.
+            let sentence = bigrams(&line[q.sentence.clone()]);
+            let by: Vec<(usize, &&Scored)> =
+                top.iter().map(|s| (shared(&sentence, s.4), s)).collect();
+            let max = by.iter().map(|b| b.0).max().unwrap_or(0);
+            let mut at_max = by.iter().filter(|b| b.0 == max);
+            match (at_max.next(), at_max.next()) {
+                (Some(b), None) => *b.1,
+                _ => continue,
+            }
+        };
+        let (_, ind, target, class, _) = *chosen;
+        // 满意度达到90%以上 is kept by a target of ≥94%: within the goal's bound.
+        let within = match (q.bound, &ind.value) {
+            (Some(Bound::Lower), IndicatorValue::Quantitative { op, .. }) => {
+                op.is_positive() && *op != Op::Eq && target >= q.number
+            }
+            (Some(Bound::Upper), IndicatorValue::Quantitative { op, .. }) => {
+                op.is_upper_bound() && target <= q.number
+            }
+            _ => false,
+        };
+        if within || class != q.class || stated_numbers(ind, target).contains(&q.number) {
+            continue;
+        }
+        let shown = line[q.shown.clone()].trim();
+        let candidate = candidates
+            .iter()
+            .position(|c| std::ptr::eq(c.0, ind))
+            .expect("the chosen indicator is a candidate") as u32;
+        out.push(Flagged {
+            range: q.range.clone(),
+            candidate,
+            message: format!(
+                "「年度总体目标」写「{shown}」，而指标「{}」的目标为 {}：两处说的是同一件事，数字应一致，请核对后改正其中一处",
+                ind.name, ind.value_text
+            ),
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -796,6 +890,16 @@ mod tests {
         );
         let n: Vec<u32> = s.iter().map(|x| x.chars).collect();
         assert_eq!(n, vec![11, 2, 5]);
+    }
+
+    #[test]
+    fn matches_at_are_find_and_rfind() {
+        for h in ["", "提高百姓对政策的知晓率", "提高提高", "a提高b"] {
+            for n in ["", "提高", "知晓率", "高", "提高提高提高", "b"] {
+                assert_eq!(matches_at(h, n).next(), h.find(n), "{h} {n}");
+                assert_eq!(matches_at(h, n).next_back(), h.rfind(n), "{h} {n}");
+            }
+        }
     }
 
     #[test]

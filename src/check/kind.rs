@@ -133,14 +133,8 @@ fn is_time_unit(unit: &str, vocab: &Vocab) -> bool {
     vocab.kinds.time_units.iter().any(|u| u == unit)
 }
 
-pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
-    for (l1, l2, ind) in p.indicators() {
-        check_indicator(l1, l2, ind, cx, sink);
-    }
-    check_cost_blocks(p, cx, sink);
-}
-
-fn check_indicator(
+/// One indicator; then [`check_cost_blocks`] once per project.
+pub fn check_indicator(
     l1: &Level1,
     l2: Option<&Level2>,
     ind: &Indicator,
@@ -394,7 +388,7 @@ fn value_kind(
 }
 
 /// cost-qualitative: a 成本指标 (一级, or 二级 in finance-2020) whose every indicator is text.
-fn check_cost_blocks(p: &Project, cx: &Context, sink: &mut Sink) {
+pub fn check_cost_blocks(p: &Project, cx: &Context, sink: &mut Sink) {
     let blocks = p.level1.iter().flat_map(|l1| {
         let whole = (l1.canonical == "成本指标").then(|| {
             let inds: Vec<&Indicator> = l1

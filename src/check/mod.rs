@@ -7,10 +7,11 @@ mod dates;
 mod deadline;
 pub mod declaration;
 mod funding;
-mod goal;
+pub(crate) mod goal;
 mod goal_measure;
 pub mod history;
 mod kind;
+pub mod memo;
 mod multiyear;
 mod names;
 mod per_project;
@@ -33,8 +34,9 @@ pub use taxonomy::is_satisfaction_name;
 pub use values::needs_quantity;
 
 use crate::model::vocab::Profile;
-use crate::model::{Document, FormKind, Header, Project};
+use crate::model::{self, Document, FormKind, Header, Project};
 use crate::syntax::Span;
+use memo::{Findings, Memo, Pass};
 use std::sync::Arc;
 
 #[derive(
@@ -145,6 +147,29 @@ fn has(s: &str, w: &str) -> bool {
 /// Diagnostics of one project, spans relative to its segment. Depends only on the project, the
 /// header and the settings, so the server caches it per segment.
 pub fn check_project(project: &Project, header: &Header, settings: &Settings) -> Vec<Diagnostic> {
+    check_with(project, header, settings, None).0
+}
+
+/// [`check_project`] for the server: replays what `prev` (the project's last check) found for
+/// the indicators that did not change, and returns what this check found for the next one.
+pub fn check_project_memo(
+    project: &Arc<Project>,
+    header: &Arc<Header>,
+    settings: &Arc<Settings>,
+    prev: Option<&Memo>,
+) -> (Vec<Diagnostic>, Memo) {
+    let prev = prev.and_then(|m| m.valid_for(header, settings));
+    let (out, found) = check_with(project, header, settings, prev);
+    let memo = Memo::new(project.clone(), header.clone(), settings.clone(), found);
+    (out, memo)
+}
+
+fn check_with(
+    project: &Project,
+    header: &Header,
+    settings: &Settings,
+    prev: Option<(&Project, &Findings)>,
+) -> (Vec<Diagnostic>, Findings) {
     let profile = active_profile(header, settings);
     let cx = Context {
         header,
@@ -161,21 +186,46 @@ pub fn check_project(project: &Project, header: &Header, settings: &Settings) ->
     }
     structure::check(project, &cx, &mut sink);
     taxonomy::check(project, &cx, &mut sink);
-    values::check(project, &cx, &mut sink);
-    kind::check(project, &cx, &mut sink);
-    names::check(project, &cx, &mut sink);
+    let items: Vec<memo::Item> = project.indicators().collect();
+    let mut run = memo::Run::new(&items, prev);
+    values::check(project, &mut sink);
+    for (j, &(l1, l2, ind)) in items.iter().enumerate() {
+        run.pass(Pass::Values, j, ind, &mut sink, |s| {
+            values::check_indicator(l1, l2, ind, &cx, s)
+        });
+    }
+    for (j, &(l1, l2, ind)) in items.iter().enumerate() {
+        run.pass(Pass::Kind, j, ind, &mut sink, |s| {
+            kind::check_indicator(l1, l2, ind, &cx, s)
+        });
+    }
+    kind::check_cost_blocks(project, &cx, &mut sink);
+    for (j, &(_, _, ind)) in items.iter().enumerate() {
+        run.pass(Pass::Names, j, ind, &mut sink, |s| {
+            names::check_indicator(ind, &cx, s)
+        });
+    }
     funding::check(project, &cx, &mut sink);
     dates::check(project, &cx, &mut sink);
     multiyear::check(project, &cx, &mut sink);
     completeness::check(project, &cx, &mut sink);
-    goal::check(project, &cx, &mut sink);
+    // The goal's lines are flagged as last time if no indicator changed.
+    let last_goal = prev
+        .filter(|_| run.unchanged())
+        .and_then(|(p, f)| Some((p.text(model::GOAL)?, f.goal())));
+    let mut goal_memo = goal::GoalMemo::default();
+    goal::check(project, &cx, &mut sink, last_goal, &mut goal_memo);
+    // The name pairs are kept only for a project being edited: the memory of the others.
+    if prev.is_none() {
+        goal_memo.forget_pairs();
+    }
     goal_measure::check(project, &cx, &mut sink);
     if cx.kind() == FormKind::SelfEval {
         selfeval::check(project, &cx, &mut sink);
         weight_split::check(project, &cx, &mut sink);
     }
     sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
-    sink.out
+    (sink.out, run.finish(goal_memo))
 }
 
 /// Diagnostics of the header segment (it starts at 0, so its spans are absolute).

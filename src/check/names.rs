@@ -6,17 +6,15 @@ use super::values::remnant;
 use super::{ends_with, has, Context, Sink};
 use crate::model::value::{canonical_number, parse_range, IndicatorValue};
 use crate::model::vocab::Names;
-use crate::model::{Indicator, Project};
+use crate::model::Indicator;
 use rust_decimal::Decimal;
 
-pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
+pub fn check_indicator(ind: &Indicator, cx: &Context, sink: &mut Sink) {
     let names = &cx.settings.vocab.names;
-    for (_, _, ind) in p.indicators() {
-        check_name(ind, names, sink);
-        // A value with a conversion remnant is reported once, by ocr-remnant.
-        if ind.value == IndicatorValue::Qualitative && remnant(&ind.value_text).is_none() {
-            check_qualitative(ind, cx, names, sink);
-        }
+    check_name(ind, names, sink);
+    // A value with a conversion remnant is reported once, by ocr-remnant.
+    if ind.value == IndicatorValue::Qualitative && remnant(&ind.value_text).is_none() {
+        check_qualitative(ind, cx, names, sink);
     }
 }
 

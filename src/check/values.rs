@@ -80,7 +80,8 @@ pub(super) fn zero_target_applies(name: &str) -> bool {
     ZERO_IS_WRONG.iter().any(|z| name.ends_with(z))
 }
 
-pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
+/// Conversion remnants in the texts and fields; each indicator: [`check_indicator`].
+pub fn check(p: &Project, sink: &mut Sink) {
     let texts = p
         .texts
         .iter()
@@ -115,12 +116,10 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
             );
         }
     }
-    for (l1, l2, ind) in p.indicators() {
-        check_indicator(l1, l2, ind, cx, sink);
-    }
 }
 
-fn check_indicator(
+/// One indicator, after [`check`].
+pub fn check_indicator(
     l1: &Level1,
     l2: Option<&Level2>,
     ind: &Indicator,

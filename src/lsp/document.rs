@@ -8,8 +8,9 @@ use super::convert;
 use super::publish::{self, Prepared};
 use crate::check::copypaste::{fingerprint, CopyIndex};
 use crate::check::declaration::{self, Declarations, DeclaredProject};
+use crate::check::memo::Memo;
 use crate::check::{
-    check_duplicates, check_header, check_project, duplicate_key, Diagnostic, Settings,
+    check_duplicates, check_header, check_project_memo, duplicate_key, Diagnostic, Settings,
 };
 use crate::ide::View;
 use crate::model::{build_header, build_project, Document, FormKind, Header, Project};
@@ -34,6 +35,8 @@ pub struct DocState {
     pub projects: Vec<Arc<Project>>,
     /// Per project, relative to its segment.
     pub project_diags: Vec<Arc<Vec<Diagnostic>>>,
+    /// Per project, its last check, so that the next one re-checks only changed indicators.
+    memos: Vec<Memo>,
     /// The header's diagnostics (absolute: the header starts the file).
     pub header_diags: Vec<Diagnostic>,
     /// duplicate-project: (project index, diagnostic relative to its segment).
@@ -67,6 +70,7 @@ impl DocState {
             header: Arc::new(Header::default()),
             projects: Vec::new(),
             project_diags: Vec::new(),
+            memos: Vec::new(),
             header_diags: Vec::new(),
             dup_diags: Vec::new(),
             copy: CopyIndex::default(),
@@ -107,11 +111,16 @@ impl DocState {
 
     /// Re-checks every project (the header or the settings changed).
     pub fn recheck_all(&mut self) {
-        self.project_diags = self
+        // The memos are of the old header or settings: nothing is replayed from them.
+        (self.project_diags, self.memos) = self
             .projects
             .iter()
-            .map(|p| Arc::new(check_project(p, &self.header, &self.settings)))
-            .collect();
+            .zip(self.memos.iter().map(Some).chain(std::iter::repeat(None)))
+            .map(|(p, m)| {
+                let (d, m) = check_project_memo(p, &self.header, &self.settings, m);
+                (Arc::new(d), m)
+            })
+            .unzip();
         self.header_diags = check_header(&self.header, &self.settings);
         self.dup_diags = check_duplicates(&self.projects, &self.settings);
         self.copy = CopyIndex::new(&self.projects, &self.settings);
@@ -254,11 +263,18 @@ impl DocState {
                 return;
             }
         }
-        let new_diags: Vec<Arc<Vec<Diagnostic>>> = self.projects[p_first..p_first + p_added]
+        // A project edited in place is re-checked against its last check.
+        let (new_diags, new_memos): (Vec<_>, Vec<_>) = self.projects[p_first..p_first + p_added]
             .iter()
-            .map(|p| Arc::new(check_project(p, &self.header, &self.settings)))
-            .collect();
+            .enumerate()
+            .map(|(k, p)| {
+                let prev = (p_removed == p_added).then(|| &self.memos[p_first + k]);
+                let (d, m) = check_project_memo(p, &self.header, &self.settings, prev);
+                (Arc::new(d), m)
+            })
+            .unzip();
         self.project_diags.splice(old.clone(), new_diags);
+        self.memos.splice(old.clone(), new_memos);
         self.converted
             .splice(old, std::iter::repeat_n(None, p_added));
         self.update_copies(p_first, p_removed, p_added, &renamed);
