@@ -58,15 +58,55 @@ impl CharHash {
 /// One sentence of a line: its byte range in the line, and the hash and number of its
 /// characters once reduced to letters and digits (so that punctuation, spaces and HTML
 /// remnants do not hide a repeat), list markers ("1.", "2、") dropped.
+#[derive(Clone)]
 pub struct Sentence {
     pub range: Range<usize>,
     pub hash: u64,
     pub chars: u32,
 }
 
+/// Lines whose sentences were last computed: (the `whole` hash before, the line, its
+/// sentences, the `whole` hash after). A keystroke in a goal has the same long lines read by
+/// the goal checks and by the copy-paste fingerprint; the second read is a comparison.
+type SeenLine = (u64, String, Vec<Sentence>, u64);
+
+thread_local! {
+    static SEEN: std::cell::RefCell<Vec<SeenLine>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Lines shorter than this are read again rather than remembered.
+const REMEMBERED_LINE: usize = 64;
+
 /// The sentences of one line that have letters or digits; `whole` is fed every normalised
-/// character of the line, in order. One pass, no allocation but the result.
+/// character of the line, in order.
 pub fn sentences(line: &str, whole: &mut CharHash) -> Vec<Sentence> {
+    if line.len() < REMEMBERED_LINE {
+        return read_sentences(line, whole);
+    }
+    let before = whole.0;
+    let hit = SEEN.with(|seen| {
+        let seen = seen.borrow();
+        seen.iter()
+            .find(|(w, l, _, _)| *w == before && l == line)
+            .map(|(_, _, s, after)| (s.clone(), *after))
+    });
+    if let Some((s, after)) = hit {
+        whole.0 = after;
+        return s;
+    }
+    let s = read_sentences(line, whole);
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= 4 {
+            seen.remove(0);
+        }
+        seen.push((before, line.to_string(), s.clone(), whole.0));
+    });
+    s
+}
+
+/// [`sentences`], read: one pass, no allocation but the result.
+fn read_sentences(line: &str, whole: &mut CharHash) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut skip = marker_end(line, 0);
@@ -870,6 +910,34 @@ mod tests {
                 ("206".to_string(), "案件".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn remembered_lines_read_as_new_ones() {
+        let line = "完成全区86所中小学校园安全监控系统的日常运维。全年设备完好率不低于98%，故障在24小时内修复。";
+        assert!(line.len() >= REMEMBERED_LINE);
+        let read = |w: &mut CharHash| {
+            let s = sentences(line, w);
+            (
+                s.iter()
+                    .map(|s| (s.range.clone(), s.hash, s.chars))
+                    .collect::<Vec<_>>(),
+                w.finish(),
+            )
+        };
+        let mut fresh = CharHash::default();
+        let first = read(&mut fresh);
+        let mut again = CharHash::default();
+        assert!(first == read(&mut again));
+        // The same line after another one: the whole goal's hash goes on from there.
+        let mut after = CharHash::default();
+        after.push('甲');
+        let mut direct = CharHash::default();
+        direct.push('甲');
+        let expected = read_sentences(line, &mut direct);
+        let got = sentences(line, &mut after);
+        assert_eq!(after.finish(), direct.finish());
+        assert_eq!(got.len(), expected.len());
     }
 
     #[test]
