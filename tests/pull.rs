@@ -6,11 +6,12 @@
 //! keeps the push model. The workspace is a copy of `tests/link` (a 申报表 and its 自评表) plus
 //! `tests/pull/旧表.jixiao`, a form with a problem that is never opened.
 
+mod common;
+
+use common::lsp;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const DEADLINE: Duration = Duration::from_secs(30);
@@ -28,9 +29,7 @@ fn pull_caps(watch: bool) -> Value {
 
 /// A copy of the fixtures in a fresh folder.
 fn workspace(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jixiao-pull-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("pull", name);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     for src in [
         "link/2021-申报表.jixiao",
@@ -49,57 +48,17 @@ fn uri(p: &Path) -> String {
         .to_string()
 }
 
-/// The server over stdio. Every message it sends is kept in `seen`; its requests (watcher
-/// registration, refresh) are answered at once, as an editor does.
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Value>,
-    seen: Vec<Value>,
-    id: i64,
-}
+/// The shared stdio client, keeping every message it reads and answering the server's
+/// requests (watcher registration, refresh) at once, as an editor does.
+struct Server(lsp::Server);
 
 impl Server {
     fn start(root: &Path, capabilities: Value) -> (Server, Value) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let (tx, rx) = channel();
-        std::thread::spawn(move || loop {
-            let mut len = 0usize;
-            loop {
-                let mut line = String::new();
-                if out.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                if line == "\r\n" {
-                    break;
-                }
-                if let Some(n) = line.strip_prefix("Content-Length: ") {
-                    len = n.trim().parse().unwrap();
-                }
-            }
-            let mut body = vec![0; len];
-            if out.read_exact(&mut body).is_err()
-                || tx.send(serde_json::from_slice(&body).unwrap()).is_err()
-            {
-                return;
-            }
-        });
-        let mut s = Server {
-            child,
-            stdin,
-            rx,
-            seen: Vec::new(),
-            id: 0,
-        };
+        let mut s = lsp::Server::spawn();
+        s.seen = Some(Vec::new());
+        s.answer_requests = true;
         let root = uri(root);
+        let mut s = Server(s);
         let init = s.request(
             "initialize",
             json!({"capabilities": capabilities, "rootUri": root,
@@ -109,46 +68,17 @@ impl Server {
         (s, init)
     }
 
-    fn send(&mut self, v: Value) {
-        let b = serde_json::to_vec(&v).unwrap();
-        let _ = write!(self.stdin, "Content-Length: {}\r\n\r\n", b.len());
-        let _ = self.stdin.write_all(&b);
-        let _ = self.stdin.flush();
-    }
-
     fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+        self.0.notify(method, params);
     }
 
-    /// The next message satisfying `want`, or a failure at the deadline.
     fn wait_for(&mut self, what: &str, want: impl Fn(&Value) -> bool) -> Value {
-        let end = Instant::now() + DEADLINE;
-        loop {
-            let left = end.saturating_duration_since(Instant::now());
-            let Ok(m) = self.rx.recv_timeout(left) else {
-                let _ = self.child.kill();
-                panic!("no {what} within {DEADLINE:?}");
-            };
-            self.seen.push(m.clone());
-            if m.get("method").is_some() {
-                if let Some(id) = m.get("id") {
-                    let id = id.clone();
-                    self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
-                }
-            }
-            if want(&m) {
-                return m;
-            }
-        }
+        self.0.wait_for(what, want)
     }
 
+    /// The result of a request, which must not fail.
     fn request(&mut self, method: &str, params: Value) -> Value {
-        self.id += 1;
-        let id = self.id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let r = self.wait_for(method, |m| {
-            m["id"] == json!(id) && m.get("method").is_none()
-        });
+        let r = self.0.request(method, params);
         assert!(r.get("error").is_none(), "{method}: {r}");
         r["result"].clone()
     }
@@ -204,9 +134,10 @@ impl Server {
     fn shutdown(mut self) -> Vec<Value> {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        let _ = self.child.wait();
-        self.seen.extend(self.rx.try_iter());
-        self.seen
+        let _ = self.0.child.wait();
+        let mut seen = self.0.seen.take().unwrap_or_default();
+        seen.extend(self.0.rx.try_iter());
+        seen
     }
 }
 

@@ -22,6 +22,11 @@ pub struct Server {
     pub deadline: Duration,
     /// The latest `publishDiagnostics` params per document, of the messages read so far.
     pub diags: HashMap<String, Value>,
+    /// When set, every message read is kept here.
+    pub seen: Option<Vec<Value>>,
+    /// When set, the server's requests (watcher registration, refresh …) are answered with a
+    /// null result as they are read, as an editor does.
+    pub answer_requests: bool,
 }
 
 /// A message as it goes over the wire: a Content-Length header (in bytes), then the body.
@@ -90,6 +95,8 @@ impl Server {
             paused,
             deadline: Duration::from_secs(30),
             diags: HashMap::new(),
+            seen: None,
+            answer_requests: false,
         }
     }
 
@@ -141,6 +148,14 @@ impl Server {
                 if m["method"] == "textDocument/publishDiagnostics" {
                     if let Some(uri) = m["params"]["uri"].as_str() {
                         self.diags.insert(uri.to_string(), m["params"].clone());
+                    }
+                }
+                if let Some(seen) = &mut self.seen {
+                    seen.push(m.clone());
+                }
+                if self.answer_requests && m.get("method").is_some() {
+                    if let Some(id) = m.get("id") {
+                        self.send(json!({"jsonrpc": "2.0", "id": id.clone(), "result": null}));
                     }
                 }
                 m
