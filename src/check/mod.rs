@@ -1,6 +1,7 @@
 //! Checks: the model → diagnostics with stable rule ids (DESIGN §5, docs/RULES.md).
 //! `check_document` is the one function behind `jixiao check` and the server's diagnostics.
 
+mod achieved;
 pub(crate) mod completeness;
 pub mod copypaste;
 mod dates;
@@ -223,6 +224,7 @@ fn check_with(
     if cx.kind() == FormKind::SelfEval {
         selfeval::check(project, &cx, &mut sink);
         weight_split::check(project, &cx, &mut sink);
+        achieved::check(project, &mut sink);
     }
     sink.out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
     (sink.out, run.finish(goal_memo))

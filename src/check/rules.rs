@@ -85,6 +85,7 @@ rules! {
     "goal-unquantified" Info "年度总体目标中没有一个数";
     "weight-split" Info "分值分配与通常的 10/50/30/10 不同";
     "target-exceeded" Info "实际完成值是指标值的两倍以上，目标定得过低";
+    "achieved-copies-goal" Warning "实际完成情况照抄了预算目标";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {
