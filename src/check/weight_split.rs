@@ -18,14 +18,10 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
     }
     // (一级 or 执行率, Σ分值) in the order of the form.
     let mut split: Vec<(&str, Decimal)> = Vec::new();
-    let mut add = |key: &str, w: Decimal| match split.iter_mut().find(|(k, _)| *k == key) {
-        Some((_, sum)) => *sum += w,
-        None => split.push((usual.get_key_value(key).map_or("", |(k, _)| k.as_str()), w)),
-    };
     let Some(w) = p.funding.as_ref().and_then(|f| f.weight.as_ref()?.num) else {
         return;
     };
-    add(EXECUTION, w.value);
+    add(&mut split, EXECUTION, w.value);
     for (l1, _, ind) in p.indicators() {
         // Every indicator weighted, under a 一级 with a usual share: otherwise nothing to compare.
         let Some(w) = ind.weight().and_then(|w| w.num) else {
@@ -34,7 +30,7 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
         if !usual.contains_key(l1.canonical.as_str()) {
             return;
         }
-        add(&l1.canonical, w.value);
+        add(&mut split, &l1.canonical, w.value);
     }
     let hundred = Decimal::from(100);
     if split.iter().map(|(_, w)| *w).sum::<Decimal>() != hundred {
@@ -78,4 +74,11 @@ pub fn check(p: &Project, cx: &Context, sink: &mut Sink) {
             show(expected)
         ),
     );
+}
+
+fn add<'a>(split: &mut Vec<(&'a str, Decimal)>, key: &'a str, w: Decimal) {
+    match split.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, sum)) => *sum += w,
+        None => split.push((key, w)),
+    }
 }
