@@ -10,7 +10,8 @@ use crate::check::copypaste::{fingerprint, CopyIndex};
 use crate::check::declaration::{self, Declarations, DeclaredProject};
 use crate::check::memo::Memo;
 use crate::check::{
-    check_duplicates, check_header, check_project_memo, duplicate_key, Diagnostic, Settings,
+    check_duplicates, check_header, check_project_memo, dup_keys, duplicate_key, Diagnostic,
+    Settings,
 };
 use crate::ide::View;
 use crate::model::{build_header, build_project, Document, FormKind, Header, Project};
@@ -122,14 +123,20 @@ impl DocState {
             })
             .unzip();
         self.header_diags = check_header(&self.header, &self.settings);
-        self.dup_diags = check_duplicates(&self.projects, &self.settings);
+        self.dup_diags = check_duplicates(&dup_keys(&self.projects), &self.settings);
         self.copy = CopyIndex::new(&self.projects, &self.settings);
         self.copy_diags = (0..self.projects.len())
-            .map(|i| self.copy.diagnostics(i, &self.projects, &self.settings))
+            .map(|i| self.copy_diagnostics(i))
             .collect();
         self.converted = vec![None; self.projects.len()];
         self.declared = None;
         self.relink();
+    }
+
+    fn copy_diagnostics(&self, i: usize) -> Vec<Diagnostic> {
+        let name = |j: usize| self.projects[j].name.as_str();
+        self.copy
+            .diagnostics(i, &self.projects[i], name, &self.settings)
     }
 
     pub fn is_self_eval(&self) -> bool {
@@ -192,7 +199,7 @@ impl DocState {
             (0..self.projects.len()).collect()
         };
         for j in affected {
-            let d = self.copy.diagnostics(j, &self.projects, &self.settings);
+            let d = self.copy_diagnostics(j);
             if d != self.copy_diags[j] {
                 self.copy_diags[j] = d;
                 self.converted[j] = None;
@@ -281,7 +288,7 @@ impl DocState {
         // duplicate-project looks at every name: redo it only when a name (or a total it
         // quotes) changed.
         if !names_kept {
-            self.dup_diags = check_duplicates(&self.projects, &self.settings);
+            self.dup_diags = check_duplicates(&dup_keys(&self.projects), &self.settings);
         }
         self.declared = None;
         self.relink();
