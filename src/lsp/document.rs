@@ -691,3 +691,70 @@ impl DocState {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 申报表 of `n` projects; every tenth has the name of the one before it (duplicate-
+    /// project) and every seventh the goal of the first (copied-goal).
+    fn form(n: usize) -> String {
+        let mut s = String::from("表: 绩效目标申报表\n年度: 2025\n单位: 甲单位\n");
+        for i in 0..n {
+            let name = if i % 10 == 9 { i - 1 } else { i };
+            let goal = if i % 7 == 6 {
+                "完成全年参保人员就医凭证制作，保障参保人员按时就医，提升经办服务质量。".to_string()
+            } else {
+                format!(
+                    "第{i}个项目完成培训{}人次，覆盖全部街镇，提升服务水平。",
+                    100 + i
+                )
+            };
+            s.push_str(&format!(
+                "\n项目: 项目{name}\n  项目类别: 其他运转类\n  资金:\n    年度资金申请总额: {}.00\n  年度总体目标:\n    > {goal}\n  产出指标:\n    数量指标:\n      培训人次: ≥{}(人次)\n",
+                10_000 + i,
+                100 + i
+            ));
+        }
+        s
+    }
+
+    /// More projects are edited than are kept whole: the ones edited longest ago go cold and
+    /// are built again from the text when needed; after every edit the document equals a full
+    /// analysis (tree, diagnostics, what is sent) and keeps at most `HOT` projects.
+    #[test]
+    fn editing_more_projects_than_are_kept_whole() {
+        let text = form(HOT * 2 + 10);
+        let goals: Vec<usize> = text.match_indices("    > ").map(|(i, _)| i + 6).collect();
+        // Backwards, so that each offset is still right when its edit comes.
+        let edits: Vec<(usize, usize, String)> = goals
+            .iter()
+            .rev()
+            .map(|&at| (at, at, "新".to_string()))
+            .collect();
+        crate::invariants::check_edits(&text, &edits).unwrap();
+        let mut doc = DocState::new(&text, 1, Arc::new(Settings::default()));
+        for &(a, b, ref t) in &edits {
+            doc.edit(a..b, t);
+            assert!(doc.models.iter().flatten().count() <= HOT);
+            assert_eq!(
+                doc.tree.segments.iter().filter(|s| !is_cold(s)).count(),
+                doc.models.iter().flatten().count() + 1,
+                "a segment is whole exactly when its project's model is kept"
+            );
+        }
+        // Renaming a cooled project into a duplicate, and deleting a project, still agree.
+        let first = text.find("项目: 项目1\n").unwrap() + "项目: 项目".len();
+        let second = text.find("\n项目: 项目2\n").unwrap();
+        let third = text.find("\n项目: 项目3\n").unwrap();
+        let edits = [
+            (second, third, String::new()),
+            (first, first + 1, "0".to_string()),
+        ];
+        crate::invariants::check_edits(&text, &edits).unwrap();
+        let rules: Vec<&str> = doc.diagnostics().iter().map(|d| d.rule).collect();
+        for rule in ["duplicate-project", "copied-goal"] {
+            assert!(rules.contains(&rule), "{rule} in {rules:?}");
+        }
+    }
+}
