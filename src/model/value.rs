@@ -217,9 +217,12 @@ fn with_bound_note(op: Op, note: Option<bool>) -> Op {
     }
 }
 
+/// A number, its unit, the operator word after them and the bound note.
+type Suffixed = (Decimal, Option<String>, Option<Op>, Option<bool>);
+
 /// A number and its unit, with the operator word that may follow them (`95%以上`) and the
 /// bound note (`（含）`).
-fn number_unit_suffix(s: &str) -> Option<(Decimal, Option<String>, Option<Op>, Option<bool>)> {
+fn number_unit_suffix(s: &str) -> Option<Suffixed> {
     let (number, rest) = split_number(s)?;
     let (rest, note) = strip_bound_note(rest);
     let (number, unit, op) = number_unit_op(number, &rest)?;
