@@ -11,6 +11,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use tower_lsp::jsonrpc::{Error, Id, Request, Response};
+use tower_lsp::lsp_types::DocumentSymbolParams;
 use tower_lsp::lsp_types::Url;
 
 /// Whether `req` is answered here rather than by tower-lsp: one of the whole-file requests, on
@@ -46,15 +47,66 @@ struct Reply<'a, T> {
     result: T,
 }
 
+/// Room left at the start of a body for its Content-Length header, written in place when the
+/// body is done: a frame of megabytes is not copied to put a header before it.
+const ROOM: usize = 40;
+
 fn reply<T: Serialize>(id: &Id, result: Option<T>) -> serde_json::Result<Vec<u8>> {
-    serde_json::to_vec(&Reply {
-        jsonrpc: "2.0",
-        id,
-        result,
-    })
+    let mut buf = vec![b' '; ROOM];
+    serde_json::to_writer(
+        &mut buf,
+        &Reply {
+            jsonrpc: "2.0",
+            id,
+            result,
+        },
+    )?;
+    Ok(buf)
 }
 
-/// The response body to `method` with `params`. Bad params get tower-lsp's error; a panic in
+/// The outline written symbol by symbol as the projects are read: neither the symbols nor a
+/// `Value` of them is ever whole in memory, only the bytes.
+fn symbols(st: &State, id: &Id, params: DocumentSymbolParams) -> serde_json::Result<Vec<u8>> {
+    let mut buf = vec![b' '; ROOM];
+    buf.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
+    serde_json::to_writer(&mut buf, id)?;
+    buf.extend_from_slice(b",\"result\":");
+    let mut first = true;
+    let mut failed = None;
+    let open = features::each_symbol(st, &params.text_document.uri, |s| {
+        buf.push(if std::mem::take(&mut first) {
+            b'['
+        } else {
+            b','
+        });
+        if let Err(e) = serde_json::to_writer(&mut buf, &s) {
+            failed.get_or_insert(e);
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    buf.extend_from_slice(match (open, first) {
+        (None, _) => b"null}".as_slice(),
+        (Some(()), true) => b"[]}",
+        (Some(()), false) => b"]}",
+    });
+    Ok(buf)
+}
+
+/// A body written after [`ROOM`] bytes, framed where it lies.
+fn framed(mut buf: Vec<u8>) -> Vec<u8> {
+    if buf.len() < ROOM {
+        return super::transport::frame(&buf);
+    }
+    let header = format!("Content-Length: {}\r\n\r\n", buf.len() - ROOM);
+    let start = ROOM - header.len();
+    buf[start..ROOM].copy_from_slice(header.as_bytes());
+    buf.drain(..start);
+    buf
+}
+
+/// The frame answering `method` with `params`. Bad params get tower-lsp's error; a panic in
 /// the feature gets `null`, as tower-lsp's handlers give.
 pub fn answer(state: &Mutex<State>, method: &str, id: &Id, params: Option<Value>) -> Vec<u8> {
     let params = params.unwrap_or(Value::Null);
@@ -62,24 +114,22 @@ pub fn answer(state: &Mutex<State>, method: &str, id: &Id, params: Option<Value>
     let body = catch_unwind(AssertUnwindSafe(|| compute(&st, method, id, params)));
     drop(st);
     match body {
-        Ok(Ok(body)) => body,
+        Ok(Ok(body)) => framed(body),
         Ok(Err(e)) => {
             let e = Error::invalid_params(e.to_string());
-            serde_json::to_vec(&Response::from_error(id.clone(), e)).unwrap_or_default()
+            let body = serde_json::to_vec(&Response::from_error(id.clone(), e)).unwrap_or_default();
+            super::transport::frame(&body)
         }
         Err(_) => {
             tracing::error!("panic in {method}");
-            reply::<()>(id, None).unwrap_or_default()
+            framed(reply::<()>(id, None).unwrap_or_default())
         }
     }
 }
 
 fn compute(st: &State, method: &str, id: &Id, params: Value) -> serde_json::Result<Vec<u8>> {
     match method {
-        "textDocument/documentSymbol" => reply(
-            id,
-            features::document_symbol(st, serde_json::from_value(params)?),
-        ),
+        "textDocument/documentSymbol" => symbols(st, id, serde_json::from_value(params)?),
         "textDocument/foldingRange" => reply(
             id,
             features::folding_range(st, serde_json::from_value(params)?),

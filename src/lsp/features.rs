@@ -178,13 +178,22 @@ pub fn code_action(st: &State, params: CodeActionParams) -> Option<CodeActionRes
 }
 
 pub fn document_symbol(st: &State, params: DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
-    let doc = st.docs.get(&params.text_document.uri)?;
-    let syms = doc.each_view(0..doc.segment_count(), ide::outline);
-    Some(DocumentSymbolResponse::Nested(
-        syms.iter()
-            .map(|s| document_symbol_of(doc, s, st.enc))
-            .collect(),
-    ))
+    let mut syms = Vec::new();
+    each_symbol(st, &params.text_document.uri, |s| syms.push(s))?;
+    Some(DocumentSymbolResponse::Nested(syms))
+}
+
+/// Calls `f` with each top-level symbol of the document (a project, with its children), one
+/// batch of segments at a time: `direct.rs` writes them as they come.
+pub fn each_symbol(st: &State, uri: &Url, mut f: impl FnMut(DocumentSymbol)) -> Option<()> {
+    let doc = st.docs.get(uri)?;
+    doc.each_view(0..doc.segment_count(), |v| {
+        for s in ide::outline(v) {
+            f(document_symbol_of(doc, &s, st.enc));
+        }
+        Vec::<()>::new()
+    });
+    Some(())
 }
 
 pub fn folding_range(st: &State, params: FoldingRangeParams) -> Option<Vec<FoldingRange>> {

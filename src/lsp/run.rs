@@ -109,8 +109,7 @@ impl tower_service::Service<Request> for ExitWatch {
                 let out = self.out.clone();
                 let (method, _, params) = req.into_parts();
                 return Box::pin(async move {
-                    let body = super::direct::answer(&state, &method, &id, params);
-                    let _ = out.send(transport::frame(&body));
+                    let _ = out.send(super::direct::answer(&state, &method, &id, params));
                     drop(running);
                     Ok(None)
                 });
