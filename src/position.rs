@@ -135,6 +135,67 @@ pub mod rope {
         (line, col)
     }
 
+    /// [`position`] of ascending offsets (a document's semantic tokens), each found from the
+    /// one before on the same line: the rope is searched once per line, not per offset, and a
+    /// column counts only the characters since the last one.
+    pub struct Walker<'r> {
+        rope: &'r Rope,
+        enc: Encoding,
+        line: usize,
+        /// The current line's start, its content (terminator left out), the next line's start.
+        start: usize,
+        content: String,
+        next: usize,
+        /// The last offset converted on this line, relative to its start, and its column.
+        at: usize,
+        col: usize,
+    }
+
+    impl<'r> Walker<'r> {
+        pub fn new(rope: &'r Rope, enc: Encoding) -> Walker<'r> {
+            Walker {
+                rope,
+                enc,
+                line: 0,
+                start: 0,
+                content: String::new(),
+                next: 0,
+                at: 0,
+                col: 0,
+            }
+        }
+
+        pub fn position(&mut self, offset: usize) -> (usize, usize) {
+            let offset = offset.min(self.rope.len_bytes());
+            if offset < self.start + self.at || offset >= self.next {
+                self.line = self.rope.byte_to_line(offset);
+                self.start = self.rope.line_to_byte(self.line);
+                let end = line_content_end(self.rope, self.line);
+                self.content = self.rope.byte_slice(self.start..end).into();
+                self.next = if self.line + 1 < self.rope.len_lines() {
+                    self.rope.line_to_byte(self.line + 1)
+                } else {
+                    usize::MAX
+                };
+                (self.at, self.col) = (0, 0);
+            }
+            let mut rel = (offset - self.start).min(self.content.len());
+            while !self.content.is_char_boundary(rel) {
+                rel -= 1;
+            }
+            if rel > self.at {
+                let piece = &self.content[self.at..rel];
+                self.col += match self.enc {
+                    Encoding::Utf8 => piece.len(),
+                    Encoding::Utf16 => piece.chars().map(char::len_utf16).sum(),
+                    Encoding::Chars => piece.chars().count(),
+                };
+                self.at = rel;
+            }
+            (self.line, self.col)
+        }
+    }
+
     pub fn offset(rope: &Rope, line: usize, col: usize, enc: Encoding) -> usize {
         if line >= rope.len_lines() {
             return rope.len_bytes();
@@ -154,6 +215,24 @@ pub mod rope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The walker gives `rope::position` for any ascending offsets, inside characters, line
+    /// terminators (`\r\n`, lone `\r`) and past the end included.
+    #[test]
+    fn the_walker_agrees_with_position() {
+        let t = "表: 𠀀a\r\n项目: 乙\n\r  x\u{2028}y\r\n";
+        let r = ropey::Rope::from_str(t);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Chars] {
+            let mut w = rope::Walker::new(&r, enc);
+            for off in (0..=t.len() + 2).chain([3, 7, 7, 20]) {
+                assert_eq!(
+                    w.position(off),
+                    rope::position(&r, off, enc),
+                    "{off} {enc:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn round_trips_with_surrogates_and_crlf() {

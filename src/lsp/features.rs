@@ -357,9 +357,12 @@ fn tokens(st: &State, uri: &Url, r: Option<Range>) -> Option<SemanticTokensResul
     let toks = doc.each_view(segs, |v| ide::semantic_tokens(v, span.clone()));
     let mut data = Vec::with_capacity(toks.len());
     let (mut pl, mut pc) = (0u32, 0u32);
+    let mut walk = crate::position::rope::Walker::new(&doc.rope, st.enc);
     for t in toks {
-        let a = position(&doc.rope, t.range.start, st.enc);
-        let b = position(&doc.rope, t.range.end, st.enc);
+        let (l, c) = walk.position(t.range.start);
+        let a = Position::new(l as u32, c as u32);
+        let (l, c) = walk.position(t.range.end);
+        let b = Position::new(l as u32, c as u32);
         if b.line != a.line || b.character <= a.character {
             continue;
         }
