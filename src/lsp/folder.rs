@@ -1,20 +1,21 @@
 //! The whole folder's problems: diagnostics for the workspace files that are not open, so the
 //! client's problem list shows everything wrong in the folder, not only the open documents.
 //!
-//! Each file is checked by the same pipeline as an open document ([`crate::analysis`]) when the
-//! background scan reads it, and held against the forms it pairs with (`unopened.rs`); only the
-//! converted diagnostics are kept in its index entry (not the tree or model), so the memory
-//! grows with the problems, not with the folder. They are published (push model) when the file
+//! Each file is checked by the same checks as an open document, one project at a time
+//! ([`crate::analysis::check_text`]), when the background scan reads it, and held against the
+//! forms it pairs with (`unopened.rs`); only the converted diagnostics are kept in its index
+//! entry (not the tree or model), so the memory grows with the problems, not with the folder. They are published (push model) when the file
 //! is (re)read or a partner changes and it is not open; cleared when the file disappears; when
 //! a document is opened its live diagnostics take over, and when it is closed the on-disk ones
 //! come back (the close re-indexes it). Files found only under a jixiao.toml's `roots` are
 //! context: indexed, never checked or published.
 
+use super::offers::Wants;
 use super::publish::frame;
 use super::workspace::{index_text, FileIndex};
 use super::State;
-use crate::analysis::{analyze, Analysis};
-use crate::check::Settings;
+use crate::analysis::check_text;
+use crate::check::{Diagnostic, Settings};
 use crate::position::Encoding;
 use std::path::Path;
 use std::sync::Arc;
@@ -26,29 +27,39 @@ pub fn settings(st: &mut State, path: &Path) -> (Arc<Settings>, Encoding) {
     (st.config.settings_for(Some(path)).0, st.enc)
 }
 
-/// A file read from disk: its index entry and, unless it is context, its analysis, for the
-/// cross-file checks that need the workspace (`unopened::finish`).
+/// A file read from disk: its index entry and, unless it is context or open, its own
+/// diagnostics; the cross-file ones follow when it has partners (`unopened::finish`).
 pub struct Checked {
     pub ix: FileIndex,
-    pub analysis: Option<Analysis>,
+    pub diagnostics: Option<Vec<Diagnostic>>,
     pub text: String,
     pub settings: Arc<Settings>,
     pub enc: Encoding,
 }
 
-/// Reads and checks `path`; `None` when it cannot be read as UTF-8.
+/// Reads and checks `path` one project at a time (`analysis::check_text`); `None` when it
+/// cannot be read as UTF-8. An open document is only indexed: its problems are the
+/// document's, and closing it reads it again.
 pub fn check_file(
     path: &Path,
     (settings, enc): (Arc<Settings>, Encoding),
     context: bool,
+    open: bool,
+    wants: &Wants,
 ) -> Option<Checked> {
     let text = std::fs::read_to_string(path).ok()?;
-    let mut ix = index_text(&text, &settings, &Arc::from(path));
+    let mut ix = index_text(&text, &settings, &Arc::from(path), |k, kind| {
+        wants.wants(k, kind)
+    });
     ix.context = context;
-    let analysis = (!context).then(|| analyze(&text, &settings));
+    if context {
+        // Never checked, so never held against anything.
+        ix.links = Vec::new();
+    }
+    let diagnostics = (!context && !open).then(|| check_text(&text, &settings));
     Some(Checked {
         ix,
-        analysis,
+        diagnostics,
         text,
         settings,
         enc,

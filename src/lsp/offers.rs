@@ -1,0 +1,178 @@
+//! What an indexed form offers the forms held against it (a 申报表 to the 自评表 of its 单位 and
+//! 年度, any form to the next year's 申报表): its keys and two fingerprints always, the
+//! summaries of its projects ([`DeclaredProject`]) only while a partner needs them. Most files
+//! have no partner, and a large 申报表's summaries weigh twice its text (issue #15): they are
+//! kept when a partner is already known when the file is read, else read from disk the first
+//! time a partner asks, and never for an open document (its own summaries are the document's).
+
+use super::workspace::{summaries_of, FileIndex};
+use super::State;
+use crate::check::declaration::DeclaredProject;
+use crate::model::FormKind;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub type Key = (String, i32);
+pub type Declared = Vec<(Key, Arc<DeclaredProject>)>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub kind: FormKind,
+    /// The (单位, 年度) of its projects, each once; empty when it offers nothing.
+    pub keys: Vec<Key>,
+    /// Of what the forms held against it see, without positions: they are checked again when
+    /// it changes (`unopened`), not when a line is typed above a 申报表's indicators.
+    pub loose: u64,
+    /// With positions: the open documents' snapshot (go to definition) is rebuilt when it
+    /// changes.
+    pub exact: u64,
+}
+
+impl Default for Offer {
+    fn default() -> Offer {
+        Hashes::default().finish(FormKind::Target)
+    }
+}
+
+/// Builds an [`Offer`] one project at a time.
+#[derive(Default)]
+pub struct Hashes {
+    keys: Vec<Key>,
+    loose: DefaultHasher,
+    exact: DefaultHasher,
+}
+
+impl Hashes {
+    pub fn add(&mut self, key: &Key, p: &DeclaredProject) {
+        if !self.keys.contains(key) {
+            self.keys.push(key.clone());
+        }
+        let h = &mut self.loose;
+        key.hash(h);
+        (p.kind == FormKind::Target).hash(h);
+        (&p.name, p.total).hash(h);
+        for i in &p.indicators {
+            (&i.level1, &i.level2, &i.name, &i.value_text, &i.actual).hash(h);
+        }
+        let h = &mut self.exact;
+        (key, &p.source, p.kind == FormKind::Target).hash(h);
+        (&p.name, p.name_span.start, p.name_span.end, p.total).hash(h);
+        for i in &p.indicators {
+            (&i.level1, &i.level2, &i.name, &i.value_text, &i.actual).hash(h);
+            (i.name_span.start, i.name_span.end).hash(h);
+        }
+    }
+
+    pub fn finish(mut self, kind: FormKind) -> Offer {
+        self.keys.shrink_to_fit();
+        Offer {
+            kind,
+            keys: self.keys,
+            loose: self.loose.finish(),
+            exact: self.exact.finish(),
+        }
+    }
+}
+
+/// The offer of summaries at hand (an open document's).
+pub fn offer_of(items: &Declared, kind: FormKind) -> Offer {
+    let mut h = Hashes::default();
+    for (k, p) in items {
+        h.add(k, p);
+    }
+    h.finish(kind)
+}
+
+/// Who needs the summaries of a form of a key: the forms held against it, on disk and open.
+/// Taken under the lock, used while a file is read without it.
+#[derive(Debug, Default)]
+pub struct Wants {
+    /// Key → whether 自评表 are wanted too (by a 申报表 of the year after), not only 申报表.
+    keys: HashMap<Key, bool>,
+    /// The same, by year, for the open documents (`link` gathers by year).
+    years: HashMap<i32, bool>,
+}
+
+impl Wants {
+    /// Of every form but `path`: the unopened files' partner keys and the open documents'
+    /// years. Nothing for an open `path`: its summaries are the document's.
+    pub fn of(st: &State, path: &Path) -> Wants {
+        if super::folder::is_open(st, path) {
+            return Wants::default();
+        }
+        let mut w = Wants::of_open(st);
+        for (p, ix) in &st.index {
+            if p != path && !ix.context {
+                let both = ix.offer.kind == FormKind::Target;
+                for k in &ix.links {
+                    *w.keys.entry(k.clone()).or_default() |= both;
+                }
+            }
+        }
+        w
+    }
+
+    /// Of the open documents only.
+    pub fn of_open(st: &State) -> Wants {
+        let mut w = Wants::default();
+        for d in st.docs.values() {
+            let Some(y) = d.header.year() else { continue };
+            let target = !d.is_self_eval();
+            *w.years.entry(y - i32::from(target)).or_default() |= target;
+        }
+        w
+    }
+
+    pub fn wants(&self, key: &Key, kind: FormKind) -> bool {
+        let fits = |all: &bool| *all || kind == FormKind::Target;
+        self.keys.get(key).is_some_and(fits) || self.years.get(&key.1).is_some_and(fits)
+    }
+}
+
+/// The summaries of the indexed files (except `skip`) offering a key `wanted` for their kind,
+/// of those keys; a file whose summaries are not kept is read from disk, and they are kept
+/// from then on (a partner needs them).
+pub fn gather(
+    st: &mut State,
+    skip: &[PathBuf],
+    wanted: impl Fn(&Key, FormKind) -> bool,
+) -> Declared {
+    let offers = |f: &FileIndex| f.offer.keys.iter().any(|k| wanted(k, f.offer.kind));
+    let missing: Vec<PathBuf> = st
+        .index
+        .iter()
+        .filter(|(p, f)| f.declared.is_none() && !skip.contains(p) && offers(f))
+        .map(|(p, _)| p.clone())
+        .collect();
+    for path in missing {
+        let settings = st.config.settings_for(Some(&path)).0;
+        let d = std::fs::read_to_string(&path)
+            .map(|text| summaries_of(&text, &settings, &Arc::from(path.as_path())))
+            .unwrap_or_default();
+        if let Some(f) = st.index.get_mut(&path) {
+            f.declared = Some(d);
+        }
+    }
+    let mut items = Vec::new();
+    for (path, f) in &st.index {
+        if skip.contains(path) {
+            continue;
+        }
+        let kind = f.offer.kind;
+        let of_keys = f.declared.iter().flatten().filter(|(k, _)| wanted(k, kind));
+        items.extend(of_keys.cloned());
+    }
+    items
+}
+
+/// A document was opened: the index drops what it kept of the file for others (summaries, the
+/// problems on disk); closing it reads the file again.
+pub fn opened(st: &mut State, path: &Path) {
+    if let Some(f) = st.index.get_mut(path) {
+        f.declared = None;
+        f.diagnostics = Vec::new();
+    }
+}
