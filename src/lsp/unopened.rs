@@ -16,7 +16,6 @@ use super::State;
 use crate::analysis::project_starts;
 use crate::check::declaration::{self, Declarations};
 use crate::model::FormKind;
-use ropey::Rope;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -172,10 +171,9 @@ pub fn finish(st: &mut State, path: &Path, c: Checked) -> FileIndex {
     }
     let mut ix = ix;
     if !diagnostics.is_empty() {
-        let rope = Rope::from_str(&text);
-        ix.diagnostics = diagnostics
+        ix.diagnostics = super::convert::diagnostics_in(&text, &diagnostics, enc)
             .iter()
-            .map(|d| Prepared::new(&super::convert::diagnostic(&rope, d, enc)))
+            .map(Prepared::new)
             .collect();
     }
     ix
