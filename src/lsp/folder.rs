@@ -12,10 +12,11 @@
 
 use super::offers::Wants;
 use super::publish::frame;
-use super::workspace::{index_text, FileIndex};
+use super::workspace::{index_document, index_text, FileIndex};
 use super::State;
-use crate::analysis::check_text;
+use crate::analysis::{analyze, check_text};
 use crate::check::{Diagnostic, Settings};
+use crate::model::Document;
 use crate::position::Encoding;
 use std::path::Path;
 use std::sync::Arc;
@@ -28,42 +29,54 @@ pub fn settings(st: &mut State, path: &Path) -> (Arc<Settings>, Encoding) {
 }
 
 /// A file read from disk: its index entry and, unless it is context or open, its own
-/// diagnostics; the cross-file ones follow when it has partners (`unopened::finish`).
+/// diagnostics; the cross-file ones follow when it has partners (`unopened::finish`), with its
+/// model (and its projects' offsets) when it was built for them.
 pub struct Checked {
     pub ix: FileIndex,
     pub diagnostics: Option<Vec<Diagnostic>>,
+    pub model: Option<(Document, Vec<usize>)>,
     pub text: String,
     pub settings: Arc<Settings>,
     pub enc: Encoding,
 }
 
-/// Reads and checks `path` one project at a time (`analysis::check_text`); `None` when it
-/// cannot be read as UTF-8. An open document is only indexed: its problems are the
-/// document's, and closing it reads it again.
+/// Indexes and checks the text of `path`. Without partners (most files), one project at a
+/// time (`analysis::check_text`): a whole model of a large file would briefly cost ten times
+/// its size; with partners, the whole model, needed for the cross-file checks anyway. An open
+/// document is only indexed: its problems are the document's, and closing it reads it again.
 pub fn check_file(
     path: &Path,
+    text: String,
     (settings, enc): (Arc<Settings>, Encoding),
     context: bool,
     open: bool,
     wants: &Wants,
-) -> Option<Checked> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let mut ix = index_text(&text, &settings, &Arc::from(path), |k, kind| {
-        wants.wants(k, kind)
-    });
+) -> Checked {
+    let source: Arc<Path> = Arc::from(path);
+    let keep = |k: &_, kind| wants.wants(k, kind);
+    let checked = !context && !open;
+    let (mut ix, diagnostics, model) = if checked && wants.partnered {
+        let a = analyze(&text, &settings);
+        let starts = a.project_starts();
+        let ix = index_document(&text, &a.doc, &starts, &source, keep);
+        (ix, Some(a.diagnostics), Some((a.doc, starts)))
+    } else {
+        let ix = index_text(&text, &settings, &source, keep);
+        (ix, checked.then(|| check_text(&text, &settings)), None)
+    };
     ix.context = context;
     if context {
         // Never checked, so never held against anything.
         ix.links = Vec::new();
     }
-    let diagnostics = (!context && !open).then(|| check_text(&text, &settings));
-    Some(Checked {
+    Checked {
         ix,
         diagnostics,
+        model,
         text,
         settings,
         enc,
-    })
+    }
 }
 
 pub fn is_open(st: &State, path: &Path) -> bool {

@@ -7,7 +7,7 @@
 
 use super::workspace::{summaries_of, FileIndex};
 use super::State;
-use crate::check::declaration::DeclaredProject;
+use crate::check::declaration::{self, DeclaredProject};
 use crate::model::FormKind;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
@@ -86,31 +86,64 @@ pub fn offer_of(items: &Declared, kind: FormKind) -> Offer {
     h.finish(kind)
 }
 
-/// Who needs the summaries of a form of a key: the forms held against it, on disk and open.
-/// Taken under the lock, used while a file is read without it.
+/// What a file's header says before its projects are read: its kind and, when it names the
+/// 单位 and the 年度, its one key (every project has it, `declaration::key_of`).
+pub fn sniff(text: &str) -> (FormKind, Option<Key>) {
+    let h = declaration::sniff_header(text);
+    let unit = h.unit.as_ref().map(|u| {
+        let squeezed: String = u.value.chars().filter(|c| !c.is_whitespace()).collect();
+        squeezed
+    });
+    let key = unit.filter(|u| !u.is_empty()).zip(h.year());
+    (h.form_kind(), key)
+}
+
+/// Who needs the summaries of a form of a key: the forms held against it, on disk and open;
+/// and whether the form about to be read has partners itself (then its whole model is built
+/// once, for its own checks and the cross-file ones). Taken under the lock, used while a file
+/// is read without it.
 #[derive(Debug, Default)]
 pub struct Wants {
     /// Key → whether 自评表 are wanted too (by a 申报表 of the year after), not only 申报表.
     keys: HashMap<Key, bool>,
     /// The same, by year, for the open documents (`link` gathers by year).
     years: HashMap<i32, bool>,
+    pub partnered: bool,
 }
 
 impl Wants {
-    /// Of every form but `path`: the unopened files' partner keys and the open documents'
-    /// years. Nothing for an open `path`: its summaries are the document's.
-    pub fn of(st: &State, path: &Path) -> Wants {
+    /// For `path`, of every other form: the unopened files' partner keys and the open
+    /// documents' years. Nothing for an open `path`: its summaries are the document's.
+    /// `sniffed` ([`sniff`]) narrows the look to the file's own key when its header has one.
+    pub fn of(st: &State, path: &Path, sniffed: &(FormKind, Option<Key>)) -> Wants {
         if super::folder::is_open(st, path) {
             return Wants::default();
         }
         let mut w = Wants::of_open(st);
-        for (p, ix) in &st.index {
-            if p != path && !ix.context {
-                let both = ix.offer.kind == FormKind::Target;
-                for k in &ix.links {
-                    *w.keys.entry(k.clone()).or_default() |= both;
-                }
+        let (kind, own) = sniffed;
+        let target = *kind == FormKind::Target;
+        let link = own
+            .as_ref()
+            .map(|(u, y)| (u.clone(), y - i32::from(target)));
+        for (_, ix) in st.index.iter().filter(|(p, ix)| *p != path && !ix.context) {
+            let both = ix.offer.kind == FormKind::Target;
+            for k in ix
+                .links
+                .iter()
+                .filter(|k| own.as_ref().is_none_or(|o| o == *k))
+            {
+                *w.keys.entry(k.clone()).or_default() |= both;
             }
+            if let Some(l) = &link {
+                let fits = target || ix.offer.kind == FormKind::Target;
+                w.partnered |= fits && ix.offer.keys.contains(l);
+            }
+        }
+        if let Some(l) = &link {
+            w.partnered |= st
+                .docs
+                .values()
+                .any(|d| d.header.year() == Some(l.1) && (target || !d.is_self_eval()));
         }
         w
     }

@@ -150,6 +150,7 @@ pub fn finish(st: &mut State, path: &Path, c: Checked) -> FileIndex {
     let Checked {
         ix,
         diagnostics,
+        model,
         text,
         settings,
         enc,
@@ -160,10 +161,12 @@ pub fn finish(st: &mut State, path: &Path, c: Checked) -> FileIndex {
     if !ix.links.is_empty() {
         let decls = decls_for(st, path, ix.offer.kind, &ix.links);
         if !decls.is_empty() {
-            let tree = crate::syntax::parse(&text);
-            let doc = crate::model::build(&tree, &text, &settings.vocab);
+            let (doc, starts) = model.unwrap_or_else(|| {
+                let tree = crate::syntax::parse(&text);
+                let doc = crate::model::build(&tree, &text, &settings.vocab);
+                (doc, project_starts(&tree))
+            });
             if decls.concerns(&doc) {
-                let starts = project_starts(&tree);
                 diagnostics.extend(declaration::check_linked(&doc, &starts, &decls, &settings));
                 diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
             }
@@ -197,12 +200,22 @@ pub fn recheck(
     publish: bool,
     out: &Outbox,
 ) -> Outcome {
+    // `None` when it cannot be read as UTF-8 (gone, a folder, binary).
+    let text = std::fs::read_to_string(path).ok();
+    let sniffed = text
+        .as_deref()
+        .map(offers::sniff)
+        .unwrap_or((FormKind::Target, None));
     let (how, open, wants) = {
         let mut st = lock(state);
         let how = folder::settings(&mut st, path);
-        (how, folder::is_open(&st, path), Wants::of(&st, path))
+        (
+            how,
+            folder::is_open(&st, path),
+            Wants::of(&st, path, &sniffed),
+        )
     };
-    let checked = folder::check_file(path, how, context, open, &wants);
+    let checked = text.map(|t| folder::check_file(path, t, how, context, open, &wants));
     drop(wants);
     let mut st = lock(state);
     let ix = checked.map(|c| finish(&mut st, path, c));

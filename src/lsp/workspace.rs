@@ -6,7 +6,7 @@ use super::known::{Known, KnownBuilder};
 use super::offers::{Declared, Hashes, Key, Offer};
 use crate::check::declaration::{self, summarize_project};
 use crate::check::Settings;
-use crate::model::{build_header, build_project, FormKind, Header, Project};
+use crate::model::{build_header, build_project, Document, FormKind, Header, Project};
 use crate::syntax::parse_each;
 use std::path::Path;
 use std::sync::Arc;
@@ -72,6 +72,86 @@ impl Lines<'_> {
     }
 }
 
+/// What the index keeps of one file, built one project at a time; the summaries of its
+/// projects are kept when `keep` wants every key it offers.
+struct Indexer<'a, K> {
+    source: &'a Arc<Path>,
+    keep: K,
+    lines: Lines<'a>,
+    known: KnownBuilder,
+    hashes: Hashes,
+    kind: Option<FormKind>,
+    kept: Declared,
+    all_kept: bool,
+    links: Vec<Key>,
+}
+
+impl<'a, K: Fn(&Key, FormKind) -> bool> Indexer<'a, K> {
+    fn new(text: &'a str, source: &'a Arc<Path>, keep: K) -> Self {
+        Indexer {
+            source,
+            keep,
+            lines: Lines {
+                text,
+                at: 0,
+                line: 0,
+                line_start: 0,
+            },
+            known: KnownBuilder::default(),
+            hashes: Hashes::default(),
+            kind: None,
+            kept: Vec::new(),
+            all_kept: true,
+            links: Vec::new(),
+        }
+    }
+
+    fn project(&mut self, h: &Header, p: &Project, base: usize) {
+        let kind = *self.kind.insert(h.form_kind());
+        let (l, c) = self.lines.position(base + p.name_span.start as usize);
+        self.known.project(&p.name, l, c);
+        if let Some(key) = declaration::key_of(h, p) {
+            let d = summarize_project(p, kind, base, self.source);
+            self.hashes.add(&key, &d);
+            // As `declaration::partner_keys`: a 自评表's own key, a 申报表's year before.
+            let back = i32::from(kind == FormKind::Target);
+            if !self
+                .links
+                .iter()
+                .any(|k| k.0 == key.0 && k.1 == key.1 - back)
+            {
+                self.links.push((key.0.clone(), key.1 - back));
+            }
+            if (self.keep)(&key, kind) {
+                self.kept.push((key, Arc::new(d)));
+            } else {
+                self.all_kept = false;
+            }
+        }
+        for (_, l2, ind) in p.indicators() {
+            if !ind.value_text.is_empty() {
+                let level2 = l2.map(|l| l.canonical.as_str()).unwrap_or_default();
+                self.known.indicator(level2, &ind.name, &ind.value_text);
+            }
+        }
+    }
+
+    /// `kind`: the form's, for a file without projects.
+    fn finish(mut self, kind: impl FnOnce() -> FormKind) -> FileIndex {
+        let kind = self.kind.unwrap_or_else(kind);
+        self.kept.shrink_to_fit();
+        self.links.shrink_to_fit();
+        let all_kept = self.all_kept && !self.kept.is_empty();
+        FileIndex {
+            known: self.known.finish(),
+            offer: self.hashes.finish(kind),
+            declared: all_kept.then_some(self.kept),
+            links: self.links,
+            ..FileIndex::default()
+        }
+    }
+}
+
 /// What the index keeps of one file, without checking it; the summaries of its projects are
 /// kept when `keep` wants every key it offers.
 pub fn index_text(
@@ -80,53 +160,25 @@ pub fn index_text(
     source: &Arc<Path>,
     keep: impl Fn(&Key, FormKind) -> bool,
 ) -> FileIndex {
-    let mut lines = Lines {
-        text,
-        at: 0,
-        line: 0,
-        line_start: 0,
-    };
-    let mut known = KnownBuilder::default();
-    let mut hashes = Hashes::default();
-    let mut kind = None;
-    let (mut kept, mut all_kept) = (Vec::new(), true);
-    let mut links: Vec<Key> = Vec::new();
-    each_project(text, settings, |h, p, base| {
-        let kind = *kind.insert(h.form_kind());
-        let (l, c) = lines.position(base + p.name_span.start as usize);
-        known.project(&p.name, l, c);
-        if let Some(key) = declaration::key_of(h, p) {
-            let d = summarize_project(p, kind, base, source);
-            hashes.add(&key, &d);
-            // As `declaration::partner_keys`: a 自评表's own key, a 申报表's year before.
-            let back = i32::from(kind == FormKind::Target);
-            if !links.iter().any(|k| k.0 == key.0 && k.1 == key.1 - back) {
-                links.push((key.0.clone(), key.1 - back));
-            }
-            if keep(&key, kind) {
-                kept.push((key, Arc::new(d)));
-            } else {
-                all_kept = false;
-            }
-        }
-        for (_, l2, ind) in p.indicators() {
-            if !ind.value_text.is_empty() {
-                let level2 = l2.map(|l| l.canonical.as_str()).unwrap_or_default();
-                known.indicator(level2, &ind.name, &ind.value_text);
-            }
-        }
-    });
+    let mut ix = Indexer::new(text, source, keep);
+    each_project(text, settings, |h, p, base| ix.project(h, p, base));
     // A header without projects still says what it is.
-    let kind = kind.unwrap_or_else(|| declaration::sniff_header(text).form_kind());
-    kept.shrink_to_fit();
-    links.shrink_to_fit();
-    FileIndex {
-        known: known.finish(),
-        offer: hashes.finish(kind),
-        declared: (all_kept && !kept.is_empty()).then_some(kept),
-        links,
-        ..FileIndex::default()
+    ix.finish(|| declaration::sniff_header(text).form_kind())
+}
+
+/// [`index_text`] of a file whose model is at hand (`starts[i]`: the offset of project i).
+pub fn index_document(
+    text: &str,
+    doc: &Document,
+    starts: &[usize],
+    source: &Arc<Path>,
+    keep: impl Fn(&Key, FormKind) -> bool,
+) -> FileIndex {
+    let mut ix = Indexer::new(text, source, keep);
+    for (p, &base) in doc.projects.iter().zip(starts) {
+        ix.project(&doc.header, p, base);
     }
+    ix.finish(|| doc.header.form_kind())
 }
 
 /// The summaries of every project of `text` (a partner asks for a file's, `offers::gather`).
