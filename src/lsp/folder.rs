@@ -10,7 +10,7 @@
 //! come back (the close re-indexes it). Files found only under a jixiao.toml's `roots` are
 //! context: indexed, never checked or published.
 
-use super::offers::Wants;
+use super::offers::{self, Wants};
 use super::publish::frame;
 use super::workspace::{index_document, index_text, FileIndex};
 use super::State;
@@ -53,7 +53,8 @@ pub fn check_file(
     wants: &Wants,
 ) -> Checked {
     let source: Arc<Path> = Arc::from(path);
-    let keep = |k: &_, kind| wants.wants(k, kind);
+    let small = text.len() <= offers::SMALL;
+    let keep = |k: &_, kind| small || wants.wants(k, kind);
     let checked = !context && !open;
     let (mut ix, diagnostics, model) = if checked && wants.partnered {
         let a = analyze(&text, &settings);

@@ -125,7 +125,14 @@ impl Wants {
         let link = own
             .as_ref()
             .map(|(u, y)| (u.clone(), y - i32::from(target)));
-        for (_, ix) in st.index.iter().filter(|(p, ix)| *p != path && !ix.context) {
+        // Paths compared as bytes: `Path`'s `==` parses components, and this runs for every
+        // file of the index each time a file is read.
+        let path = path.as_os_str();
+        let others = st
+            .index
+            .iter()
+            .filter(|(p, ix)| !ix.context && p.as_os_str() != path);
+        for (_, ix) in others {
             let both = ix.offer.kind == FormKind::Target;
             for k in ix
                 .links
@@ -174,10 +181,12 @@ pub fn gather(
     wanted: impl Fn(&Key, FormKind) -> bool,
 ) -> Declared {
     let offers = |f: &FileIndex| f.offer.keys.iter().any(|k| wanted(k, f.offer.kind));
+    // Paths compared last, and as bytes (`Path`'s `==` parses components).
+    let skipped = |p: &PathBuf| skip.iter().any(|s| s.as_os_str() == p.as_os_str());
     let missing: Vec<PathBuf> = st
         .index
         .iter()
-        .filter(|(p, f)| f.declared.is_none() && !skip.contains(p) && offers(f))
+        .filter(|(p, f)| f.declared.is_none() && offers(f) && !skipped(p))
         .map(|(p, _)| p.clone())
         .collect();
     for path in missing {
@@ -191,7 +200,7 @@ pub fn gather(
     }
     let mut items = Vec::new();
     for (path, f) in &st.index {
-        if skip.contains(path) {
+        if f.declared.is_none() || !offers(f) || skipped(path) {
             continue;
         }
         let kind = f.offer.kind;
@@ -199,6 +208,35 @@ pub fn gather(
         items.extend(of_keys.cloned());
     }
     items
+}
+
+/// Up to this size a file read by the scan keeps its summaries until the scan ends (then only
+/// those a partner wants stay, [`prune`]): its partners are often read after it (a 申报表
+/// sorts before its 自评表), and reading it again for them would cost more than keeping them
+/// for a moment. A larger file keeps them only when a partner is already known.
+pub const SMALL: usize = 256 * 1024;
+
+/// Drops the summaries no partner wants (`Wants`, over the whole index and the open
+/// documents), when the scan or a re-check ends.
+pub fn prune(st: &mut State) {
+    let mut w = Wants::of_open(st);
+    for ix in st.index.values().filter(|ix| !ix.context) {
+        let both = ix.offer.kind == FormKind::Target;
+        for k in &ix.links {
+            *w.keys.entry(k.clone()).or_default() |= both;
+        }
+    }
+    let open: Vec<PathBuf> = st
+        .docs
+        .keys()
+        .filter_map(|u| u.to_file_path().ok())
+        .collect();
+    for (path, ix) in st.index.iter_mut() {
+        let wanted = ix.offer.keys.iter().any(|k| w.wants(k, ix.offer.kind));
+        if ix.declared.is_some() && (!wanted || open.contains(path)) {
+            ix.declared = None;
+        }
+    }
 }
 
 /// A document was opened: the index drops what it kept of the file for others (summaries, the

@@ -170,6 +170,7 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
         }
     }
     let stale = unopened::stale(&lock(state), &checked_at, &changed_at);
+    super::offers::prune(&mut lock(state));
     let rechecked = stale.len();
     unopened::follow(state, stale, Vec::new(), out).await;
     if declared_changed {

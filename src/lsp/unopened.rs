@@ -298,6 +298,9 @@ pub async fn follow(
             tokio::task::yield_now().await;
         }
     }
+    if !done.is_empty() {
+        offers::prune(&mut lock(state));
+    }
     if declared {
         refresh_open(&mut lock(state), out);
     }
