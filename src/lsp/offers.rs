@@ -247,3 +247,88 @@ pub fn opened(st: &mut State, path: &Path) {
         f.diagnostics = Vec::new();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{folder, unopened};
+    use super::*;
+    use std::collections::HashMap;
+
+    fn state(dir: &Path) -> State {
+        State {
+            docs: HashMap::new(),
+            enc: crate::position::Encoding::Utf16,
+            config: Default::default(),
+            roots: vec![dir.to_path_buf()],
+            index: HashMap::new(),
+            pull_config: false,
+            watch_config: false,
+            decls: None,
+            scan: Default::default(),
+            links: Default::default(),
+            diag_pull: Default::default(),
+        }
+    }
+
+    /// What `unopened::recheck` does with a file read from disk, without publishing.
+    fn read(st: &mut State, path: &Path) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let how = folder::settings(st, path);
+        let wants = Wants::of(st, path, &sniff(&text));
+        let c = folder::check_file(path, text, how, false, false, &wants);
+        let ix = unopened::finish(st, path, c);
+        st.index.insert(path.to_path_buf(), ix);
+    }
+
+    fn problems(st: &State, path: &Path) -> String {
+        String::from_utf8(super::super::publish::diagnostics_json(
+            &st.index[path].diagnostics,
+        ))
+        .unwrap()
+    }
+
+    /// A 申报表 without a partner keeps its keys, not its summaries; when its 自评表 appears,
+    /// they are read for it (and kept while it is there), and the 自评表's cross-file findings
+    /// come; an open 申报表's summaries are the document's.
+    #[test]
+    fn summaries_only_for_partners() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/link");
+        let declared = dir.join("2021-申报表.jixiao");
+        let own = dir.join("2021-自评表.jixiao");
+        let mut st = state(&dir);
+        read(&mut st, &declared);
+        prune(&mut st);
+        let ix = &st.index[&declared];
+        assert!(ix.declared.is_none());
+        assert_eq!(ix.offer.keys.len(), 1);
+        let key = ix.offer.keys[0].clone();
+        assert_eq!(key.1, 2021);
+
+        read(&mut st, &own);
+        assert_eq!(st.index[&own].links, [key]);
+        let found = problems(&st, &own);
+        for rule in ["declared-indicator-dropped", "declared-target-lowered"] {
+            assert!(found.contains(rule), "{rule} in {found}");
+        }
+        prune(&mut st);
+        // Wanted by the 自评表; the 自评表 itself by no 申报表 of 2022.
+        let kept = st.index[&declared]
+            .declared
+            .as_ref()
+            .expect("summaries kept");
+        assert!(!kept.is_empty());
+        assert!(st.index[&own].declared.is_none());
+
+        // The 自评表 gone: nobody wants them any more.
+        st.index.remove(&own);
+        prune(&mut st);
+        assert!(st.index[&declared].declared.is_none());
+
+        // Opened: the document's summaries serve, the index keeps none nor the problems on disk.
+        read(&mut st, &own);
+        assert!(st.index[&declared].declared.is_some());
+        opened(&mut st, &declared);
+        let ix = &st.index[&declared];
+        assert!(ix.declared.is_none() && ix.diagnostics.is_empty());
+    }
+}
