@@ -243,7 +243,7 @@ mod tests {
         let alone = index_text(text, &Settings::default(), &source, |_, _| false);
         assert!(alone.declared.is_none());
         let key = ("甲单位".to_string(), 2021);
-        assert_eq!(alone.offer.keys, [key.clone()]);
+        assert_eq!(alone.offer.keys, std::slice::from_ref(&key));
         assert_eq!(alone.links, [("甲单位".to_string(), 2020)]);
         let f = index_text(text, &Settings::default(), &source, |k, kind| {
             *k == key && kind == FormKind::Target
