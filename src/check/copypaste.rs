@@ -150,6 +150,14 @@ impl CopyIndex {
         self.fps.len()
     }
 
+    /// Projects `range` replaced by projects with the fingerprints `new` (their number
+    /// changed: every group is joined again).
+    pub fn splice(&mut self, range: std::ops::Range<usize>, new: Vec<Fingerprint>) {
+        let mut fps = std::mem::take(&mut self.fps);
+        fps.splice(range, new);
+        *self = CopyIndex::of(fps);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.fps.is_empty()
     }
