@@ -165,7 +165,11 @@ fn a_large_form_is_read_again_for_its_partners() {
         .unwrap();
     assert!(self_eval.iter().any(|f| f.4 == "declared-target-lowered"));
     let mut s = start(&dir);
-    until_published(&mut s, &want, "the CLI's findings, the large 申报表 read again");
+    until_published(
+        &mut s,
+        &want,
+        "the CLI's findings, the large 申报表 read again",
+    );
     s.stop();
     std::fs::remove_dir_all(dir).unwrap();
 }

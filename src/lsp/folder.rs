@@ -53,7 +53,8 @@ pub fn check_file(
     wants: &Wants,
 ) -> Checked {
     let source: Arc<Path> = Arc::from(path);
-    let small = text.len() <= offers::SMALL;
+    // An open document's summaries are the document's.
+    let small = text.len() <= offers::SMALL && !open;
     let keep = |k: &_, kind| small || wants.wants(k, kind);
     let checked = !context && !open;
     let (mut ix, diagnostics, model) = if checked && wants.partnered {

@@ -275,7 +275,8 @@ mod tests {
         let text = std::fs::read_to_string(path).unwrap();
         let how = folder::settings(st, path);
         let wants = Wants::of(st, path, &sniff(&text));
-        let c = folder::check_file(path, text, how, false, false, &wants);
+        let open = folder::is_open(st, path);
+        let c = folder::check_file(path, text, how, false, open, &wants);
         let ix = unopened::finish(st, path, c);
         st.index.insert(path.to_path_buf(), ix);
     }
@@ -327,8 +328,22 @@ mod tests {
         // Opened: the document's summaries serve, the index keeps none nor the problems on disk.
         read(&mut st, &own);
         assert!(st.index[&declared].declared.is_some());
-        opened(&mut st, &declared);
-        let ix = &st.index[&declared];
-        assert!(ix.declared.is_none() && ix.diagnostics.is_empty());
+        assert!(!st.index[&own].diagnostics.is_empty());
+        for path in [&declared, &own] {
+            let uri = tower_lsp::lsp_types::Url::from_file_path(path).unwrap();
+            let text = std::fs::read_to_string(path).unwrap();
+            let doc = super::super::DocState::new(&text, 1, Default::default());
+            st.docs.insert(uri, doc);
+            opened(&mut st, path);
+        }
+        let empty = |st: &State, p: &Path| {
+            let ix = &st.index[p];
+            ix.declared.is_none() && ix.diagnostics.is_empty() && !ix.offer.keys.is_empty()
+        };
+        assert!(empty(&st, &declared) && empty(&st, &own));
+        // Read again while open (saved): indexed, not kept, not checked.
+        read(&mut st, &declared);
+        read(&mut st, &own);
+        assert!(empty(&st, &declared) && empty(&st, &own));
     }
 }
