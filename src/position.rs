@@ -212,6 +212,74 @@ pub mod rope {
     }
 }
 
+/// [`rope::position`] of many offsets of a text, in one pass and without a rope (a file read
+/// from disk to be checked, whose problems must have the positions an open document gives).
+pub mod walk {
+    use super::Encoding;
+
+    /// (line, column) of each of `offsets`, which must be sorted.
+    pub fn positions(text: &str, offsets: &[usize], enc: Encoding) -> Vec<(usize, usize)> {
+        let b = text.as_bytes();
+        let (mut at, mut line, mut line_start) = (0usize, 0usize, 0usize);
+        let mut out = Vec::with_capacity(offsets.len());
+        for &o in offsets {
+            let mut o = o.min(text.len());
+            while !text.is_char_boundary(o) {
+                o -= 1;
+            }
+            debug_assert!(o >= at, "offsets must be sorted");
+            for i in at..o {
+                // `\r\n` is one break, counted at its `\n`.
+                if b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                    line += 1;
+                    line_start = i + 1;
+                }
+            }
+            at = at.max(o);
+            // On the `\n` of a `\r\n`: the end of the line's content, before the `\r`.
+            let end = if o > line_start && b[o - 1] == b'\r' {
+                o - 1
+            } else {
+                o
+            };
+            let piece = &text[line_start..end];
+            let col = match enc {
+                Encoding::Utf8 => piece.len(),
+                Encoding::Utf16 => piece.chars().map(char::len_utf16).sum(),
+                Encoding::Chars => piece.chars().count(),
+            };
+            out.push((line, col));
+        }
+        out
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// Every offset, every line end, every encoding: what the rope gives.
+        #[test]
+        fn as_the_rope() {
+            for t in [
+                "",
+                "表: 𠀀a\r\n项目: 乙\n",
+                "a\rb\r\n\r\nc\n\rd\r",
+                "\n\n",
+                "x\r",
+            ] {
+                let r = ropey::Rope::from_str(t);
+                let offsets: Vec<usize> = (0..=t.len() + 2).collect();
+                for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Chars] {
+                    let got = positions(t, &offsets, enc);
+                    for (&o, g) in offsets.iter().zip(got) {
+                        assert_eq!(g, super::super::rope::position(&r, o, enc), "{t:?} {o}");
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

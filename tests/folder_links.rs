@@ -145,6 +145,35 @@ fn unopened_files_report_what_the_cli_reports() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A 申报表 too large for the scan to keep its summaries without a known partner (read before
+/// its 自评表): they are read again from disk when the 自评表 comes, and the findings are still
+/// the CLI's.
+#[test]
+fn a_large_form_is_read_again_for_its_partners() {
+    let dir = scratch("large", true);
+    let declared = dir.join("2021-申报表.jixiao");
+    let text = std::fs::read_to_string(&declared).unwrap();
+    // Comments above the header: 300 KiB more, the same forms.
+    let padding = "# 备注：这一行只是让文件变大，不改变表的内容。\n".repeat(5000);
+    assert!(padding.len() > 256 * 1024);
+    std::fs::write(&declared, padding + &text).unwrap();
+    let want = cli(&dir);
+    let self_eval = want
+        .iter()
+        .find(|(p, _)| p.ends_with("2021-自评表.jixiao"))
+        .map(|(_, f)| f)
+        .unwrap();
+    assert!(self_eval.iter().any(|f| f.4 == "declared-target-lowered"));
+    let mut s = start(&dir);
+    until_published(
+        &mut s,
+        &want,
+        "the CLI's findings, the large 申报表 read again",
+    );
+    s.stop();
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn unopened_files_follow_their_partner() {
     let dir = scratch("follow", true);

@@ -33,8 +33,32 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 }
 
 pub fn diagnostic(r: &Rope, d: &Diagnostic, enc: Encoding) -> lsp::Diagnostic {
+    diagnostic_at(range(r, d.span.range(), enc), d)
+}
+
+/// [`diagnostic`] of each of `diags`, sorted by start, over the text itself (a file on disk:
+/// no rope of a large file is built for its few problems).
+pub fn diagnostics_in(text: &str, diags: &[Diagnostic], enc: Encoding) -> Vec<lsp::Diagnostic> {
+    let mut offsets: Vec<usize> = diags
+        .iter()
+        .flat_map(|d| [d.span.start as usize, d.span.end as usize])
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let at = crate::position::walk::positions(text, &offsets, enc);
+    let pos = |o: u32| {
+        let (l, c) = at[offsets.binary_search(&(o as usize)).unwrap_or_default()];
+        lsp::Position::new(l as u32, c as u32)
+    };
+    diags
+        .iter()
+        .map(|d| diagnostic_at(lsp::Range::new(pos(d.span.start), pos(d.span.end)), d))
+        .collect()
+}
+
+fn diagnostic_at(range: lsp::Range, d: &Diagnostic) -> lsp::Diagnostic {
     lsp::Diagnostic {
-        range: range(r, d.span.range(), enc),
+        range,
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.rule.to_string())),
         source: Some("jixiao".into()),

@@ -30,13 +30,13 @@ pub fn completion(st: &State, params: CompletionParams) -> Option<CompletionResp
     let off = convert::offset(&doc.rope, p.position, enc);
     let last_year = super::history::known_indicators(doc);
     // Last year's indicators of the unit come last: the newest use of a name is offered.
-    let known: Vec<&ide::KnownIndicator> = st
+    let elsewhere: Vec<ide::KnownIndicator> = st
         .index
         .iter()
         .filter(|(path, _)| Url::from_file_path(path).ok().as_ref() != Some(&p.text_document.uri))
-        .flat_map(|(_, f)| f.indicators.iter())
-        .chain(&last_year)
+        .flat_map(|(_, f)| f.known.indicators())
         .collect();
+    let known: Vec<&ide::KnownIndicator> = elsewhere.iter().chain(&last_year).collect();
     let segs = doc.segments_over(off.saturating_sub(1)..off);
     let items = doc.with_view(segs, |v| ide::complete(v, off, &known));
     // Last year's indicators of the unit first (a stable sort keeps the rest in order).
@@ -288,8 +288,8 @@ pub fn symbol(st: &State, params: WorkspaceSymbolParams) -> Vec<SymbolInformatio
         if open.contains(&uri) {
             continue;
         }
-        for (name, l, c) in &f.projects {
-            push(&uri, name, *l, *c);
+        for (name, l, c) in f.known.projects() {
+            push(&uri, name, l, c);
         }
     }
     for (uri, doc) in &st.docs {

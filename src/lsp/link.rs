@@ -25,7 +25,6 @@ fn collect(st: &mut State) -> Declarations {
         .values()
         .filter_map(|d| Some(d.header.year()? - i32::from(!d.is_self_eval())))
         .collect();
-    let wanted = |k: &(String, i32)| years.contains(&k.1);
     let mut items = Vec::new();
     let mut open = Vec::new();
     for (uri, doc) in st.docs.iter_mut() {
@@ -38,11 +37,11 @@ fn collect(st: &mut State) -> Declarations {
         }
         open.push(path);
     }
-    for (path, f) in &st.index {
-        if !open.contains(path) {
-            items.extend(f.declared.iter().filter(|(k, _)| wanted(k)).cloned());
-        }
-    }
+    // A 自评表 needs its year's 申报表; a 申报表 the year before's forms, 自评表 included.
+    let wants = super::offers::Wants::of_open(st);
+    items.extend(super::offers::gather(st, &open, |k, kind| {
+        wants.wants(k, kind)
+    }));
     Declarations::new(items)
 }
 

@@ -16,8 +16,10 @@ pub mod document;
 mod features;
 mod folder;
 mod history;
+mod known;
 mod large_text;
 mod link;
+mod offers;
 mod outbox;
 mod publish;
 mod pull;
@@ -319,6 +321,9 @@ impl LanguageServer for Backend {
             // The snapshot holds the years the open forms need: a new one may need another.
             st.decls = None;
             st.docs.insert(doc.uri.clone(), d);
+            if let Ok(path) = doc.uri.to_file_path() {
+                offers::opened(st, &path);
+            }
             let others = link::refresh(st, Some(&doc.uri));
             let enc = st.enc;
             let mut out = Vec::new();

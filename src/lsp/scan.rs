@@ -154,7 +154,7 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
         step += 1;
         for p in &gone {
             let ix = st.index.remove(p).unwrap_or_default();
-            declared_changed |= !ix.declared.is_empty();
+            declared_changed |= !ix.offer.keys.is_empty();
             let keys = unopened::changed_keys(&mut st, p);
             changed_at.extend(keys.into_iter().map(|k| (k, step)));
             if let Some(f) = (!ix.context)
@@ -170,6 +170,7 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
         }
     }
     let stale = unopened::stale(&lock(state), &checked_at, &changed_at);
+    super::offers::prune(&mut lock(state));
     let rechecked = stale.len();
     unopened::follow(state, stale, Vec::new(), out).await;
     if declared_changed {
@@ -178,9 +179,18 @@ async fn scan_once(state: &Mutex<State>, roots: &[PathBuf], shut_down: &AtomicBo
     if reread > 0 {
         super::trim::release_freed();
     }
+    let (kept, summarised) = {
+        let st = lock(state);
+        let kept: usize = st.index.values().map(|f| f.known.heap_bytes()).sum();
+        (
+            kept,
+            st.index.values().filter(|f| f.declared.is_some()).count(),
+        )
+    };
     tracing::info!(
-        "workspace index: {} files, {reread} read from disk, {rechecked} checked again for their partners",
-        found.len()
+        "workspace index: {} files, {reread} read from disk, {rechecked} checked again for their partners; names and indicators {} KiB, {summarised} files' summaries kept for their partners",
+        found.len(),
+        kept / 1024
     );
 }
 

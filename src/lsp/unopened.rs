@@ -9,20 +9,18 @@
 //! changed — not its positions, so typing above a 申报表's indicators re-checks nothing.
 
 use super::folder::{self, Checked};
+use super::offers::{self, Offer, Wants};
 use super::publish::{Outbox, Prepared};
 use super::workspace::FileIndex;
 use super::State;
-use crate::check::declaration::{self, Declarations, DeclaredProject};
+use crate::analysis::project_starts;
+use crate::check::declaration::{self, Declarations};
 use crate::model::FormKind;
-use ropey::Rope;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-pub type Key = (String, i32);
-type Declared = Vec<(Key, Arc<DeclaredProject>)>;
+pub use super::offers::Key;
 
 /// For each form, what the unopened files were last checked against: a fingerprint of its
 /// projects (as open or as on disk) and their keys.
@@ -35,20 +33,6 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// What a form offers the forms held against it, without positions.
-fn fingerprint(items: &Declared) -> u64 {
-    let mut h = DefaultHasher::new();
-    for (k, p) in items {
-        k.hash(&mut h);
-        (p.kind == FormKind::Target).hash(&mut h);
-        (&p.name, p.total).hash(&mut h);
-        for i in &p.indicators {
-            (&i.level1, &i.level2, &i.name, &i.value_text, &i.actual).hash(&mut h);
-        }
-    }
-    h.finish()
-}
-
 fn open_doc<'s>(st: &'s mut State, path: &Path) -> Option<&'s mut super::DocState> {
     st.docs
         .iter_mut()
@@ -56,25 +40,22 @@ fn open_doc<'s>(st: &'s mut State, path: &Path) -> Option<&'s mut super::DocStat
         .map(|(_, d)| d)
 }
 
-/// The projects of `path` as the other files see them: the open document's, else the file's
-/// on disk.
-fn current(st: &mut State, path: &Path) -> Option<Declared> {
+/// What `path` offers the other files: the open document's projects, else the file's on disk.
+fn current(st: &mut State, path: &Path) -> Option<Offer> {
     let source: Arc<Path> = path.into();
     if let Some(doc) = open_doc(st, path) {
-        return Some(doc.declared(&source).clone());
+        let kind = doc.header.form_kind();
+        return Some(offers::offer_of(doc.declared(&source), kind));
     }
-    st.index.get(path).map(|i| i.declared.clone())
+    st.index.get(path).map(|i| i.offer.clone())
 }
 
 /// After `path` may have changed: the keys whose forms changed (empty when nothing the files
 /// held against it see did).
 pub fn changed_keys(st: &mut State, path: &Path) -> Vec<Key> {
-    let now = current(st, path).filter(|d| !d.is_empty()).map(|d| {
-        (
-            fingerprint(&d),
-            d.into_iter().map(|(k, _)| k).collect::<Vec<_>>(),
-        )
-    });
+    let now = current(st, path)
+        .filter(|o| !o.keys.is_empty())
+        .map(|o| (o.loose, o.keys));
     let before = match &now {
         Some(n) => st.links.seen.insert(path.to_path_buf(), n.clone()),
         None => st.links.seen.remove(path),
@@ -128,10 +109,11 @@ fn own_keys(doc: &super::DocState) -> Vec<Key> {
     keys
 }
 
-/// The declared projects of `keys`: open documents as they stand, other files as on disk.
-fn decls_for(st: &mut State, keys: &[Key]) -> Declarations {
+/// The declared projects of `keys` that `path`, a form of `kind`, is held against: open
+/// documents as they stand, other files as on disk (a 自评表 needs 申报表 only).
+fn decls_for(st: &mut State, path: &Path, kind: FormKind, keys: &[Key]) -> Declarations {
     let mut items = Vec::new();
-    let mut open = Vec::new();
+    let mut skip = vec![path.to_path_buf()];
     for (uri, doc) in st.docs.iter_mut() {
         let Ok(path) = uri.to_file_path() else {
             continue;
@@ -148,44 +130,49 @@ fn decls_for(st: &mut State, keys: &[Key]) -> Declarations {
                 .filter(|(k, _)| keys.contains(k));
             items.extend(of_keys.cloned());
         }
-        open.push(path);
+        skip.push(path);
     }
-    for (path, f) in &st.index {
-        if !open.contains(path) {
-            items.extend(f.declared.iter().filter(|(k, _)| keys.contains(k)).cloned());
-        }
-    }
+    let both = kind == FormKind::Target;
+    items.extend(offers::gather(st, &skip, |k, of| {
+        keys.contains(k) && (both || of == FormKind::Target)
+    }));
     Declarations::new(items)
 }
 
 /// The index entry of a file just read, with its diagnostics: its own and the cross-file ones,
-/// in the order `jixiao check` prints them.
-pub fn finish(st: &mut State, c: Checked) -> FileIndex {
+/// in the order `jixiao check` prints them. The whole model is built only for a file with
+/// partners, and dropped at once.
+pub fn finish(st: &mut State, path: &Path, c: Checked) -> FileIndex {
     let Checked {
-        mut ix,
-        analysis,
+        ix,
+        diagnostics,
+        model,
         text,
         settings,
         enc,
     } = c;
-    let Some(mut a) = analysis else { return ix };
-    ix.links = declaration::partner_keys(&a.doc);
+    let Some(mut diagnostics) = diagnostics else {
+        return ix;
+    };
     if !ix.links.is_empty() {
-        let decls = decls_for(st, &ix.links);
-        if decls.concerns(&a.doc) {
-            let starts = a.project_starts();
-            let linked = declaration::check_linked(&a.doc, &starts, &decls, &settings);
-            a.diagnostics.extend(linked);
-            a.diagnostics
-                .sort_by_key(|d| (d.span.start, d.span.end, d.rule));
+        let decls = decls_for(st, path, ix.offer.kind, &ix.links);
+        if !decls.is_empty() {
+            let (doc, starts) = model.unwrap_or_else(|| {
+                let tree = crate::syntax::parse(&text);
+                let doc = crate::model::build(&tree, &text, &settings.vocab);
+                (doc, project_starts(&tree))
+            });
+            if decls.concerns(&doc) {
+                diagnostics.extend(declaration::check_linked(&doc, &starts, &decls, &settings));
+                diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
+            }
         }
     }
-    if !a.diagnostics.is_empty() {
-        let rope = Rope::from_str(&text);
-        ix.diagnostics = a
-            .diagnostics
+    let mut ix = ix;
+    if !diagnostics.is_empty() {
+        ix.diagnostics = super::convert::diagnostics_in(&text, &diagnostics, enc)
             .iter()
-            .map(|d| Prepared::new(&super::convert::diagnostic(&rope, d, enc)))
+            .map(Prepared::new)
             .collect();
     }
     ix
@@ -209,12 +196,33 @@ pub fn recheck(
     publish: bool,
     out: &Outbox,
 ) -> Outcome {
-    let how = folder::settings(&mut lock(state), path);
-    let checked = folder::check_file(path, how, context);
+    // `None` when it cannot be read as UTF-8 (gone, a folder, binary).
+    let text = std::fs::read_to_string(path).ok();
+    let sniffed = text
+        .as_deref()
+        .map(offers::sniff)
+        .unwrap_or((FormKind::Target, None));
+    let (how, open, wants) = {
+        let mut st = lock(state);
+        let how = folder::settings(&mut st, path);
+        (
+            how,
+            folder::is_open(&st, path),
+            Wants::of(&st, path, &sniffed),
+        )
+    };
+    let checked = text.map(|t| folder::check_file(path, t, how, context, open, &wants));
+    drop(wants);
     let mut st = lock(state);
-    let ix = checked.map(|c| finish(&mut st, c));
+    let ix = checked.map(|c| finish(&mut st, path, c));
     let old = st.index.remove(path);
-    let declared = old.as_ref().map(|i| &i.declared) != ix.as_ref().map(|i| &i.declared);
+    // Its projects as the open documents' snapshot holds them, positions included.
+    let exact = |i: &Option<FileIndex>| {
+        i.as_ref()
+            .filter(|i| !i.offer.keys.is_empty())
+            .map(|i| i.offer.exact)
+    };
+    let declared = exact(&old) != exact(&ix);
     let diags = |i: &Option<FileIndex>| i.as_ref().map(|i| i.diagnostics.clone());
     let same = diags(&old) == diags(&ix);
     let frame = match ix {
@@ -285,6 +293,9 @@ pub async fn follow(
             declared |= o.declared;
             tokio::task::yield_now().await;
         }
+    }
+    if !done.is_empty() {
+        offers::prune(&mut lock(state));
     }
     if declared {
         refresh_open(&mut lock(state), out);
