@@ -10,6 +10,10 @@ mapped from files; RssAnon: the heap and the stacks) and the threads by name:
   keystrokes    --edits didChange typing one character in the middle -> each one's diagnostics
   format        textDocument/formatting of the whole document
 
+With --transport-only the didOpen is sent before `initialize`, which the server ignores once the
+transport has read it: the reading shows what the message itself costs on the way in, without
+the document (the text, taken out of a large message for the document, stays held).
+
 Plain Python 3, Linux only. Example (FILE from `jixiao-gen --projects 2000 --out FILE`):
 
     cargo build --release --bin jixiao --example jixiao-gen
@@ -47,6 +51,7 @@ def main():
     ap.add_argument("--jixiao", default=os.path.join(repo, "target", "release", "jixiao"))
     ap.add_argument("--folder", action="store_true", help="open FILE's folder as the workspace folder")
     ap.add_argument("--edits", type=int, default=50)
+    ap.add_argument("--transport-only", action="store_true", help="send the didOpen before initialize")
     ap.add_argument("--pause", type=float, default=1.0, help="seconds to wait before each reading")
     args = ap.parse_args()
     args.jixiao = os.path.abspath(args.jixiao)
@@ -77,16 +82,22 @@ def main():
     if args.folder:
         init["rootUri"] = root
         init["workspaceFolders"] = [{"uri": root, "name": os.path.basename(workdir)}]
-    srv.request("initialize", init, timeout=60)
-    srv.notify("initialized", {})
-    step("idle")
     with open(path, encoding="utf-8") as f:
         text = f.read()
     uri = "file://" + path
-    srv.notify(
-        "textDocument/didOpen",
-        {"textDocument": {"uri": uri, "languageId": "jixiao", "version": 1, "text": text}},
-    )
+    opening = {"textDocument": {"uri": uri, "languageId": "jixiao", "version": 1, "text": text}}
+    if args.transport_only:
+        step("idle")
+        srv.notify("textDocument/didOpen", opening)
+        srv.request("initialize", init, timeout=60)
+        step("read")
+        srv.close()
+        os.unlink(log.name)
+        return
+    srv.request("initialize", init, timeout=60)
+    srv.notify("initialized", {})
+    step("idle")
+    srv.notify("textDocument/didOpen", opening)
     srv.wait_diagnostics(uri, 1, timeout=120)
     step("open")
     mid = len(text.split("\n")) // 2
