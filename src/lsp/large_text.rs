@@ -71,7 +71,7 @@ fn opened(small: &[u8]) -> Option<(Url, i32)> {
         return None;
     }
     let item = msg.pointer("/params/textDocument")?.as_object()?;
-    if item.get("text")?.as_str()? != "" {
+    if !item.get("text")?.as_str()?.is_empty() {
         return None;
     }
     let uri = Url::parse(item.get("uri")?.as_str()?).ok()?;
