@@ -481,6 +481,57 @@ mod tests {
     }
 
     #[test]
+    fn a_large_body_is_read_beside_the_buffer() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let big = msg(1, &"绩效".repeat(1 << 20));
+        let mut input = framed(&big, big.len());
+        input.extend(framed(&msg(2, "x"), msg(2, "x").len()));
+        let mut input = Input {
+            reader: &input[..],
+            buf: Vec::new(),
+            pos: 0,
+        };
+        rt.block_on(async {
+            let (n, _) = input.header().await.unwrap();
+            let body = input.body(n.unwrap()).await.unwrap();
+            assert_eq!(body, big.as_bytes());
+            assert_eq!(body.capacity(), big.len());
+            assert!(
+                input.buf.capacity() <= 4 * CHUNK,
+                "{}",
+                input.buf.capacity()
+            );
+            let (n, _) = input.header().await.unwrap();
+            assert_eq!(
+                input.body(n.unwrap()).await.unwrap(),
+                msg(2, "x").as_bytes()
+            );
+        });
+    }
+
+    #[test]
+    fn a_large_did_open_goes_on_without_its_text() {
+        let text = "项目: 甲\n".repeat(super::super::large_text::MIN_LEN / 8);
+        let open = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": "file:///tmp/transport-large.jixiao",
+            "languageId": "jixiao", "version": 1, "text": text}}})
+        .to_string();
+        let mut input = framed(&open, open.len());
+        input.extend(framed(&msg(2, "x"), msg(2, "x").len()));
+        let msgs = through(&input);
+        assert_eq!(msgs.len(), 2);
+        assert_eq!(msgs[0]["params"]["textDocument"]["text"], "");
+        assert_eq!(msgs[1]["id"], 2);
+        let uri = tower_lsp::lsp_types::Url::parse("file:///tmp/transport-large.jixiao").unwrap();
+        assert_eq!(
+            super::super::large_text::claim(&uri, 1).as_deref(),
+            Some(text.as_str())
+        );
+    }
+
+    #[test]
     fn a_lone_surrogate_becomes_a_replacement_character() {
         let body = r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"t":"a\ud83d\\ud83d\ud83d\ude00\udc00b"}}"#;
         let msgs = through(&framed(body, body.len()));
