@@ -107,7 +107,7 @@ mod tests {
     fn a_large_did_open_leaves_its_text_behind() {
         // Every escape JSON has, and characters outside the BMP (surrogate pairs).
         let text = "项目: 甲\n\t\"引号\" \\ 😀\r\u{1}\n".repeat(MIN_LEN / 20);
-        let uri = "file:///tmp/large-text-test.jixiao";
+        let uri = "file:///forms/large-text-test.jixiao";
         let small = divert(did_open(uri, 7, text.clone().into()));
         assert_eq!(text_left(&small), "");
         let small: Value = serde_json::from_slice(&small).unwrap();
@@ -122,17 +122,17 @@ mod tests {
     fn escaped_surrogates_in_any_key_order() {
         let pad = " ".repeat(MIN_LEN);
         let body = format!(
-            "{{ \"params\" : {{\"textDocument\":{{\"text\":\"a\\ud83d\\ude00\\ud83db\\udc00\\n\\u7ee9\",\n\"version\": 3,\"uri\":\"file:///tmp/large-text-order.jixiao\",\"languageId\":\"jixiao\"}}}},{pad}\"method\":\"textDocument/didOpen\",\"jsonrpc\":\"2.0\"}}"
+            "{{ \"params\" : {{\"textDocument\":{{\"text\":\"a\\ud83d\\ude00\\ud83db\\udc00\\n\\u7ee9\",\n\"version\": 3,\"uri\":\"file:///forms/large-text-order.jixiao\",\"languageId\":\"jixiao\"}}}},{pad}\"method\":\"textDocument/didOpen\",\"jsonrpc\":\"2.0\"}}"
         );
         let small = divert(body.into_bytes());
         assert_eq!(text_left(&small), "");
-        let uri = Url::parse("file:///tmp/large-text-order.jixiao").unwrap();
+        let uri = Url::parse("file:///forms/large-text-order.jixiao").unwrap();
         assert_eq!(claim(&uri, 3).as_deref(), Some("a😀\u{fffd}b\u{fffd}\n绩"));
     }
 
     #[test]
     fn other_messages_pass_unchanged() {
-        let uri = "file:///tmp/large-text-other.jixiao";
+        let uri = "file:///forms/large-text-other.jixiao";
         let text = "x".repeat(MIN_LEN);
         let unchanged = |body: Vec<u8>| assert_eq!(divert(body.clone()), body);
         // Below the size limit.

@@ -515,7 +515,7 @@ mod tests {
     fn a_large_did_open_goes_on_without_its_text() {
         let text = "项目: 甲\n".repeat(super::super::large_text::MIN_LEN / 8);
         let open = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
-            "params": {"textDocument": {"uri": "file:///tmp/transport-large.jixiao",
+            "params": {"textDocument": {"uri": "file:///forms/transport-large.jixiao",
             "languageId": "jixiao", "version": 1, "text": text}}})
         .to_string();
         let mut input = framed(&open, open.len());
@@ -524,7 +524,7 @@ mod tests {
         assert_eq!(msgs.len(), 2);
         assert_eq!(msgs[0]["params"]["textDocument"]["text"], "");
         assert_eq!(msgs[1]["id"], 2);
-        let uri = tower_lsp::lsp_types::Url::parse("file:///tmp/transport-large.jixiao").unwrap();
+        let uri = tower_lsp::lsp_types::Url::parse("file:///forms/transport-large.jixiao").unwrap();
         assert_eq!(
             super::super::large_text::claim(&uri, 1).as_deref(),
             Some(text.as_str())
