@@ -127,9 +127,11 @@ class Server:
             raise RuntimeError(f"{method}: {msg['error']}")
         return t - t0, msg.get("result")
 
-    def wait_diagnostics(self, uri, version=None, timeout=600, count=1):
+    def wait_diagnostics(self, uri, version=None, timeout=600, count=1, since=0.0):
         """Waits for `count` publishDiagnostics of `uri` (of `version`, when the server sends
-        versions). Returns the arrival times of the first and the last, and the last one."""
+        versions) that arrive after `since`. Returns the arrival times of the first and the
+        last, and the last one. (`since`: the workspace scan publishes a file's problems
+        before it is opened, without a version.)"""
         deadline = time.perf_counter() + timeout
         got = 0
         first = None
@@ -143,7 +145,7 @@ class Server:
                 continue
             if msg is None:
                 raise RuntimeError("the server closed its output")
-            if msg.get("method") != "textDocument/publishDiagnostics":
+            if msg.get("method") != "textDocument/publishDiagnostics" or t < since:
                 continue
             p = msg["params"]
             if p["uri"] != uri:
@@ -310,7 +312,7 @@ def measure(name, cmd, path, language, places, args):
 
         t0 = srv.notify("textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": language, "version": 1, "text": text}})
-        _, t1, p = srv.wait_diagnostics(uri, 1, timeout=args.timeout)
+        _, t1, p = srv.wait_diagnostics(uri, 1, timeout=args.timeout, since=t0)
         res["open_ms"] = (t1 - t0) * 1000
         # A server may publish in stages (taplo: syntax, then semantics, then schema).
         extra, last = srv.drain(uri, max(args.settle, 2 * (t1 - t0)))

@@ -1,8 +1,12 @@
 //! One call from text to everything the consumers need: tree, model, diagnostics.
 
-use crate::check::{check_project_at, with_file_checks, Diagnostic, Settings};
+use crate::check::copypaste::{fingerprint, CopyIndex};
+use crate::check::{
+    check_duplicates, check_header, check_project_at, duplicate_key, with_file_checks, Diagnostic,
+    Settings,
+};
 use crate::model::{build, build_header, build_project, Document};
-use crate::syntax::{parse, parse_each, SyntaxTree};
+use crate::syntax::{parse, parse_each, parse_segment, SyntaxTree};
 use std::sync::Arc;
 
 pub struct Analysis {
@@ -59,6 +63,50 @@ pub fn analyze(text: &str, settings: &Settings) -> Analysis {
     }
 }
 
+/// The diagnostics of [`analyze`], keeping one project's tree and model at a time: what the
+/// file-wide checks need of the others (names, fingerprints) is small. For a caller that
+/// wants the diagnostics only (the server's check of files that are not open): a whole
+/// analysis of a large file would briefly cost ten times its size.
+pub fn check_text(text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let mut header = None;
+    let mut projects = Vec::new();
+    let (mut keys, mut fps, mut starts) = (Vec::new(), Vec::new(), Vec::new());
+    let mut at = 0;
+    parse_each(text, |seg| {
+        let seg_text = &text[at..at + seg.len as usize];
+        match &header {
+            None => header = Some(build_header(&seg, seg_text)),
+            Some(h) => {
+                let p = build_project(&seg, seg_text, &settings.vocab);
+                projects.extend(check_project_at(&p, h, at, settings));
+                keys.push(duplicate_key(&p));
+                fps.push(fingerprint(&p, &settings.vocab));
+                starts.push(at);
+            }
+        }
+        at += seg.len as usize;
+    });
+    let header = header.expect("the first segment is the header");
+    // In the order of `check_document`, whose sort is stable.
+    let mut out = check_header(&header, settings);
+    let shifted = |(i, mut d): (usize, Diagnostic)| {
+        d.span = d.span.shift(starts[i]);
+        d
+    };
+    out.extend(check_duplicates(&keys, settings).into_iter().map(shifted));
+    let copies = CopyIndex::of(fps);
+    let seg_end = |i: usize| starts.get(i + 1).copied().unwrap_or(text.len());
+    for i in (0..starts.len()).filter(|&i| copies.may_report(i)) {
+        let seg_text = &text[starts[i]..seg_end(i)];
+        let p = build_project(&parse_segment(seg_text), seg_text, &settings.vocab);
+        let found = copies.diagnostics(i, &p, |j| &keys[j].name, settings);
+        out.extend(found.into_iter().map(|d| shifted((i, d))));
+    }
+    out.extend(projects);
+    out.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
+    out
+}
+
 /// The canonical text of `text` (the formatter over a fresh analysis).
 pub fn format_text(text: &str, settings: &Settings) -> String {
     let tree = parse(text);
@@ -102,6 +150,7 @@ mod tests {
             assert_eq!(a.tree, tree, "{text:?}");
             assert_eq!(a.doc, doc, "{text:?}");
             assert_eq!(a.diagnostics, diagnostics, "{text:?}");
+            assert_eq!(check_text(text, &settings), diagnostics, "{text:?}");
         }
     }
 }

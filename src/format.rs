@@ -10,119 +10,151 @@ use crate::model::value::{
     parse_indicator_value, parse_money, parse_num, Money, BLANK,
 };
 use crate::model::{Document, FormKind, LineRole, Role};
-use crate::syntax::{Line, LineKind, SyntaxTree};
+use crate::syntax::{Line, LineKind, Segment, SyntaxTree};
 use std::ops::Range;
 
 /// Formats `text`, given its tree and model. The output ends with one line terminator, using
 /// the file's own (`\r\n` if its first line has one).
 pub fn format(text: &str, tree: &SyntaxTree, doc: &Document) -> String {
-    let eol = if text.contains("\r\n")
-        && text
-            .find('\n')
-            .is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r')
-    {
-        "\r\n"
-    } else {
-        "\n"
-    };
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    if text.starts_with('\u{FEFF}') {
-        out.push('\u{FEFF}');
-    }
-    let mut pending_blank = false;
-    let mut wrote_any = false;
-    for_each_rendered(text, tree, doc, |rendered, _, role| {
-        let Some(line) = rendered else {
-            pending_blank = true;
-            return;
-        };
-        // One blank line before each project and wherever the source had blank lines; none at
-        // the top.
-        if wrote_any && (pending_blank || role == Role::Project) {
-            out.push_str(eol);
-        }
-        pending_blank = false;
-        wrote_any = true;
-        out.push_str(&line);
-        out.push_str(eol);
-    });
-    out
-}
-
-/// Calls `f` with each source line's canonical rendering (`None` for a blank line), its
-/// absolute content range and role, in order. One line at a time: formatting a large file
-/// builds no per-line table beside its output.
-fn for_each_rendered(
-    text: &str,
-    tree: &SyntaxTree,
-    doc: &Document,
-    mut f: impl FnMut(Option<String>, Range<usize>, Role),
-) {
+    let mut w = Writer::new(text.starts_with('\u{FEFF}'), eol_of(text.bytes()));
     let starts = tree.segment_starts();
-    let roles = |i: usize| {
-        if i == 0 {
+    for (i, seg) in tree.segments.iter().enumerate() {
+        let roles = if i == 0 {
             &doc.header.roles
         } else {
             &doc.projects[i - 1].roles
+        };
+        let seg_text = &text[starts[i]..starts[i + 1]];
+        w.segment(seg, roles, seg_text, doc.header.form_kind(), &mut out);
+    }
+    out
+}
+
+/// The line terminator the formatter writes, given the text's bytes: its first `\n`'s own.
+pub fn eol_of(bytes: impl Iterator<Item = u8>) -> &'static str {
+    let mut prev = 0;
+    for b in bytes {
+        if b == b'\n' {
+            return if prev == b'\r' { "\r\n" } else { "\n" };
         }
-    };
-    // Comments take the depth of the next line that is not a comment or blank.
-    let total: usize = tree.segments.iter().map(|s| s.lines.len()).sum();
-    let mut next_depth = vec![0u8; total];
-    let (mut d, mut at) = (0u8, total);
-    for i in (0..tree.segments.len()).rev() {
-        for r in roles(i).iter().rev() {
-            at -= 1;
-            next_depth[at] = d;
-            if !matches!(r.role, Role::Blank | Role::Comment) {
-                d = r.depth;
-            }
+        prev = b;
+    }
+    "\n"
+}
+
+/// Writes the canonical text one segment after another, so that a caller that keeps no
+/// whole-file tree (the server) can format segment by segment and compare as it goes.
+pub struct Writer {
+    eol: &'static str,
+    bom: bool,
+    pending_blank: bool,
+    wrote_any: bool,
+}
+
+impl Writer {
+    /// `bom`: the text starts with U+FEFF (written back first).
+    pub fn new(bom: bool, eol: &'static str) -> Writer {
+        Writer {
+            eol,
+            bom,
+            pending_blank: false,
+            wrote_any: false,
         }
     }
-    let mut n = 0;
-    for (i, seg) in tree.segments.iter().enumerate() {
-        let seg_text = &text[starts[i]..starts[i + 1]];
-        for (line, role) in seg.lines.iter().zip(roles(i)) {
-            let range = starts[i] + line.start as usize..starts[i] + line.end() as usize;
-            let depth = next_depth[n];
-            n += 1;
-            if role.role == Role::Blank {
-                f(None, range, role.role);
-                continue;
-            }
-            let depth = if role.role == Role::Comment {
-                depth
-            } else {
-                role.depth
-            };
-            let lt = line.text(seg_text);
-            let kind = doc.header.form_kind();
-            f(
-                Some(format_line(line, lt, role, depth, kind)),
-                range,
-                role.role,
-            );
+
+    /// Appends segment `seg` (its lines' roles, its text) in canonical form to `out`.
+    pub fn segment(
+        &mut self,
+        seg: &Segment,
+        roles: &[LineRole],
+        seg_text: &str,
+        kind: FormKind,
+        out: &mut String,
+    ) {
+        if std::mem::take(&mut self.bom) {
+            out.push('\u{FEFF}');
         }
+        rendered_segment(seg, roles, seg_text, 0, kind, |rendered, _, role| {
+            let Some(line) = rendered else {
+                self.pending_blank = true;
+                return;
+            };
+            // One blank line before each project and wherever the source had blank lines;
+            // none at the top.
+            if self.wrote_any && (self.pending_blank || role == Role::Project) {
+                out.push_str(self.eol);
+            }
+            self.pending_blank = false;
+            self.wrote_any = true;
+            out.push_str(&line);
+            out.push_str(self.eol);
+        });
     }
 }
 
-/// Range formatting: each non-blank line overlapping `range` rewritten in canonical form, as
-/// (content range, new content) edits. Blank lines are left alone.
-pub fn format_range(
-    text: &str,
-    tree: &SyntaxTree,
-    doc: &Document,
-    range: Range<usize>,
-) -> Vec<(Range<usize>, String)> {
-    let mut out = Vec::new();
-    for_each_rendered(text, tree, doc, |line, r, _| {
+/// Calls `f` with each line of one segment (starting at `base`) in canonical rendering
+/// (`None` for a blank line), its absolute content range and role, in order.
+fn rendered_segment(
+    seg: &Segment,
+    roles: &[LineRole],
+    seg_text: &str,
+    base: usize,
+    kind: FormKind,
+    mut f: impl FnMut(Option<String>, Range<usize>, Role),
+) {
+    // Comments take the depth of the next line that is not a comment or blank. Every segment
+    // after this one starts with its `项目:` line (depth 0), so the segment is enough.
+    let mut next_depth = vec![0u8; roles.len()];
+    let mut d = 0u8;
+    for (at, r) in roles.iter().enumerate().rev() {
+        next_depth[at] = d;
+        if !matches!(r.role, Role::Blank | Role::Comment) {
+            d = r.depth;
+        }
+    }
+    for ((line, role), depth) in seg.lines.iter().zip(roles).zip(next_depth) {
+        let range = base + line.start as usize..base + line.end() as usize;
+        if role.role == Role::Blank {
+            f(None, range, role.role);
+            continue;
+        }
+        let depth = if role.role == Role::Comment {
+            depth
+        } else {
+            role.depth
+        };
+        let lt = line.text(seg_text);
+        f(
+            Some(format_line(line, lt, role, depth, kind)),
+            range,
+            role.role,
+        );
+    }
+}
+
+/// Range formatting of one segment starting at `base`: each non-blank line overlapping
+/// `range` rewritten in canonical form, as (content range, new content) edits. Blank lines
+/// are left alone.
+pub fn format_range_in(
+    seg: &Segment,
+    roles: &[LineRole],
+    seg_text: &str,
+    base: usize,
+    kind: FormKind,
+    range: &Range<usize>,
+    out: &mut Vec<(Range<usize>, String)>,
+) {
+    rendered_segment(seg, roles, seg_text, base, kind, |line, r, _| {
         if let Some(line) = line {
-            if r.end >= range.start && r.start <= range.end && text[r.clone()] != *line {
+            if r.end >= range.start
+                && r.start <= range.end
+                && seg_text[r.start - base..r.end - base] != *line
+            {
                 out.push((r, line));
             }
         }
     });
-    out
 }
 
 fn indent(depth: u8) -> String {

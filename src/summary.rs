@@ -88,15 +88,22 @@ pub const UNFILLED: &str = "未填";
 pub fn summarize<'a>(projects: impl IntoIterator<Item = &'a Project>) -> Summary {
     let mut s = Summary::default();
     for p in projects {
-        s.all.add(p);
+        s.add(p);
+    }
+    s
+}
+
+impl Summary {
+    /// Counts one more project.
+    pub fn add(&mut self, p: &Project) {
+        self.all.add(p);
         let cat = p
             .field(CATEGORY)
             .map(|f| f.value.clone())
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| UNFILLED.into());
-        s.by_category.entry(cat).or_default().add(p);
+        self.by_category.entry(cat).or_default().add(p);
     }
-    s
 }
 
 pub fn summarize_document(doc: &Document) -> Summary {

@@ -124,11 +124,18 @@ pub struct CopyIndex {
 
 impl CopyIndex {
     pub fn new(projects: &[Arc<Project>], settings: &Settings) -> CopyIndex {
-        let mut ix = CopyIndex {
-            fps: projects
+        CopyIndex::of(
+            projects
                 .iter()
                 .map(|p| fingerprint(p, &settings.vocab))
                 .collect(),
+        )
+    }
+
+    /// The index of these fingerprints, one per project in file order.
+    pub fn of(fps: Vec<Fingerprint>) -> CopyIndex {
+        let mut ix = CopyIndex {
+            fps,
             groups: HashMap::new(),
         };
         for (i, fp) in ix.fps.iter().enumerate() {
@@ -141,6 +148,14 @@ impl CopyIndex {
 
     pub fn len(&self) -> usize {
         self.fps.len()
+    }
+
+    /// Projects `range` replaced by projects with the fingerprints `new` (their number
+    /// changed: every group is joined again).
+    pub fn splice(&mut self, range: std::ops::Range<usize>, new: Vec<Fingerprint>) {
+        let mut fps = std::mem::take(&mut self.fps);
+        fps.splice(range, new);
+        *self = CopyIndex::of(fps);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -186,14 +201,28 @@ impl CopyIndex {
         affected
     }
 
-    /// The copy-paste diagnostics of project `i`, relative to its segment.
-    pub fn diagnostics(
+    /// Whether project `i` shares a hash with an earlier project: only then can it have
+    /// copy-paste diagnostics, so a caller that keeps no models builds only these.
+    pub fn may_report(&self, i: usize) -> bool {
+        self.fps[i].keys().any(|k| {
+            self.groups
+                .get(&k)
+                .is_some_and(|g| g.first().is_some_and(|&j| (j as usize) < i))
+        })
+    }
+
+    /// The copy-paste diagnostics of project `i` (`p`), relative to its segment; `name(j)` is
+    /// the name of project `j`.
+    pub fn diagnostics<'n>(
         &self,
         i: usize,
-        projects: &[Arc<Project>],
+        p: &Project,
+        name: impl Fn(usize) -> &'n str,
         settings: &Settings,
     ) -> Vec<Diagnostic> {
-        let p = &projects[i];
+        if !self.may_report(i) {
+            return Vec::new();
+        }
         let fp = &self.fps[i];
         let mut sink = Sink {
             settings,
@@ -206,10 +235,10 @@ impl CopyIndex {
                 g.iter()
                     .map(|&j| j as usize)
                     .take_while(|&j| j < i)
-                    .find(|&j| projects[j].name != p.name)
+                    .find(|&j| name(j) != p.name)
             })
         };
-        let other = |j: usize| format!("「{}」（第 {} 个项目）", projects[j].name, j + 1);
+        let other = |j: usize| format!("「{}」（第 {} 个项目）", name(j), j + 1);
         let at = if p.name_span.is_empty() {
             p.key_span
         } else {
@@ -246,7 +275,7 @@ impl CopyIndex {
                 // Distinct names, up to one past the limit: a formula's group may be large.
                 let mut names: Vec<&str> = Vec::with_capacity(max + 1);
                 for &k in &self.groups[h] {
-                    let n = projects[k as usize].name.as_str();
+                    let n = name(k as usize);
                     if !names.contains(&n) {
                         names.push(n);
                         if names.len() > max {
@@ -319,7 +348,7 @@ pub fn copied(projects: &[Arc<Project>], settings: &Settings) -> Vec<(usize, Dia
     let ix = CopyIndex::new(projects, settings);
     (0..projects.len())
         .flat_map(|i| {
-            ix.diagnostics(i, projects, settings)
+            ix.diagnostics(i, &projects[i], |j| projects[j].name.as_str(), settings)
                 .into_iter()
                 .map(move |d| (i, d))
         })
@@ -332,6 +361,10 @@ mod tests {
     use crate::model::build;
     use crate::model::vocab::Vocab;
     use crate::syntax::parse;
+
+    fn diags(ix: &CopyIndex, i: usize, ps: &[Arc<Project>], s: &Settings) -> Vec<Diagnostic> {
+        ix.diagnostics(i, &ps[i], |j| ps[j].name.as_str(), s)
+    }
 
     fn projects(text: &str) -> Vec<Arc<Project>> {
         build(&parse(text), text, Vocab::builtin()).projects
@@ -362,24 +395,19 @@ mod tests {
         let affected = ix.replace(1, fingerprint(&after[1], &s.vocab), false);
         let fresh = CopyIndex::new(&after, &s);
         for i in 0..after.len() {
-            let want = fresh.diagnostics(i, &after, &s);
+            let want = diags(&fresh, i, &after, &s);
             if !affected.contains(&i) {
-                assert_eq!(
-                    want,
-                    CopyIndex::new(&before, &s).diagnostics(i, &before, &s)
-                );
+                assert_eq!(want, diags(&CopyIndex::new(&before, &s), i, &before, &s));
             }
-            assert_eq!(ix.diagnostics(i, &after, &s), want, "project {i}");
+            assert_eq!(diags(&ix, i, &after, &s), want, "project {i}");
         }
-        let rules: Vec<&str> = fresh
-            .diagnostics(2, &after, &s)
+        let rules: Vec<&str> = diags(&fresh, 2, &after, &s)
             .iter()
             .map(|d| d.rule)
             .collect();
         // 丙 has 甲's goal and indicators: the whole project is a copy.
         assert_eq!(rules, ["copied-project"]);
-        assert!(fresh
-            .diagnostics(1, &after, &s)
+        assert!(diags(&fresh, 1, &after, &s)
             .iter()
             .all(|d| d.rule == "copied-cost"));
     }

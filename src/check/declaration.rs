@@ -56,12 +56,17 @@ pub struct DeclaredProject {
 /// The key a 申报表 and a 自评表 are paired by: (单位, 年度). The 单位 is the header's, else the
 /// project's 实施单位; whitespace does not count.
 pub fn key_of(header: &Header, project: &Project) -> Option<(String, i32)> {
+    key_with(header, project.field(IMPLEMENTER).map(|f| f.value.as_str()))
+}
+
+/// [`key_of`] given the project's 实施单位 (`implementer`) only.
+pub fn key_with(header: &Header, implementer: Option<&str>) -> Option<(String, i32)> {
     let year = header.year()?;
     let unit = header
         .unit
         .as_ref()
         .map(|f| f.value.as_str())
-        .or_else(|| project.field(IMPLEMENTER).map(|f| f.value.as_str()))?;
+        .or(implementer)?;
     let unit: String = unit.chars().filter(|c| !c.is_whitespace()).collect();
     (!unit.is_empty()).then_some((unit, year))
 }

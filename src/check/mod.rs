@@ -245,16 +245,13 @@ pub fn check_header(header: &Header, settings: &Settings) -> Vec<Diagnostic> {
 }
 
 /// duplicate-project, per project: (project index, diagnostic relative to its segment).
-pub fn check_duplicates(
-    projects: &[Arc<Project>],
-    settings: &Settings,
-) -> Vec<(usize, Diagnostic)> {
+pub fn check_duplicates(keys: &[DupKey], settings: &Settings) -> Vec<(usize, Diagnostic)> {
     let mut out = Vec::new();
-    for (i, span, message) in structure::duplicate_projects(projects) {
+    for (i, span, message) in structure::duplicate_projects(keys) {
         let mut sink = Sink {
             settings,
             out: Vec::new(),
-            project: Some(projects[i].name.clone()),
+            project: Some(keys[i].name.to_string()),
         };
         sink.push("duplicate-project", span, message);
         out.extend(sink.out.into_iter().map(|d| (i, d)));
@@ -262,7 +259,11 @@ pub fn check_duplicates(
     out
 }
 
-pub use structure::duplicate_key;
+pub use structure::{duplicate_key, DupKey};
+
+pub fn dup_keys(projects: &[Arc<Project>]) -> Vec<DupKey> {
+    projects.iter().map(|p| duplicate_key(p)).collect()
+}
 
 /// Diagnostics of the header and of the file as a whole (absolute spans).
 /// `project_starts[i]` is the offset of project i.
@@ -273,7 +274,7 @@ pub fn check_file(
 ) -> Vec<Diagnostic> {
     let mut out = check_header(&doc.header, settings);
     out.extend(
-        check_duplicates(&doc.projects, settings)
+        check_duplicates(&dup_keys(&doc.projects), settings)
             .into_iter()
             .chain(copypaste::copied(&doc.projects, settings))
             .map(|(i, mut d)| {

@@ -129,37 +129,48 @@ pub fn check_header(h: &Header, _settings: &Settings, sink: &mut Sink) {
     }
 }
 
+/// What `duplicate_projects` looks at in a project: a change elsewhere leaves its result alone.
+/// The name's span is part of it: an edit on the name line that keeps the name can still move
+/// or resize it (trailing spaces, a comment), and the diagnostic sits on that span. Small, so
+/// that a document can keep one per project without keeping the projects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DupKey {
+    pub name: Box<str>,
+    pub span: crate::syntax::Span,
+    /// The request's total as written, for the message.
+    pub total: Box<str>,
+}
+
+pub fn duplicate_key(p: &Project) -> DupKey {
+    DupKey {
+        name: p.name.as_str().into(),
+        span: p.name_span,
+        total: total_text(p).into(),
+    }
+}
+
 /// duplicate-project: every project named like an earlier one, as (project index, span
 /// relative to that project's segment, message).
-pub fn duplicate_projects(
-    projects: &[std::sync::Arc<Project>],
-) -> Vec<(usize, crate::syntax::Span, String)> {
+pub fn duplicate_projects(keys: &[DupKey]) -> Vec<(usize, crate::syntax::Span, String)> {
     let mut first: HashMap<&str, usize> = HashMap::new();
     let mut out = Vec::new();
-    for (i, p) in projects.iter().enumerate() {
-        if p.name.is_empty() {
+    for (i, k) in keys.iter().enumerate() {
+        if k.name.is_empty() {
             continue;
         }
-        if let Some(&j) = first.get(p.name.as_str()) {
+        if let Some(&j) = first.get(&*k.name) {
             let msg = format!(
                 "项目「{}」与前面第 {} 个项目同名（申请总额 {}）",
-                p.name,
+                k.name,
                 j + 1,
-                total_text(&projects[j])
+                keys[j].total
             );
-            out.push((i, p.name_span, msg));
+            out.push((i, k.span, msg));
         } else {
-            first.insert(&p.name, i);
+            first.insert(&k.name, i);
         }
     }
     out
-}
-
-/// What `duplicate_projects` looks at in a project: a change elsewhere leaves its result alone.
-/// The name's span is part of it: an edit on the name line that keeps the name can still move
-/// or resize it (trailing spaces, a comment), and the diagnostic sits on that span.
-pub fn duplicate_key(p: &Project) -> (&str, crate::syntax::Span, String) {
-    (&p.name, p.name_span, total_text(p))
 }
 
 fn total_text(p: &Project) -> String {

@@ -6,6 +6,7 @@ use super::View;
 use crate::check::needs_quantity;
 use crate::model::*;
 use crate::syntax::LineKind;
+use std::borrow::Cow;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,35 +68,43 @@ fn leading_cols(s: &str) -> u32 {
 
 /// Indicators seen so far, oldest first: the workspace's other files, then this document. Only
 /// references: nothing is copied per request.
+/// Only those for which `keep(name, 二级)` holds.
 fn seen<'a>(
-    view: &'a View,
+    view: &View,
     workspace: &'a [&'a KnownIndicator],
-) -> Vec<(&'a str, &'a str, &'a str, &'a str)> {
-    let mut out: Vec<(&str, &str, &str, &str)> = workspace
+    keep: impl Fn(&str, &str) -> bool,
+) -> Vec<Seen<'a>> {
+    let mut out: Vec<Seen> = workspace
         .iter()
+        .filter(|k| keep(&k.name, &k.level2))
         .map(|k| {
             (
-                k.name.as_str(),
-                k.level2.as_str(),
-                k.value.as_str(),
-                k.project.as_str(),
+                Cow::Borrowed(k.name.as_str()),
+                Cow::Borrowed(k.level2.as_str()),
+                Cow::Borrowed(k.value.as_str()),
+                Cow::Borrowed(k.project.as_str()),
             )
         })
         .collect();
-    for p in view.projects {
+    // The document's projects are built one at a time (the server keeps few models).
+    (view.each_project)(&mut |p| {
         for (_, l2, ind) in p.indicators() {
-            if !ind.value_text.is_empty() {
+            let level2 = l2.map(|l| l.canonical.as_str()).unwrap_or("");
+            if !ind.value_text.is_empty() && keep(&ind.name, level2) {
                 out.push((
-                    &ind.name,
-                    l2.map(|l| l.canonical.as_str()).unwrap_or(""),
-                    &ind.value_text,
-                    &p.name,
+                    Cow::Owned(ind.name.clone()),
+                    Cow::Owned(level2.to_string()),
+                    Cow::Owned(ind.value_text.clone()),
+                    Cow::Owned(p.name.clone()),
                 ));
             }
         }
-    }
+    });
     out
 }
+
+/// An indicator seen elsewhere: name, 二级, value, project.
+type Seen<'a> = (Cow<'a, str>, Cow<'a, str>, Cow<'a, str>, Cow<'a, str>);
 
 pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<CompletionItem> {
     let Some(at) = view.at(offset) else {
@@ -234,12 +243,10 @@ pub fn complete(view: &View, offset: usize, known: &[&KnownIndicator]) -> Vec<Co
         Some((Role::Level2, name)) => {
             let canonical = view.settings.vocab.canonical_category(&name);
             let mut names = std::collections::HashSet::new();
-            for (name, _, value, project) in seen(view, known)
-                .into_iter()
-                .rev()
-                .filter(|k| k.1 == canonical)
+            for (name, _, value, project) in
+                seen(view, known, |_, l2| l2 == canonical).into_iter().rev()
             {
-                if names.insert(name) {
+                if names.insert(name.clone()) {
                     out.push(CompletionItem {
                         label: name.to_string(),
                         kind: ItemKind::Indicator,
@@ -338,13 +345,13 @@ fn complete_value(
         }
         NATURE | CATEGORY => {
             let mut seen = std::collections::BTreeSet::new();
-            for p in view.projects {
+            (view.each_project)(&mut |p| {
                 if let Some(f) = p.field(key) {
                     if !f.value.is_empty() && seen.insert(f.value.clone()) {
                         out.push(item(&f.value, ItemKind::Value, None, f.value.clone()));
                     }
                 }
-            }
+            });
         }
         _ if at.role.role == Role::Indicator => {
             let t = typed.trim();
@@ -378,14 +385,13 @@ fn complete_value(
                 }
                 preselect_first(&mut out, ItemKind::Value);
             } else if t.is_empty() {
-                for (_, _, value, project) in seen(view, known)
+                for (_, _, value, project) in seen(view, known, |name, _| name == key)
                     .into_iter()
                     .rev()
-                    .filter(|k| k.0 == key)
                     .take(1)
                 {
                     out.push(item(
-                        value,
+                        &value,
                         ItemKind::Value,
                         Some(format!("上次的值（{project}）")),
                         value.to_string(),

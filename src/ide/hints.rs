@@ -20,7 +20,7 @@ pub struct Hint {
 pub fn inlay_hints(view: &View, range: Range<usize>) -> Vec<Hint> {
     let mut out = Vec::new();
     let first = view.segment_at(range.start);
-    for seg in first.max(1)..view.tree.segments.len() {
+    for seg in first.max(1).max(view.segs.start)..view.segs.end {
         if view.starts[seg] > range.end {
             break;
         }

@@ -9,7 +9,7 @@ use crate::model::value::{
 };
 use crate::model::vocab::Vocab;
 use crate::model::*;
-use crate::summary::summarize;
+use crate::summary::Summary;
 use crate::syntax::LineKind;
 use rust_decimal::Decimal;
 use std::ops::Range;
@@ -136,7 +136,8 @@ pub fn funding_table(p: &Project, kind: FormKind, vocab: &Vocab) -> String {
 
 /// The file's 汇总, in Markdown.
 pub fn file_totals(view: &View) -> String {
-    let s = summarize(view.projects.iter().map(|p| p.as_ref()));
+    let mut s = Summary::default();
+    (view.each_project)(&mut |p| s.add(p));
     let mut out = format!(
         "**汇总**（{} {}）：{} 个项目，年度资金申请总额合计 **{}** 元（{}）\n\n",
         view.header

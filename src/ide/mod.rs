@@ -26,14 +26,24 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
+/// Calls the function it is given with every project of the document, in order.
+pub type EachProject<'a> = dyn Fn(&mut dyn FnMut(&Project)) + 'a;
+
+/// A document as a feature sees it. The server keeps the lines and models of a few projects
+/// only: a view has those of the segments `segs` it was made for (the others are empty
+/// placeholders), and reaches every project through `each_project`.
 pub struct View<'a> {
     pub tree: &'a SyntaxTree,
     /// `tree.segment_starts()`.
     pub starts: &'a [usize],
     pub header: &'a Header,
     pub projects: &'a [Arc<Project>],
+    /// The segments whose lines and models this view holds.
+    pub segs: Range<usize>,
     pub settings: &'a Settings,
     pub text: &'a dyn Fn(Range<usize>) -> Cow<'a, str>,
+    /// Calls the function with every project in order.
+    pub each_project: &'a EachProject<'a>,
 }
 
 /// A line of the document with what the model says about it.

@@ -60,7 +60,7 @@ fn block_ends(view: &View, seg: usize) -> Vec<usize> {
 
 pub fn outline(view: &View) -> Vec<Symbol> {
     let mut out = Vec::new();
-    for seg in 1..view.tree.segments.len() {
+    for seg in view.segs.start.max(1)..view.segs.end {
         let Some(p) = view.project(seg) else { continue };
         let ends = block_ends(view, seg);
         let base = view.starts[seg];
@@ -141,7 +141,7 @@ pub fn outline(view: &View) -> Vec<Symbol> {
 /// Folding ranges as (first line start offset, last line start offset) pairs.
 pub fn folding(view: &View) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for seg in 0..view.tree.segments.len() {
+    for seg in view.segs.clone() {
         let ends = block_ends(view, seg);
         let base = view.starts[seg];
         let lines = &view.tree.segments[seg].lines;

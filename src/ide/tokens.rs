@@ -46,7 +46,7 @@ pub fn semantic_tokens(view: &View, range: Option<Range<usize>>) -> Vec<Token> {
     let mut out = Vec::new();
     let (from, to) = range.map(|r| (r.start, r.end)).unwrap_or((0, usize::MAX));
     let first_seg = view.segment_at(from);
-    for seg in first_seg..view.tree.segments.len() {
+    for seg in first_seg.max(view.segs.start)..view.segs.end {
         if view.starts[seg] > to {
             break;
         }

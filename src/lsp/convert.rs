@@ -44,7 +44,19 @@ pub fn diagnostic(r: &Rope, d: &Diagnostic, enc: Encoding) -> lsp::Diagnostic {
 }
 
 /// The edits that turn `old` into `new`: one replacement of the differing middle, by lines.
+#[cfg(test)]
 pub fn minimal_edit(r: &Rope, old: &str, new: &str, enc: Encoding) -> Vec<lsp::TextEdit> {
+    minimal_edit_from(r, 0, old, new, enc)
+}
+
+/// [`minimal_edit`] of the document's text from byte `base` on (`old`, a line start) to `new`.
+pub fn minimal_edit_from(
+    r: &Rope,
+    base: usize,
+    old: &str,
+    new: &str,
+    enc: Encoding,
+) -> Vec<lsp::TextEdit> {
     if old == new {
         return Vec::new();
     }
@@ -72,7 +84,7 @@ pub fn minimal_edit(r: &Rope, old: &str, new: &str, enc: Encoding) -> Vec<lsp::T
         suffix -= 1;
     }
     vec![lsp::TextEdit {
-        range: range(r, prefix..old.len() - suffix, enc),
+        range: range(r, base + prefix..base + old.len() - suffix, enc),
         new_text: new[prefix..new.len() - suffix].to_string(),
     }]
 }

@@ -1,8 +1,16 @@
-//! One open document: its rope, tree, models and diagnostics, kept up to date edit by edit.
-//! An edit re-parses the segments it touches, rebuilds and re-checks those projects only, and
-//! reuses every other project's model and diagnostics (they are relative to their segment).
-//! What is sent to the client is cached per project too (lines relative to the project's first
-//! line), so a keystroke converts only the diagnostics of the project it touched.
+//! One open document: its rope and, per project, what the file-wide checks and the client
+//! need (diagnostics, the name key of duplicate-project, the copy-paste fingerprint). An edit
+//! re-parses the segments it touches, rebuilds and re-checks those projects only, and reuses
+//! every other project's diagnostics (they are relative to their segment). What is sent to the
+//! client is cached per project too (lines relative to the project's first line), so a
+//! keystroke converts only the diagnostics of the project it touched.
+//!
+//! Only the projects edited last ([`HOT`] of them) keep their lines, model and last check;
+//! the others keep their segment's length only and are parsed and built again from the rope
+//! when a feature needs them, one at a time. The trees and models of a 4.6 MB file were
+//! 20 MB, four times the text (docs/PERFORMANCE.md). A document held against other forms (a
+//! 自评表 with its 申报表, a 申报表 with last year's) keeps them all: those checks read every
+//! project on each keystroke.
 
 use super::convert;
 use super::publish::{self, Prepared};
@@ -10,33 +18,46 @@ use crate::check::copypaste::{fingerprint, CopyIndex};
 use crate::check::declaration::{self, Declarations, DeclaredProject};
 use crate::check::memo::Memo;
 use crate::check::{
-    check_duplicates, check_header, check_project_memo, duplicate_key, Diagnostic, Settings,
+    check_duplicates, check_header, check_project_memo, duplicate_key, Diagnostic, DupKey, Settings,
 };
 use crate::ide::View;
 use crate::model::{build_header, build_project, Document, FormKind, Header, Project};
 use crate::position::Encoding;
-use crate::syntax::{parse, SyntaxTree};
+use crate::syntax::{parse_each, parse_segment, Segment, SyntaxTree};
 use ropey::Rope;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_lsp::lsp_types as lsp;
 
 type Converted = Option<Arc<Vec<Prepared>>>;
 type Declared = Vec<((String, i32), Arc<DeclaredProject>)>;
 
+/// How many projects keep their tree and model: the ones being edited.
+pub const HOT: usize = 32;
+
 pub struct DocState {
     pub version: i32,
     pub rope: Rope,
-    pub tree: SyntaxTree,
+    /// Segment 0 is the header (always whole); a cold project's segment has no lines, only
+    /// its length (see [`DocState::segment`]).
+    tree: SyntaxTree,
     pub starts: Vec<usize>,
     pub header: Arc<Header>,
-    pub projects: Vec<Arc<Project>>,
+    /// Per project, its model while it is hot.
+    models: Vec<Option<Arc<Project>>>,
+    /// Per project, when it was last made hot (0: cold).
+    touched: Vec<u64>,
+    clock: u64,
+    /// Per project, what duplicate-project reads.
+    keys: Vec<DupKey>,
+    /// Per project, its 实施单位 (for its 单位/年度 key when the header names no 单位).
+    implementers: Vec<Option<Box<str>>>,
     /// Per project, relative to its segment.
     pub project_diags: Vec<Arc<Vec<Diagnostic>>>,
-    /// Per project, its last check, so that the next one re-checks only changed indicators.
-    memos: Vec<Memo>,
+    /// Per hot project, its last check, so that the next one re-checks only changed indicators.
+    memos: Vec<Option<Memo>>,
     /// The header's diagnostics (absolute: the header starts the file).
     pub header_diags: Vec<Diagnostic>,
     /// duplicate-project: (project index, diagnostic relative to its segment).
@@ -58,17 +79,51 @@ pub struct DocState {
     converted_enc: Option<Encoding>,
 }
 
+fn implementer(p: &Project) -> Option<Box<str>> {
+    p.field(crate::model::IMPLEMENTER)
+        .map(|f| f.value.as_str().into())
+}
+
+fn is_cold(seg: &Segment) -> bool {
+    seg.lines.is_empty() && seg.len > 0
+}
+
+fn cold(len: u32) -> Arc<Segment> {
+    Arc::new(Segment {
+        lines: Vec::new(),
+        len,
+    })
+}
+
+/// What a view shows for a project outside the segments it was made for.
+fn placeholder() -> Arc<Project> {
+    static EMPTY: OnceLock<Arc<Project>> = OnceLock::new();
+    EMPTY
+        .get_or_init(|| {
+            Arc::new(build_project(
+                &parse_segment("项目:\n"),
+                "项目:\n",
+                crate::model::vocab::Vocab::builtin(),
+            ))
+        })
+        .clone()
+}
+
 impl DocState {
     pub fn new(text: &str, version: i32, settings: Arc<Settings>) -> DocState {
-        let rope = Rope::from_str(text);
-        let tree = parse(text);
         let mut d = DocState {
             version,
-            rope,
-            starts: tree.segment_starts(),
-            tree,
+            rope: Rope::from_str(text),
+            tree: SyntaxTree {
+                segments: Vec::new(),
+            },
+            starts: Vec::new(),
             header: Arc::new(Header::default()),
-            projects: Vec::new(),
+            models: Vec::new(),
+            touched: Vec::new(),
+            clock: 0,
+            keys: Vec::new(),
+            implementers: Vec::new(),
             project_diags: Vec::new(),
             memos: Vec::new(),
             header_diags: Vec::new(),
@@ -82,7 +137,7 @@ impl DocState {
             converted: Vec::new(),
             converted_enc: None,
         };
-        d.rebuild_all();
+        d.rebuild_from(text);
         d
     }
 
@@ -92,44 +147,199 @@ impl DocState {
             .into()
     }
 
-    /// Rebuilds every model and diagnostic (open, settings change).
-    pub fn rebuild_all(&mut self) {
-        self.starts = self.tree.segment_starts();
-        self.header = Arc::new(build_header(&self.tree.segments[0], &self.seg_text(0)));
-        let vocab = &self.settings.vocab;
-        self.projects = (1..self.tree.segments.len())
-            .map(|i| {
-                Arc::new(build_project(
-                    &self.tree.segments[i],
-                    &self.seg_text(i),
-                    vocab,
-                ))
-            })
-            .collect();
-        self.recheck_all();
+    /// Number of projects.
+    pub fn len(&self) -> usize {
+        self.keys.len()
     }
 
-    /// Re-checks every project (the header or the settings changed).
-    pub fn recheck_all(&mut self) {
-        // The memos are of the old header or settings: nothing is replayed from them.
-        (self.project_diags, self.memos) = self
-            .projects
-            .iter()
-            .zip(self.memos.iter().map(Some).chain(std::iter::repeat(None)))
-            .map(|(p, m)| {
-                let (d, m) = check_project_memo(p, &self.header, &self.settings, m);
-                (Arc::new(d), m)
-            })
-            .unzip();
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Segment `seg` with its lines: kept if hot, else parsed again (not kept).
+    pub fn segment(&self, seg: usize) -> Arc<Segment> {
+        let s = &self.tree.segments[seg];
+        if is_cold(s) {
+            parse_segment(&self.seg_text(seg))
+        } else {
+            s.clone()
+        }
+    }
+
+    /// Project `i`'s model: kept if hot, else built again (not kept).
+    pub fn project(&self, i: usize) -> Option<Arc<Project>> {
+        if let Some(p) = self.models.get(i)? {
+            return Some(p.clone());
+        }
+        let seg = self.segment(i + 1);
+        let text = self.seg_text(i + 1);
+        Some(Arc::new(build_project(&seg, &text, &self.settings.vocab)))
+    }
+
+    /// Project `i`'s name and the span of its name, relative to its segment.
+    pub fn project_name(&self, i: usize) -> (&str, crate::syntax::Span) {
+        (&self.keys[i].name, self.keys[i].span)
+    }
+
+    /// Project `i`'s (单位, 年度) key (`declaration::key_of`), without building it.
+    pub fn project_key(&self, i: usize) -> Option<(String, i32)> {
+        declaration::key_with(&self.header, self.implementers[i].as_deref())
+    }
+
+    /// Calls `f` with every project in order, building the cold ones one at a time.
+    pub fn each_project(&self, mut f: impl FnMut(usize, &Project)) {
+        for i in 0..self.len() {
+            if let Some(p) = self.project(i) {
+                f(i, &p);
+            }
+        }
+    }
+
+    /// The whole tree, every segment with its lines (for tests: equals a full parse).
+    pub fn full_tree(&self) -> SyntaxTree {
+        SyntaxTree {
+            segments: (0..self.tree.segments.len())
+                .map(|i| self.segment(i))
+                .collect(),
+        }
+    }
+
+    /// Whether every project is kept hot: a document held against other forms, whose checks
+    /// read every project on each keystroke.
+    fn keep_all(&self) -> bool {
+        !self.decls.is_empty()
+    }
+
+    /// Keeps project `i` (with its segment, model and last check) as edited now; forgets the
+    /// projects edited longest ago beyond [`HOT`].
+    fn touch(&mut self, i: usize) {
+        self.clock += 1;
+        self.touched[i] = self.clock;
+        if self.keep_all() {
+            return;
+        }
+        let hot = self.touched.iter().filter(|&&t| t > 0).count();
+        for _ in HOT..hot {
+            let Some(j) = (0..self.touched.len())
+                .filter(|&j| self.touched[j] > 0)
+                .min_by_key(|&j| self.touched[j])
+            else {
+                break;
+            };
+            self.cool(j);
+        }
+    }
+
+    fn cool(&mut self, j: usize) {
+        self.touched[j] = 0;
+        self.models[j] = None;
+        self.memos[j] = None;
+        let seg = &mut self.tree.segments[j + 1];
+        if !is_cold(seg) {
+            *seg = cold(seg.len);
+        }
+    }
+
+    /// Makes every project hot (the document is now held against other forms).
+    fn warm_all(&mut self) {
+        for i in 0..self.len() {
+            if self.models[i].is_none() {
+                let seg = self.segment(i + 1);
+                self.models[i] = self.project(i);
+                self.tree.segments[i + 1] = seg;
+            }
+            self.clock += 1;
+            self.touched[i] = self.clock;
+        }
+    }
+
+    /// Reads `text` (the rope's) in one pass, segment by segment: each project is built,
+    /// checked and, unless it is to stay hot, dropped before the next.
+    fn rebuild_from(&mut self, text: &str) {
+        let settings = self.settings.clone();
+        let keep_all = self.keep_all();
+        let (mut segments, mut header) = (Vec::new(), None);
+        let (mut models, mut keys, mut diags, mut memos, mut fps) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut implementers = Vec::new();
+        let mut at = 0;
+        parse_each(text, |seg| {
+            let seg_text = &text[at..at + seg.len as usize];
+            at += seg.len as usize;
+            let Some(h) = &header else {
+                header = Some(Arc::new(build_header(&seg, seg_text)));
+                segments.push(seg);
+                return;
+            };
+            let p = Arc::new(build_project(&seg, seg_text, &settings.vocab));
+            let (d, m) = check_project_memo(&p, h, &settings, None);
+            keys.push(duplicate_key(&p));
+            implementers.push(implementer(&p));
+            fps.push(fingerprint(&p, &settings.vocab));
+            diags.push(Arc::new(d));
+            if keep_all {
+                memos.push(Some(m));
+                models.push(Some(p));
+                segments.push(seg);
+            } else {
+                memos.push(None);
+                models.push(None);
+                segments.push(cold(seg.len));
+            }
+        });
+        self.tree = SyntaxTree { segments };
+        self.starts = self.tree.segment_starts();
+        self.header = header.expect("the first segment is the header");
+        let n = keys.len();
+        self.touched = if keep_all {
+            (1..=n as u64).collect()
+        } else {
+            vec![0; n]
+        };
+        self.clock = n as u64;
+        (self.models, self.keys, self.project_diags, self.memos) = (models, keys, diags, memos);
+        self.implementers = implementers;
+        self.copy = CopyIndex::of(fps);
+        self.finish_recheck();
+    }
+
+    /// Rebuilds every model and diagnostic (settings change).
+    pub fn rebuild_all(&mut self) {
+        let text = self.text();
+        self.rebuild_from(&text);
+    }
+
+    /// Re-checks every project (the header changed).
+    fn recheck_all(&mut self) {
+        // The memos are of the old header: nothing is replayed from them.
+        for i in 0..self.len() {
+            let p = self.project(i).expect("in range");
+            let (d, m) = check_project_memo(&p, &self.header, &self.settings, None);
+            self.project_diags[i] = Arc::new(d);
+            if self.models[i].is_some() {
+                self.memos[i] = Some(m);
+            }
+        }
+        self.finish_recheck();
+    }
+
+    /// The file-wide diagnostics, after every project's own.
+    fn finish_recheck(&mut self) {
         self.header_diags = check_header(&self.header, &self.settings);
-        self.dup_diags = check_duplicates(&self.projects, &self.settings);
-        self.copy = CopyIndex::new(&self.projects, &self.settings);
-        self.copy_diags = (0..self.projects.len())
-            .map(|i| self.copy.diagnostics(i, &self.projects, &self.settings))
-            .collect();
-        self.converted = vec![None; self.projects.len()];
+        self.dup_diags = check_duplicates(&self.keys, &self.settings);
+        self.copy_diags = (0..self.len()).map(|i| self.copy_diagnostics(i)).collect();
+        self.converted = vec![None; self.len()];
         self.declared = None;
         self.relink();
+    }
+
+    fn copy_diagnostics(&self, i: usize) -> Vec<Diagnostic> {
+        if !self.copy.may_report(i) {
+            return Vec::new();
+        }
+        let p = self.project(i).expect("in range");
+        let name = |j: usize| &*self.keys[j].name;
+        self.copy.diagnostics(i, &p, name, &self.settings)
     }
 
     pub fn is_self_eval(&self) -> bool {
@@ -137,7 +347,7 @@ impl DocState {
     }
 
     /// Re-checks the 自评表 against the declared projects: a pass over its projects, cheap enough
-    /// for every keystroke.
+    /// for every keystroke (every project is hot then).
     fn relink(&mut self) {
         self.link_diags = if self.decls.is_empty() {
             Vec::new()
@@ -154,6 +364,9 @@ impl DocState {
             return false;
         }
         self.decls = decls;
+        if self.keep_all() {
+            self.warm_all();
+        }
         let old = std::mem::take(&mut self.link_diags);
         self.relink();
         old != self.link_diags
@@ -162,23 +375,32 @@ impl DocState {
     /// The summarised projects of this document (`check::declaration`), spans absolute.
     pub fn declared(&mut self, source: &Arc<Path>) -> &Declared {
         if self.declared.is_none() {
-            let d = declaration::summarize(&self.document(), &self.starts[1..], source)
-                .into_iter()
-                .map(|(k, p)| (k, Arc::new(p)))
-                .collect();
+            let kind = self.header.form_kind();
+            let mut d = Vec::new();
+            self.each_project(|i, p| {
+                if let Some(key) = declaration::key_of(&self.header, p) {
+                    let base = self.starts[i + 1];
+                    let s = declaration::summarize_project(p, kind, base, source);
+                    d.push((key, Arc::new(s)));
+                }
+            });
             self.declared = Some(d);
         }
         self.declared.as_ref().unwrap()
     }
 
     /// Brings the copy-paste diagnostics up to date after projects `first..first + added`
-    /// replaced `removed` others; a project whose diagnostics change is converted anew.
+    /// (hot) replaced `removed` others; a project whose diagnostics change is converted anew.
     fn update_copies(&mut self, first: usize, removed: usize, added: usize, renamed: &[bool]) {
+        let fp = |k: usize| {
+            let p = self.models[k].as_ref().expect("an edited project is hot");
+            fingerprint(p, &self.settings.vocab)
+        };
         let affected: Vec<usize> = if removed == added {
             let mut a = Vec::new();
             for k in first..first + added {
-                let fp = fingerprint(&self.projects[k], &self.settings.vocab);
-                a.extend(self.copy.replace(k, fp, renamed[k - first]));
+                let f = fp(k);
+                a.extend(self.copy.replace(k, f, renamed[k - first]));
             }
             a.sort_unstable();
             a.dedup();
@@ -188,11 +410,12 @@ impl DocState {
                 first..first + removed,
                 std::iter::repeat_n(Vec::new(), added),
             );
-            self.copy = CopyIndex::new(&self.projects, &self.settings);
-            (0..self.projects.len()).collect()
+            let new: Vec<_> = (first..first + added).map(fp).collect();
+            self.copy.splice(first..first + removed, new);
+            (0..self.len()).collect()
         };
         for j in affected {
-            let d = self.copy.diagnostics(j, &self.projects, &self.settings);
+            let d = self.copy_diagnostics(j);
             if d != self.copy_diags[j] {
                 self.copy_diags[j] = d;
                 self.converted[j] = None;
@@ -239,49 +462,78 @@ impl DocState {
                 Arc::new(build_project(&self.tree.segments[seg], &text, vocab))
             })
             .collect();
+        let new_keys: Vec<DupKey> = new_projects.iter().map(|p| duplicate_key(p)).collect();
         let old = p_first..p_first + p_removed;
-        let names_kept = self.projects[old.clone()]
-            .iter()
-            .map(|p| duplicate_key(p))
-            .eq(new_projects.iter().map(|p| duplicate_key(p)));
+        let names_kept = self.keys[old.clone()] == new_keys[..];
         let renamed: Vec<bool> = if p_removed == p_added {
-            self.projects[old.clone()]
+            self.keys[old.clone()]
                 .iter()
-                .zip(&new_projects)
+                .zip(&new_keys)
                 .map(|(a, b)| a.name != b.name)
                 .collect()
         } else {
             Vec::new()
         };
-        self.projects.splice(old.clone(), new_projects);
+        // A project edited in place is re-checked against its last check (if it has one).
+        let old_memos: Vec<Option<Memo>> = if p_removed == p_added {
+            self.memos[old.clone()]
+                .iter_mut()
+                .map(|m| m.take())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.keys.splice(old.clone(), new_keys);
+        self.implementers
+            .splice(old.clone(), new_projects.iter().map(|p| implementer(p)));
+        self.models
+            .splice(old.clone(), new_projects.iter().cloned().map(Some));
+        self.touched
+            .splice(old.clone(), std::iter::repeat_n(0, p_added));
+        self.memos
+            .splice(old.clone(), std::iter::repeat_n(None, p_added));
         if header_touched {
             let text: Cow<str> = self.rope.byte_slice(self.starts[0]..self.starts[1]).into();
             let header = build_header(&self.tree.segments[0], &text);
             if *self.header != header {
                 self.header = Arc::new(header);
+                self.project_diags
+                    .splice(old.clone(), std::iter::repeat_n(Arc::default(), p_added));
+                self.copy_diags
+                    .splice(old.clone(), std::iter::repeat_n(Vec::new(), p_added));
+                let new: Vec<_> = new_projects
+                    .iter()
+                    .map(|p| fingerprint(p, &self.settings.vocab))
+                    .collect();
+                self.copy.splice(old.clone(), new);
+                for k in p_first..p_first + p_added {
+                    self.touch(k);
+                }
                 self.recheck_all();
                 return;
             }
         }
-        // A project edited in place is re-checked against its last check.
-        let (new_diags, new_memos): (Vec<_>, Vec<_>) = self.projects[p_first..p_first + p_added]
+        let (new_diags, new_memos): (Vec<_>, Vec<_>) = new_projects
             .iter()
             .enumerate()
             .map(|(k, p)| {
-                let prev = (p_removed == p_added).then(|| &self.memos[p_first + k]);
+                let prev = old_memos.get(k).and_then(|m| m.as_ref());
                 let (d, m) = check_project_memo(p, &self.header, &self.settings, prev);
-                (Arc::new(d), m)
+                (Arc::new(d), Some(m))
             })
             .unzip();
         self.project_diags.splice(old.clone(), new_diags);
-        self.memos.splice(old.clone(), new_memos);
+        self.memos.splice(p_first..p_first + p_added, new_memos);
         self.converted
             .splice(old, std::iter::repeat_n(None, p_added));
         self.update_copies(p_first, p_removed, p_added, &renamed);
         // duplicate-project looks at every name: redo it only when a name (or a total it
         // quotes) changed.
         if !names_kept {
-            self.dup_diags = check_duplicates(&self.projects, &self.settings);
+            self.dup_diags = check_duplicates(&self.keys, &self.settings);
+        }
+        for k in p_first..p_first + p_added {
+            self.touch(k);
         }
         self.declared = None;
         self.relink();
@@ -309,7 +561,7 @@ impl DocState {
     /// others are written at their project's current first line.
     pub fn publish_frame(&mut self, uri: &lsp::Url, enc: Encoding) -> Vec<u8> {
         if self.converted_enc != Some(enc) {
-            self.converted = vec![None; self.projects.len()];
+            self.converted = vec![None; self.len()];
             self.converted_enc = Some(enc);
         }
         let prepare = |d: &Diagnostic| Prepared::new(&convert::diagnostic(&self.rope, d, enc));
@@ -321,7 +573,7 @@ impl DocState {
             loose.push(prepare(&d));
         }
         let mut firsts = Vec::new();
-        for i in 0..self.projects.len() {
+        for i in 0..self.len() {
             if self.project_diags[i].is_empty() && self.copy_diags[i].is_empty() {
                 continue;
             }
@@ -360,28 +612,149 @@ impl DocState {
         s
     }
 
+    /// The whole model, cold projects built again: for the checks that read every project.
     pub fn document(&self) -> Document {
         Document {
             header: self.header.clone(),
-            projects: self.projects.clone(),
+            projects: (0..self.len()).filter_map(|i| self.project(i)).collect(),
         }
     }
 
-    /// Runs `f` with an [`ide::View`](crate::ide::View) of this document.
-    pub fn with_view<T>(&self, f: impl FnOnce(&View) -> T) -> T {
+    /// Number of segments (the header and the projects).
+    pub fn segment_count(&self) -> usize {
+        self.tree.segments.len()
+    }
+
+    /// The segment containing byte `offset` (the last one when past the end).
+    pub fn segment_at(&self, offset: usize) -> usize {
+        let n = self.tree.segments.len();
+        self.starts[..n]
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The segments overlapping the bytes `range`.
+    pub fn segments_over(&self, range: Range<usize>) -> Range<usize> {
+        self.segment_at(range.start)..self.segment_at(range.end) + 1
+    }
+
+    /// Runs `f` with an [`ide::View`](crate::ide::View) of this document whose segments
+    /// `segs` have their lines and models (the others are placeholders: a feature reads the
+    /// segments it was asked about, and the whole file through `View::each_project`).
+    pub fn with_view<T>(&self, segs: Range<usize>, f: impl FnOnce(&View) -> T) -> T {
+        let n = self.tree.segments.len();
+        let segs = segs.start.min(n)..segs.end.min(n);
+        let mut tree = self.tree.clone();
+        for seg in segs.clone() {
+            tree.segments[seg] = self.segment(seg);
+        }
+        let placeholder = placeholder();
+        let projects: Vec<Arc<Project>> = (0..self.len())
+            .map(|i| {
+                if segs.contains(&(i + 1)) {
+                    self.project(i).expect("in range")
+                } else {
+                    self.models[i]
+                        .clone()
+                        .unwrap_or_else(|| placeholder.clone())
+                }
+            })
+            .collect();
         let rope = &self.rope;
         let text = |r: Range<usize>| -> Cow<'_, str> {
             rope.byte_slice(r.start.min(rope.len_bytes())..r.end.min(rope.len_bytes()))
                 .into()
         };
+        let each = |f: &mut dyn FnMut(&Project)| self.each_project(|_, p| f(p));
         let view = View {
-            tree: &self.tree,
+            tree: &tree,
             starts: &self.starts,
             header: &self.header,
-            projects: &self.projects,
+            projects: &projects,
+            segs,
             settings: &self.settings,
             text: &text,
+            each_project: &each,
         };
         f(&view)
+    }
+
+    /// Runs `f` over views of every segment, `BATCH` segments at a time, collecting what it
+    /// returns: a feature over the whole file holds the lines of one batch at once.
+    pub fn each_view<T>(&self, segs: Range<usize>, mut f: impl FnMut(&View) -> Vec<T>) -> Vec<T> {
+        const BATCH: usize = 64;
+        let mut out = Vec::new();
+        let end = segs.end.min(self.tree.segments.len());
+        for start in segs.step_by(BATCH) {
+            out.extend(self.with_view(start..(start + BATCH).min(end), &mut f));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 申报表 of `n` projects; every tenth has the name of the one before it (duplicate-
+    /// project) and every seventh the goal of the first (copied-goal).
+    fn form(n: usize) -> String {
+        let mut s = String::from("表: 绩效目标申报表\n年度: 2025\n单位: 甲单位\n");
+        for i in 0..n {
+            let name = if i % 10 == 9 { i - 1 } else { i };
+            let goal = if i % 7 == 6 {
+                "完成全年参保人员就医凭证制作，保障参保人员按时就医，提升经办服务质量。".to_string()
+            } else {
+                format!(
+                    "第{i}个项目完成培训{}人次，覆盖全部街镇，提升服务水平。",
+                    100 + i
+                )
+            };
+            s.push_str(&format!(
+                "\n项目: 项目{name}\n  项目类别: 其他运转类\n  资金:\n    年度资金申请总额: {}.00\n  年度总体目标:\n    > {goal}\n  产出指标:\n    数量指标:\n      培训人次: ≥{}(人次)\n",
+                10_000 + i,
+                100 + i
+            ));
+        }
+        s
+    }
+
+    /// More projects are edited than are kept whole: the ones edited longest ago go cold and
+    /// are built again from the text when needed; after every edit the document equals a full
+    /// analysis (tree, diagnostics, what is sent) and keeps at most `HOT` projects.
+    #[test]
+    fn editing_more_projects_than_are_kept_whole() {
+        let text = form(HOT * 2 + 10);
+        let goals: Vec<usize> = text.match_indices("    > ").map(|(i, _)| i + 6).collect();
+        // Backwards, so that each offset is still right when its edit comes.
+        let edits: Vec<(usize, usize, String)> = goals
+            .iter()
+            .rev()
+            .map(|&at| (at, at, "新".to_string()))
+            .collect();
+        crate::invariants::check_edits(&text, &edits).unwrap();
+        let mut doc = DocState::new(&text, 1, Arc::new(Settings::default()));
+        for &(a, b, ref t) in &edits {
+            doc.edit(a..b, t);
+            assert!(doc.models.iter().flatten().count() <= HOT);
+            assert_eq!(
+                doc.tree.segments.iter().filter(|s| !is_cold(s)).count(),
+                doc.models.iter().flatten().count() + 1,
+                "a segment is whole exactly when its project's model is kept"
+            );
+        }
+        // Renaming a cooled project into a duplicate, and deleting a project, still agree.
+        let first = text.find("项目: 项目1\n").unwrap() + "项目: 项目".len();
+        let second = text.find("\n项目: 项目2\n").unwrap();
+        let third = text.find("\n项目: 项目3\n").unwrap();
+        let edits = [
+            (second, third, String::new()),
+            (first, first + 1, "0".to_string()),
+        ];
+        crate::invariants::check_edits(&text, &edits).unwrap();
+        let rules: Vec<&str> = doc.diagnostics().iter().map(|d| d.rule).collect();
+        for rule in ["duplicate-project", "copied-goal"] {
+            assert!(rules.contains(&rule), "{rule} in {rules:?}");
+        }
     }
 }

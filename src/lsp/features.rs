@@ -4,6 +4,7 @@
 use super::convert::{self, offsets, position, range};
 use super::document::DocState;
 use super::State;
+use crate::format::{eol_of, format_range_in, Writer};
 use crate::ide::{self, ItemKind, SymbolKind};
 use crate::position::Encoding;
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ pub fn hover(st: &State, params: HoverParams) -> Option<Hover> {
     let p = params.text_document_position_params;
     let doc = st.docs.get(&p.text_document.uri)?;
     let off = convert::offset(&doc.rope, p.position, st.enc);
-    let own = doc.with_view(|v| ide::hover(v, off));
+    let own = doc.with_view(doc.segments_over(off..off), |v| ide::hover(v, off));
     let note = super::link::hover_note(doc, off).or_else(|| super::history::hover_note(doc, off));
     let (text, r) = match (own, note) {
         (Some((t, r)), Some((note, _))) => (format!("{}\n\n{note}", t.trim_end()), r),
@@ -36,7 +37,8 @@ pub fn completion(st: &State, params: CompletionParams) -> Option<CompletionResp
         .flat_map(|(_, f)| f.indicators.iter())
         .chain(&last_year)
         .collect();
-    let items = doc.with_view(|v| ide::complete(v, off, &known));
+    let segs = doc.segments_over(off.saturating_sub(1)..off);
+    let items = doc.with_view(segs, |v| ide::complete(v, off, &known));
     // Last year's indicators of the unit first (a stable sort keeps the rest in order).
     let last_names: std::collections::HashSet<&str> =
         last_year.iter().map(|k| k.name.as_str()).collect();
@@ -72,11 +74,40 @@ pub fn completion(st: &State, params: CompletionParams) -> Option<CompletionResp
     Some(CompletionResponse::Array(items))
 }
 
+/// The whole document formatted, segment by segment, compared with the text as it is written:
+/// the formatted text is kept only from the first line that differs (a formatted file costs
+/// no copy of itself), and the one minimal edit is computed from there.
 pub fn formatting(st: &State, params: DocumentFormattingParams) -> Option<Vec<TextEdit>> {
     let doc = st.docs.get(&params.text_document.uri)?;
-    let text = doc.text();
-    let formatted = crate::format::format(&text, &doc.tree, &doc.document());
-    Some(convert::minimal_edit(&doc.rope, &text, &formatted, st.enc))
+    let rope = &doc.rope;
+    let bom = rope.len_chars() > 0 && rope.char(0) == '\u{FEFF}';
+    let mut w = Writer::new(bom, eol_of(rope.bytes()));
+    let kind = doc.header.form_kind();
+    let (mut pos, mut tail, mut buf) = (0, None::<String>, String::new());
+    for seg in 0..doc.segment_count() {
+        let segment = doc.segment(seg);
+        let project = seg.checked_sub(1).and_then(|i| doc.project(i));
+        let roles = project.as_ref().map_or(&doc.header.roles, |p| &p.roles);
+        let seg_text: std::borrow::Cow<str> =
+            rope.byte_slice(doc.starts[seg]..doc.starts[seg + 1]).into();
+        buf.clear();
+        w.segment(&segment, roles, &seg_text, kind, &mut buf);
+        match &mut tail {
+            Some(t) => t.push_str(&buf),
+            None if pos + buf.len() <= rope.len_bytes()
+                && rope.bytes_at(pos).take(buf.len()).eq(buf.bytes()) =>
+            {
+                pos += buf.len()
+            }
+            None => tail = Some(std::mem::take(&mut buf)),
+        }
+    }
+    if tail.is_none() && pos == rope.len_bytes() {
+        return Some(Vec::new());
+    }
+    let old: String = rope.byte_slice(pos..).into();
+    let new = tail.unwrap_or_default();
+    Some(convert::minimal_edit_from(rope, pos, &old, &new, st.enc))
 }
 
 pub fn range_formatting(
@@ -84,9 +115,17 @@ pub fn range_formatting(
     params: DocumentRangeFormattingParams,
 ) -> Option<Vec<TextEdit>> {
     let doc = st.docs.get(&params.text_document.uri)?;
-    let text = doc.text();
     let span = offsets(&doc.rope, params.range, st.enc);
-    let edits = crate::format::format_range(&text, &doc.tree, &doc.document(), span);
+    let kind = doc.header.form_kind();
+    let mut edits = Vec::new();
+    for seg in doc.segments_over(span.clone()) {
+        let segment = doc.segment(seg);
+        let project = seg.checked_sub(1).and_then(|i| doc.project(i));
+        let roles = project.as_ref().map_or(&doc.header.roles, |p| &p.roles);
+        let base = doc.starts[seg];
+        let seg_text: std::borrow::Cow<str> = doc.rope.byte_slice(base..doc.starts[seg + 1]).into();
+        format_range_in(&segment, roles, &seg_text, base, kind, &span, &mut edits);
+    }
     Some(
         edits
             .into_iter()
@@ -104,7 +143,9 @@ pub fn code_action(st: &State, params: CodeActionParams) -> Option<CodeActionRes
     let enc = st.enc;
     let span = offsets(&doc.rope, params.range, enc);
     let diags = doc.diagnostics();
-    let fixes = doc.with_view(|v| ide::fixes(v, &diags, span));
+    let fixes = doc.with_view(doc.segments_over(span.clone()), |v| {
+        ide::fixes(v, &diags, span)
+    });
     let actions = fixes
         .into_iter()
         .map(|f| {
@@ -137,18 +178,27 @@ pub fn code_action(st: &State, params: CodeActionParams) -> Option<CodeActionRes
 }
 
 pub fn document_symbol(st: &State, params: DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
-    let doc = st.docs.get(&params.text_document.uri)?;
-    let syms = doc.with_view(ide::outline);
-    Some(DocumentSymbolResponse::Nested(
-        syms.iter()
-            .map(|s| document_symbol_of(doc, s, st.enc))
-            .collect(),
-    ))
+    let mut syms = Vec::new();
+    each_symbol(st, &params.text_document.uri, |s| syms.push(s))?;
+    Some(DocumentSymbolResponse::Nested(syms))
+}
+
+/// Calls `f` with each top-level symbol of the document (a project, with its children), one
+/// batch of segments at a time: `direct.rs` writes them as they come.
+pub fn each_symbol(st: &State, uri: &Url, mut f: impl FnMut(DocumentSymbol)) -> Option<()> {
+    let doc = st.docs.get(uri)?;
+    doc.each_view(0..doc.segment_count(), |v| {
+        for s in ide::outline(v) {
+            f(document_symbol_of(doc, &s, st.enc));
+        }
+        Vec::<()>::new()
+    });
+    Some(())
 }
 
 pub fn folding_range(st: &State, params: FoldingRangeParams) -> Option<Vec<FoldingRange>> {
     let doc = st.docs.get(&params.text_document.uri)?;
-    let folds = doc.with_view(ide::folding);
+    let folds = doc.each_view(0..doc.segment_count(), ide::folding);
     Some(
         folds
             .into_iter()
@@ -183,7 +233,9 @@ pub fn inlay_hint(st: &State, params: InlayHintParams) -> Option<Vec<InlayHint>>
     let doc = st.docs.get(&params.text_document.uri)?;
     let span = offsets(&doc.rope, params.range, st.enc);
     let mut hints: Vec<(usize, String)> = doc
-        .with_view(|v| ide::inlay_hints(v, span.clone()))
+        .each_view(doc.segments_over(span.clone()), |v| {
+            ide::inlay_hints(v, span.clone())
+        })
         .into_iter()
         .map(|h| (h.offset, h.label))
         .collect();
@@ -241,9 +293,10 @@ pub fn symbol(st: &State, params: WorkspaceSymbolParams) -> Vec<SymbolInformatio
         }
     }
     for (uri, doc) in &st.docs {
-        for (p, &base) in doc.projects.iter().zip(&doc.starts[1..]) {
-            let pos = position(&doc.rope, base + p.name_span.start as usize, st.enc);
-            push(uri, &p.name, pos.line, pos.character);
+        for (i, &base) in doc.starts[1..doc.len() + 1].iter().enumerate() {
+            let (name, span) = doc.project_name(i);
+            let pos = position(&doc.rope, base + span.start as usize, st.enc);
+            push(uri, name, pos.line, pos.character);
         }
     }
     out
@@ -298,7 +351,10 @@ fn document_symbol_of(doc: &DocState, s: &ide::Symbol, enc: Encoding) -> Documen
 fn tokens(st: &State, uri: &Url, r: Option<Range>) -> Option<SemanticTokensResult> {
     let doc = st.docs.get(uri)?;
     let span = r.map(|r| offsets(&doc.rope, r, st.enc));
-    let toks = doc.with_view(|v| ide::semantic_tokens(v, span));
+    let segs = span
+        .clone()
+        .map_or(0..doc.segment_count(), |s| doc.segments_over(s));
+    let toks = doc.each_view(segs, |v| ide::semantic_tokens(v, span.clone()));
     let mut data = Vec::with_capacity(toks.len());
     let (mut pl, mut pc) = (0u32, 0u32);
     for t in toks {

@@ -17,9 +17,8 @@ fn of_segment(doc: &DocState, seg: usize) -> Option<(usize, LastYear<'_>)> {
         return None;
     }
     let i = seg.checked_sub(1)?;
-    doc.projects.get(i)?;
     let last = last_year(&doc.document(), &doc.decls, threshold(&doc.settings));
-    Some((i, last[i]))
+    Some((i, *last.get(i)?))
 }
 
 fn requested(p: &crate::model::Project) -> Option<Decimal> {
@@ -29,9 +28,10 @@ fn requested(p: &crate::model::Project) -> Option<Decimal> {
 /// What hover adds on this year's indicator: last year's target and actual. With the range of
 /// the indicator's name.
 pub fn hover_note(doc: &DocState, offset: usize) -> Option<(String, Bytes<usize>)> {
-    let seg = doc.with_view(|v| v.segment_at(offset));
+    let seg = doc.segment_at(offset);
     let (i, last) = of_segment(doc, seg)?;
-    let p = &doc.projects[i];
+    let p = doc.project(i)?;
+    let p = &*p;
     let base = doc.starts[seg];
     let t = threshold(&doc.settings);
     let here = doc.rope.byte_to_line(offset);
@@ -57,9 +57,10 @@ pub fn hints(doc: &DocState, span: Bytes<usize>) -> Vec<(usize, String)> {
     if doc.header.form_kind() != FormKind::Target || doc.decls.is_empty() {
         return Vec::new();
     }
-    let last = last_year(&doc.document(), &doc.decls, threshold(&doc.settings));
+    let d = doc.document();
+    let last = last_year(&d, &doc.decls, threshold(&doc.settings));
     let mut out = Vec::new();
-    for (i, (p, l)) in doc.projects.iter().zip(last).enumerate() {
+    for (i, (p, l)) in d.projects.iter().zip(last).enumerate() {
         let at = doc.starts[i + 1] + p.name_span.end as usize;
         if !span.contains(&at) && span.end != at {
             continue;
@@ -93,13 +94,13 @@ pub fn known_indicators(doc: &DocState) -> Vec<crate::ide::KnownIndicator> {
             y - 1,
         ));
     }
-    for p in &doc.projects {
+    doc.each_project(|_, p| {
         if let Some((u, y)) = key_of(&doc.header, p) {
             if !keys.contains(&(u.clone(), y - 1)) {
                 keys.push((u, y - 1));
             }
         }
-    }
+    });
     let mut out = Vec::new();
     for k in &keys {
         let projects = match doc.decls.get(k) {

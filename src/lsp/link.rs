@@ -90,9 +90,10 @@ fn at(
     if !doc.is_self_eval() || doc.decls.is_empty() {
         return None;
     }
-    let seg = doc.with_view(|v| v.segment_at(offset));
+    let seg = doc.segment_at(offset);
     let i = seg.checked_sub(1)?;
-    let p = doc.projects.get(i)?;
+    let p = doc.project(i)?;
+    let p = &*p;
     let base = doc.starts[seg];
     let rel = offset - base;
     let t = threshold(&doc.settings);

@@ -11,6 +11,7 @@
 
 mod config;
 mod convert;
+mod direct;
 pub mod document;
 mod features;
 mod folder;

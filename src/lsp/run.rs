@@ -100,6 +100,21 @@ impl tower_service::Service<Request> for ExitWatch {
             self.exit.notify_one();
             return Box::pin(async { Ok(None) });
         }
+        if super::direct::takes(self.inner.inner(), &req) {
+            if let Some(id) = req.id().cloned() {
+                self.running
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let running = Running(self.running.clone());
+                let state = self.inner.inner().state.clone();
+                let out = self.out.clone();
+                let (method, _, params) = req.into_parts();
+                return Box::pin(async move {
+                    let _ = out.send(super::direct::answer(&state, &method, &id, params));
+                    drop(running);
+                    Ok(None)
+                });
+            }
+        }
         let id = req.id().cloned();
         let answer = self.inner.call(spec_names(without_null_params(req)));
         let Some(id) = id else {

@@ -120,11 +120,7 @@ fn own_keys(doc: &super::DocState) -> Vec<Key> {
         return vec![(u, y)];
     }
     let mut keys: Vec<Key> = Vec::new();
-    for k in doc
-        .projects
-        .iter()
-        .filter_map(|p| declaration::key_of(&doc.header, p))
-    {
+    for k in (0..doc.len()).filter_map(|i| doc.project_key(i)) {
         if !keys.contains(&k) {
             keys.push(k);
         }

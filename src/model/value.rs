@@ -186,9 +186,50 @@ fn word_unit(unit: &Option<String>) -> bool {
         .is_none_or(|u| crate::model::vocab::Vocab::builtin().is_unit(u))
 }
 
-/// A number and its unit, with the operator word that may follow them (`95%以上`).
-fn number_unit_suffix(s: &str) -> Option<(Decimal, Option<String>, Option<Op>)> {
+/// Notes after the number that say whether the bound counts: `95%（含）以上`, `≥95%(含)`,
+/// `95%以上（不含）`. Included (`true`) or not.
+const BOUND_NOTES: &[(&str, bool)] = &[
+    ("（含）", true),
+    ("(含)", true),
+    ("（不含）", false),
+    ("(不含)", false),
+];
+
+/// `rest` without its bound note, and the note.
+fn strip_bound_note(rest: &str) -> (std::borrow::Cow<'_, str>, Option<bool>) {
+    for (note, included) in BOUND_NOTES {
+        if let Some(i) = rest.find(note) {
+            let without = format!("{}{}", &rest[..i], &rest[i + note.len()..]);
+            return (without.into(), Some(*included));
+        }
+    }
+    (rest.into(), None)
+}
+
+/// `op` as a bound note says it: included makes `>` `≥`, excluded makes `≥` `>`.
+fn with_bound_note(op: Op, note: Option<bool>) -> Op {
+    match (op, note) {
+        (Op::Gt, Some(true)) => Op::Ge,
+        (Op::Lt, Some(true)) => Op::Le,
+        (Op::Ge, Some(false)) => Op::Gt,
+        (Op::Le, Some(false)) => Op::Lt,
+        _ => op,
+    }
+}
+
+/// A number, its unit, the operator word after them and the bound note.
+type Suffixed = (Decimal, Option<String>, Option<Op>, Option<bool>);
+
+/// A number and its unit, with the operator word that may follow them (`95%以上`) and the
+/// bound note (`（含）`).
+fn number_unit_suffix(s: &str) -> Option<Suffixed> {
     let (number, rest) = split_number(s)?;
+    let (rest, note) = strip_bound_note(rest);
+    let (number, unit, op) = number_unit_op(number, &rest)?;
+    Some((number, unit, op.map(|op| with_bound_note(op, note)), note))
+}
+
+fn number_unit_op(number: Decimal, rest: &str) -> Option<(Decimal, Option<String>, Option<Op>)> {
     // The operator word first: `人以上` would pass for a unit.
     if let Some((unit, op)) =
         strip_suffix_op(trim(rest)).and_then(|(r, op)| Some((parse_unit(r)?, op)))
@@ -211,9 +252,11 @@ pub fn parse_indicator_value(s: &str) -> IndicatorValue {
     }
     if let Some((op, rest, word)) = parse_op_as_written(s) {
         return match number_unit_suffix(trim(rest)) {
-            Some((number, unit, after))
-                if after.is_none_or(|a| a == op) && (!word || word_unit(&unit)) =>
+            Some((number, unit, after, note))
+                if after.is_none_or(|a| a == with_bound_note(op, note))
+                    && (!word || word_unit(&unit)) =>
             {
+                let op = with_bound_note(op, note);
                 IndicatorValue::Quantitative { op, number, unit }
             }
             _ if word => IndicatorValue::Qualitative,
@@ -221,8 +264,8 @@ pub fn parse_indicator_value(s: &str) -> IndicatorValue {
         };
     }
     match number_unit_suffix(s) {
-        Some((number, unit, Some(op))) => IndicatorValue::Quantitative { op, number, unit },
-        Some((number, unit, None)) => IndicatorValue::BareNumber { number, unit },
+        Some((number, unit, Some(op), _)) => IndicatorValue::Quantitative { op, number, unit },
+        Some((number, unit, None, _)) => IndicatorValue::BareNumber { number, unit },
         None => IndicatorValue::Qualitative,
     }
 }
@@ -646,6 +689,21 @@ mod tests {
         assert_eq!(q("3个工作日内").as_deref(), Some("≤3.00(个工作日)"));
         assert_eq!(q("大于等于 95%以上").as_deref(), Some("≥95.00(%)"));
         assert_eq!(q("90%及以上").as_deref(), Some("≥90.00(%)"));
+        // A note that the bound counts, or does not, as reviewers' forms write it.
+        assert_eq!(q("≥95%（含）").as_deref(), Some("≥95.00(%)"));
+        assert_eq!(q("95%（含）以上").as_deref(), Some("≥95.00(%)"));
+        assert_eq!(q("不低于95%(含)").as_deref(), Some("≥95.00(%)"));
+        assert_eq!(q("大于95%（含）").as_deref(), Some("≥95.00(%)"));
+        assert_eq!(q("95%以上（不含）").as_deref(), Some(">95.00(%)"));
+        assert_eq!(q("5个工作日（含）以内").as_deref(), Some("≤5.00(个工作日)"));
+        assert_eq!(q("≤3次(不含)").as_deref(), Some("<3.00(次)"));
+        assert_eq!(
+            parse_indicator_value("95%（含）"),
+            IndicatorValue::BareNumber {
+                number: Decimal::from(95),
+                unit: Some("%".into())
+            }
+        );
         assert_eq!(q("达到95%").as_deref(), Some("≥95.00(%)"));
         assert_eq!(q("至多3次").as_deref(), Some("≤3.00(次)"));
         assert_eq!(q("不超过5（万元）").as_deref(), Some("≤5.00(万元)"));

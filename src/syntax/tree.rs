@@ -64,6 +64,23 @@ pub fn parse_header(text: &str) -> Arc<Segment> {
     header.expect("the first segment is the header")
 }
 
+/// One project segment parsed from its own text (which starts with its `项目:` line), for a
+/// caller that keeps segments' lengths only and parses one again when it needs its lines.
+pub fn parse_segment(text: &str) -> Arc<Segment> {
+    let mut seg = None;
+    each_segment(text, false, |s| {
+        debug_assert!(seg.is_none(), "one segment");
+        seg = Some(s);
+        false
+    });
+    seg.unwrap_or_else(|| {
+        Arc::new(Segment {
+            lines: Vec::new(),
+            len: 0,
+        })
+    })
+}
+
 /// Cuts `text` into segments. When `with_header` the first segment is the header (empty if
 /// the text starts with a project).
 fn split(text: &str, with_header: bool) -> Vec<Arc<Segment>> {
