@@ -16,6 +16,7 @@ pub mod document;
 mod features;
 mod folder;
 mod history;
+mod json_text;
 mod known;
 mod large_text;
 mod link;
@@ -313,11 +314,14 @@ impl LanguageServer for Backend {
                 doc.text = text;
             }
         }
+        let text = std::mem::take(&mut doc.text);
         let result = self.with_state("didOpen", |st| {
             let (settings, problems) = st
                 .config
                 .settings_for(doc.uri.to_file_path().ok().as_deref());
-            let d = DocState::new(&doc.text, doc.version, settings);
+            let d = DocState::new(&text, doc.version, settings);
+            // The document has its own copy: the message's goes before the diagnostics are made.
+            drop(text);
             // The snapshot holds the years the open forms need: a new one may need another.
             st.decls = None;
             st.docs.insert(doc.uri.clone(), d);
@@ -341,7 +345,6 @@ impl LanguageServer for Backend {
             self.publish(out);
             self.follow_edit(&doc.uri, keys);
         }
-        drop(doc.text);
         trim::release_freed();
         self.refresh_without_watchers(&doc.uri).await;
     }

@@ -184,7 +184,13 @@ pub fn run() -> u8 {
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init();
+    super::trim::one_heap();
+    // The only blocking task is the stdin reader (tokio's stdin reads on the blocking pool), one
+    // read at a time: one thread, where tokio would start another when a read is handed over
+    // before the last thread is idle again (each with its stack and buffer). A `spawn_blocking`
+    // added to the server would wait behind a pending stdin read: it needs this raised.
     let rt = match tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(1)
         .enable_all()
         .build()
     {

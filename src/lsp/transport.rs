@@ -53,10 +53,13 @@ struct Input<R> {
 
 const HEADER: &[u8] = b"content-length:";
 
+/// The most read from the client at once.
+const CHUNK: usize = 1 << 16;
+
 impl<R: AsyncRead + Unpin> Input<R> {
     /// Reads more bytes; false at end of input.
     async fn fill(&mut self) -> bool {
-        let mut chunk = [0u8; 1 << 16];
+        let mut chunk = [0u8; CHUNK];
         match self.reader.read(&mut chunk).await {
             Ok(0) | Err(_) => false,
             Ok(n) => {
@@ -116,15 +119,31 @@ impl<R: AsyncRead + Unpin> Input<R> {
         Some((length, skipped))
     }
 
-    /// The next `n` bytes, or `None` at end of input.
+    /// The next `n` bytes, or `None` at end of input. A large body (a didOpen of a big file) is
+    /// read straight into a vector of its exact size, never into `buf`: that would grow `buf` to
+    /// the size of the body and hold a second copy of it. The last chunk still goes through
+    /// `buf`, so that what the client sent after the body is buffered, as `recover` expects.
     async fn body(&mut self, n: usize) -> Option<Vec<u8>> {
-        while self.buf.len() - self.pos < n {
+        let mut body = Vec::with_capacity(n);
+        let buffered = (self.buf.len() - self.pos).min(n);
+        body.extend_from_slice(&self.buf[self.pos..self.pos + buffered]);
+        self.pos += buffered;
+        while n - body.len() > CHUNK {
+            // Chunk by chunk: tokio's stdin keeps a buffer the size of the largest read.
+            let want = (n - body.len() - CHUNK).min(CHUNK) as u64;
+            match (&mut self.reader).take(want).read_buf(&mut body).await {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+        let rest = n - body.len();
+        while self.buf.len() - self.pos < rest {
             if !self.fill().await {
                 return None;
             }
         }
-        let body = self.buf[self.pos..self.pos + n].to_vec();
-        self.pos += n;
+        body.extend_from_slice(&self.buf[self.pos..self.pos + rest]);
+        self.pos += rest;
         Some(body)
     }
 
@@ -151,7 +170,11 @@ impl<R: AsyncRead + Unpin> Input<R> {
     /// counted long, the next frame began inside the body: reading goes back to its header.
     fn recover(&mut self, body: &[u8]) -> Option<Vec<u8>> {
         if let Some(i) = find_header(body) {
-            self.pos -= body.len() - i;
+            // The body may not be in `buf` (see `body`): what follows the header is put back.
+            let mut unread = body[i..].to_vec();
+            unread.extend_from_slice(&self.buf[self.pos..]);
+            self.buf = unread;
+            self.pos = 0;
             return None;
         }
         let waiting = &self.buf[self.pos..];
@@ -262,7 +285,7 @@ pub async fn guard(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + 
                     let _ = output.shutdown().await;
                     return;
                 };
-                let body = super::large_text::divert(&body).unwrap_or(body);
+                let body = super::large_text::divert(body);
                 if is_valid(&body) {
                     append_frame(&mut out, &body);
                 } else if let Some(repaired) =
@@ -455,6 +478,57 @@ mod tests {
             a.len()
         );
         assert_eq!(ids(&through(input.as_bytes())), ["1"]);
+    }
+
+    #[test]
+    fn a_large_body_is_read_beside_the_buffer() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let big = msg(1, &"绩效".repeat(1 << 20));
+        let mut input = framed(&big, big.len());
+        input.extend(framed(&msg(2, "x"), msg(2, "x").len()));
+        let mut input = Input {
+            reader: &input[..],
+            buf: Vec::new(),
+            pos: 0,
+        };
+        rt.block_on(async {
+            let (n, _) = input.header().await.unwrap();
+            let body = input.body(n.unwrap()).await.unwrap();
+            assert_eq!(body, big.as_bytes());
+            assert_eq!(body.capacity(), big.len());
+            assert!(
+                input.buf.capacity() <= 4 * CHUNK,
+                "{}",
+                input.buf.capacity()
+            );
+            let (n, _) = input.header().await.unwrap();
+            assert_eq!(
+                input.body(n.unwrap()).await.unwrap(),
+                msg(2, "x").as_bytes()
+            );
+        });
+    }
+
+    #[test]
+    fn a_large_did_open_goes_on_without_its_text() {
+        let text = "项目: 甲\n".repeat(super::super::large_text::MIN_LEN / 8);
+        let open = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": "file:///forms/transport-large.jixiao",
+            "languageId": "jixiao", "version": 1, "text": text}}})
+        .to_string();
+        let mut input = framed(&open, open.len());
+        input.extend(framed(&msg(2, "x"), msg(2, "x").len()));
+        let msgs = through(&input);
+        assert_eq!(msgs.len(), 2);
+        assert_eq!(msgs[0]["params"]["textDocument"]["text"], "");
+        assert_eq!(msgs[1]["id"], 2);
+        let uri = tower_lsp::lsp_types::Url::parse("file:///forms/transport-large.jixiao").unwrap();
+        assert_eq!(
+            super::super::large_text::claim(&uri, 1).as_deref(),
+            Some(text.as_str())
+        );
     }
 
     #[test]

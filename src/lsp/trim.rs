@@ -19,3 +19,22 @@ pub fn release_freed() {
 /// Other allocators (musl, macOS, Windows) return large blocks on their own.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn release_freed() {}
+
+/// One heap for every thread. glibc gives each thread that allocates a heap (an arena) of its
+/// own, which keeps what that thread freed for its own reuse: the server's few threads (stdin
+/// reader, writer) would each hold pages that the runtime thread, where the work is, cannot use.
+/// Called before any thread is started.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn one_heap() {
+    extern "C" {
+        fn mallopt(param: std::os::raw::c_int, value: std::os::raw::c_int) -> std::os::raw::c_int;
+    }
+    const M_ARENA_MAX: std::os::raw::c_int = -8;
+    // SAFETY: mallopt only sets a tunable of glibc's allocator.
+    unsafe {
+        mallopt(M_ARENA_MAX, 1);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn one_heap() {}
