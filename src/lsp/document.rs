@@ -23,7 +23,7 @@ use crate::check::{
 use crate::ide::View;
 use crate::model::{build_header, build_project, Document, FormKind, Header, Project};
 use crate::position::Encoding;
-use crate::syntax::{parse_each, parse_segment, Segment, SyntaxTree};
+use crate::syntax::{parse_pieces, parse_segment, Segment, SyntaxTree};
 use ropey::Rope;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -36,6 +36,9 @@ type Declared = Vec<((String, i32), Arc<DeclaredProject>)>;
 
 /// How many projects keep their tree and model: the ones being edited.
 pub const HOT: usize = 32;
+
+/// How much of the rope is read at once when the whole document is read again.
+const PIECE: usize = 256 * 1024;
 
 pub struct DocState {
     pub version: i32,
@@ -111,9 +114,22 @@ fn placeholder() -> Arc<Project> {
 
 impl DocState {
     pub fn new(text: &str, version: i32, settings: Arc<Settings>) -> DocState {
+        DocState::from_rope(Rope::from_str(text), version, settings)
+    }
+
+    /// [`DocState::new`] taking the text: it is dropped as soon as the rope holds it, before the
+    /// projects are read (from the rope, a piece at a time), so that opening a large file
+    /// holds the text twice only while the rope is built.
+    pub fn from_string(text: String, version: i32, settings: Arc<Settings>) -> DocState {
+        let rope = Rope::from_str(&text);
+        drop(text);
+        DocState::from_rope(rope, version, settings)
+    }
+
+    fn from_rope(rope: Rope, version: i32, settings: Arc<Settings>) -> DocState {
         let mut d = DocState {
             version,
-            rope: Rope::from_str(text),
+            rope,
             tree: SyntaxTree {
                 segments: Vec::new(),
             },
@@ -137,7 +153,7 @@ impl DocState {
             converted: Vec::new(),
             converted_enc: None,
         };
-        d.rebuild_from(text);
+        d.rebuild_all();
         d
     }
 
@@ -253,19 +269,37 @@ impl DocState {
         }
     }
 
-    /// Reads `text` (the rope's) in one pass, segment by segment: each project is built,
-    /// checked and, unless it is to stay hot, dropped before the next.
-    fn rebuild_from(&mut self, text: &str) {
+    /// Reads the rope in one pass, segment by segment, [`PIECE`] bytes of it at a time: each
+    /// project is built, checked and, unless it is to stay hot, dropped before the next.
+    pub fn rebuild_all(&mut self) {
+        self.rebuild_in_pieces(PIECE);
+    }
+
+    fn rebuild_in_pieces(&mut self, piece: usize) {
         let settings = self.settings.clone();
         let keep_all = self.keep_all();
         let (mut segments, mut header) = (Vec::new(), None);
         let (mut models, mut keys, mut diags, mut memos, mut fps) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut implementers = Vec::new();
-        let mut at = 0;
-        parse_each(text, |seg| {
-            let seg_text = &text[at..at + seg.len as usize];
-            at += seg.len as usize;
+        let rope = &self.rope;
+        let mut pos = 0;
+        let next = |held: usize| -> Option<String> {
+            if pos == rope.len_bytes() {
+                return None;
+            }
+            // Up to the end of a line (the parser's lines end at `\n` only).
+            let mut end = (pos + piece.max(held)).min(rope.len_bytes());
+            end += rope
+                .bytes_at(end)
+                .position(|b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let end = end.min(rope.len_bytes());
+            let text: Cow<str> = rope.byte_slice(pos..end).into();
+            pos = end;
+            Some(text.into_owned())
+        };
+        parse_pieces(next, |seg, seg_text| {
             let Some(h) = &header else {
                 header = Some(Arc::new(build_header(&seg, seg_text)));
                 segments.push(seg);
@@ -301,12 +335,6 @@ impl DocState {
         self.implementers = implementers;
         self.copy = CopyIndex::of(fps);
         self.finish_recheck();
-    }
-
-    /// Rebuilds every model and diagnostic (settings change).
-    pub fn rebuild_all(&mut self) {
-        let text = self.text();
-        self.rebuild_from(&text);
     }
 
     /// Re-checks every project (the header changed).
@@ -717,6 +745,34 @@ mod tests {
             ));
         }
         s
+    }
+
+    /// Read in pieces of any size, the document is what one pass over the whole text gives.
+    #[test]
+    fn reading_in_pieces_is_reading_whole() {
+        let mut texts = vec![
+            String::new(),
+            "\n".into(),
+            "项目: 甲\n".into(),
+            "表: 绩效目标申报表\r\n年度: 2025\r\n\r\n项目: 乙\r\n  年度总体目标:\r\n    > 文本\r"
+                .into(),
+            "\u{FEFF}表: 绩效目标申报表\n  项目: 缩进\n项目:\n项目: 丙\n项目: 丙".into(),
+        ];
+        texts.push(form(12));
+        let settings = Arc::new(Settings::default());
+        for text in &texts {
+            let full = crate::analysis::analyze(text, &settings);
+            for piece in [1, 2, 7, 64, 1000, PIECE] {
+                let mut doc = DocState::new(text, 1, settings.clone());
+                doc.rebuild_in_pieces(piece);
+                assert_eq!(doc.full_tree(), full.tree, "{piece} {text:?}");
+                let key = |d: &Diagnostic| (d.span.start, d.span.end, d.rule, d.message.clone());
+                let (mut a, mut b) = (doc.diagnostics(), full.diagnostics.clone());
+                a.sort_by_key(key);
+                b.sort_by_key(key);
+                assert_eq!(a, b, "{piece} {text:?}");
+            }
+        }
     }
 
     /// More projects are edited than are kept whole: the ones edited longest ago go cold and

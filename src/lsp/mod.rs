@@ -319,9 +319,8 @@ impl LanguageServer for Backend {
             let (settings, problems) = st
                 .config
                 .settings_for(doc.uri.to_file_path().ok().as_deref());
-            let d = DocState::new(&text, doc.version, settings);
-            // The document has its own copy: the message's goes before the diagnostics are made.
-            drop(text);
+            // The text goes into the rope and is dropped before the projects are read.
+            let d = DocState::from_string(text, doc.version, settings);
             // The snapshot holds the years the open forms need: a new one may need another.
             st.decls = None;
             st.docs.insert(doc.uri.clone(), d);

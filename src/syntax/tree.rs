@@ -64,6 +64,46 @@ pub fn parse_header(text: &str) -> Arc<Segment> {
     header.expect("the first segment is the header")
 }
 
+/// [`parse_each`] of text that comes in pieces (a rope's): `next()` gives the next piece,
+/// each ending with a `\n` except the last. The segments handed to `f` are those of the
+/// whole text; only the segment still open is held, with the piece being read, so the whole
+/// text is never one string. `f` gets each segment with its text.
+pub fn parse_pieces(
+    mut next: impl FnMut(usize) -> Option<String>,
+    mut f: impl FnMut(Arc<Segment>, &str),
+) {
+    let mut carry = String::new();
+    let mut header = true;
+    let mut done = false;
+    while !done {
+        // At least the size of what is held: a segment longer than a piece is read in pieces
+        // that double, not re-split once per piece.
+        match next(carry.len()) {
+            Some(piece) => carry.push_str(&piece),
+            None => done = true,
+        }
+        let mut segs = Vec::new();
+        each_segment(&carry, header, |s| {
+            segs.push(s);
+            true
+        });
+        // The last segment may go on in the next piece.
+        let keep = if done {
+            segs.len()
+        } else {
+            segs.len().saturating_sub(1)
+        };
+        let mut at = 0;
+        for s in segs.into_iter().take(keep) {
+            let len = s.len as usize;
+            f(s, &carry[at..at + len]);
+            header = false;
+            at += len;
+        }
+        carry.drain(..at);
+    }
+}
+
 /// One project segment parsed from its own text (which starts with its `项目:` line), for a
 /// caller that keeps segments' lengths only and parses one again when it needs its lines.
 pub fn parse_segment(text: &str) -> Arc<Segment> {
