@@ -74,24 +74,28 @@ fn seen<'a>(
     workspace: &'a [&'a KnownIndicator],
     keep: impl Fn(&str, &str) -> bool,
 ) -> Vec<Seen<'a>> {
-    let mut out: Vec<Seen> = workspace
-        .iter()
-        .filter(|k| keep(&k.name, &k.level2))
-        .map(|k| {
-            (
-                Cow::Borrowed(k.name.as_str()),
-                Cow::Borrowed(k.level2.as_str()),
-                Cow::Borrowed(k.value.as_str()),
-                Cow::Borrowed(k.project.as_str()),
-            )
-        })
-        .collect();
+    // Only the last use of a name is ever offered: earlier ones are dropped as they are
+    // replaced, so a large document's thousands of uses are not all held at once.
+    let mut last: std::collections::HashMap<String, (usize, Seen)> = Default::default();
+    let mut n = 0;
+    let mut push = |s: Seen<'a>| {
+        n += 1;
+        last.insert(s.0.to_string(), (n, s));
+    };
+    for k in workspace.iter().filter(|k| keep(&k.name, &k.level2)) {
+        push((
+            Cow::Borrowed(k.name.as_str()),
+            Cow::Borrowed(k.level2.as_str()),
+            Cow::Borrowed(k.value.as_str()),
+            Cow::Borrowed(k.project.as_str()),
+        ));
+    }
     // The document's projects are built one at a time (the server keeps few models).
     (view.each_project)(&mut |p| {
         for (_, l2, ind) in p.indicators() {
             let level2 = l2.map(|l| l.canonical.as_str()).unwrap_or("");
             if !ind.value_text.is_empty() && keep(&ind.name, level2) {
-                out.push((
+                push((
                     Cow::Owned(ind.name.clone()),
                     Cow::Owned(level2.to_string()),
                     Cow::Owned(ind.value_text.clone()),
@@ -100,7 +104,9 @@ fn seen<'a>(
             }
         }
     });
-    out
+    let mut out: Vec<(usize, Seen)> = last.into_values().collect();
+    out.sort_unstable_by_key(|s| s.0);
+    out.into_iter().map(|s| s.1).collect()
 }
 
 /// An indicator seen elsewhere: name, 二级, value, project.

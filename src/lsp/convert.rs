@@ -70,45 +70,52 @@ fn diagnostic_at(range: lsp::Range, d: &Diagnostic) -> lsp::Diagnostic {
 /// The edits that turn `old` into `new`: one replacement of the differing middle, by lines.
 #[cfg(test)]
 pub fn minimal_edit(r: &Rope, old: &str, new: &str, enc: Encoding) -> Vec<lsp::TextEdit> {
-    minimal_edit_from(r, 0, old, new, enc)
+    debug_assert!(*r == old);
+    minimal_edit_from(r, 0, new, enc)
 }
 
-/// [`minimal_edit`] of the document's text from byte `base` on (`old`, a line start) to `new`.
-pub fn minimal_edit_from(
-    r: &Rope,
-    base: usize,
-    old: &str,
-    new: &str,
-    enc: Encoding,
-) -> Vec<lsp::TextEdit> {
-    if old == new {
-        return Vec::new();
-    }
-    let prefix = old
-        .bytes()
+/// [`minimal_edit`] of the document's text from byte `base` (a line start) on to `new`,
+/// compared in the rope: the old text is not copied out.
+pub fn minimal_edit_from(r: &Rope, base: usize, new: &str, enc: Encoding) -> Vec<lsp::TextEdit> {
+    let len = r.len_bytes();
+    let old_len = len - base;
+    let prefix = r
+        .bytes_at(base)
         .zip(new.bytes())
         .take_while(|(a, b)| a == b)
         .count();
-    let prefix = old[..prefix].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let max_suffix = (old.len() - prefix).min(new.len() - prefix);
-    let mut suffix = old
-        .bytes()
-        .rev()
+    if prefix == old_len && prefix == new.len() {
+        return Vec::new();
+    }
+    // Back to the start of its line.
+    let mut back = r.bytes_at(base + prefix).reversed();
+    let mut prefix = prefix;
+    while prefix > 0 && back.next() != Some(b'\n') {
+        prefix -= 1;
+    }
+    let max_suffix = (old_len - prefix).min(new.len() - prefix);
+    let mut suffix = r
+        .bytes_at(len)
+        .reversed()
         .zip(new.bytes().rev())
         .take(max_suffix)
         .take_while(|(a, b)| a == b)
         .count();
     // Never cut inside a character, nor between the `\r` and `\n` of a line break: LSP has no
     // position there, so the client would clamp the edit to the line's end and apply a no-op.
-    let bad_cut = |s: &str, at: usize| {
-        !s.is_char_boundary(at)
-            || (at > 0 && s.as_bytes()[at - 1] == b'\r' && s.as_bytes()[at] == b'\n')
+    let bad_old = |at: usize| {
+        (at < len && r.byte(at) & 0xC0 == 0x80)
+            || (at > 0 && at < len && r.byte(at - 1) == b'\r' && r.byte(at) == b'\n')
     };
-    while suffix > 0 && (bad_cut(old, old.len() - suffix) || bad_cut(new, new.len() - suffix)) {
+    let bad_new = |at: usize| {
+        !new.is_char_boundary(at)
+            || (at > 0 && new.as_bytes()[at - 1] == b'\r' && new.as_bytes()[at] == b'\n')
+    };
+    while suffix > 0 && (bad_old(len - suffix) || bad_new(new.len() - suffix)) {
         suffix -= 1;
     }
     vec![lsp::TextEdit {
-        range: range(r, base + prefix..base + old.len() - suffix, enc),
+        range: range(r, base + prefix..len - suffix, enc),
         new_text: new[prefix..new.len() - suffix].to_string(),
     }]
 }

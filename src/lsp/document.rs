@@ -82,6 +82,29 @@ pub struct DocState {
     converted_enc: Option<Encoding>,
 }
 
+/// The rope of `text`, built from its end a piece at a time, the text cut short after each
+/// piece: the text and the rope are not both whole at once (a large text's block is mapped on
+/// its own, and shrinking it gives its tail back, `trim.rs`).
+fn rope_of(mut text: String) -> Rope {
+    const CUT: usize = 1 << 20;
+    let mut pieces = Vec::new();
+    while text.len() > CUT {
+        let mut at = text.len() - CUT;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        pieces.push(Rope::from_str(&text[at..]));
+        text.truncate(at);
+        text.shrink_to_fit();
+    }
+    let mut rope = Rope::from_str(&text);
+    drop(text);
+    for piece in pieces.into_iter().rev() {
+        rope.append(piece);
+    }
+    rope
+}
+
 fn implementer(p: &Project) -> Option<Box<str>> {
     p.field(crate::model::IMPLEMENTER)
         .map(|f| f.value.as_str().into())
@@ -121,9 +144,7 @@ impl DocState {
     /// projects are read (from the rope, a piece at a time), so that opening a large file
     /// holds the text twice only while the rope is built.
     pub fn from_string(text: String, version: i32, settings: Arc<Settings>) -> DocState {
-        let rope = Rope::from_str(&text);
-        drop(text);
-        DocState::from_rope(rope, version, settings)
+        DocState::from_rope(rope_of(text), version, settings)
     }
 
     fn from_rope(rope: Rope, version: i32, settings: Arc<Settings>) -> DocState {
@@ -745,6 +766,15 @@ mod tests {
             ));
         }
         s
+    }
+
+    /// A text of several pieces, cut inside neither a character nor the text: the rope is it.
+    #[test]
+    fn a_large_text_goes_into_the_rope_whole() {
+        let text = "项目: 甲\r\n  > 𠀀文本a\n".repeat(150_000);
+        assert!(text.len() > 3 << 20);
+        assert_eq!(rope_of(text.clone()), text.as_str());
+        assert_eq!(rope_of(String::new()), "");
     }
 
     /// Read in pieces of any size, the document is what one pass over the whole text gives.

@@ -99,15 +99,20 @@ pub fn formatting(st: &State, params: DocumentFormattingParams) -> Option<Vec<Te
             {
                 pos += buf.len()
             }
-            None => tail = Some(std::mem::take(&mut buf)),
+            None => {
+                // About the size of the rest of the text, so that it is not grown by doubling.
+                let rest = rope.len_bytes() - pos;
+                let mut t = String::with_capacity(rest + rest / 16);
+                t.push_str(&buf);
+                tail = Some(t);
+            }
         }
     }
     if tail.is_none() && pos == rope.len_bytes() {
         return Some(Vec::new());
     }
-    let old: String = rope.byte_slice(pos..).into();
     let new = tail.unwrap_or_default();
-    Some(convert::minimal_edit_from(rope, pos, &old, &new, st.enc))
+    Some(convert::minimal_edit_from(rope, pos, &new, st.enc))
 }
 
 pub fn range_formatting(

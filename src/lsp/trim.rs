@@ -20,7 +20,7 @@ pub fn release_freed() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn release_freed() {}
 
-/// One heap for every thread. glibc gives each thread that allocates a heap (an arena) of its
+/// One heap for every thread, and large blocks mapped on their own. glibc gives each thread that allocates a heap (an arena) of its
 /// own, which keeps what that thread freed for its own reuse: the server's few threads (stdin
 /// reader, writer) would each hold pages that the runtime thread, where the work is, cannot use.
 /// Called before any thread is started.
@@ -30,9 +30,15 @@ pub fn one_heap() {
         fn mallopt(param: std::os::raw::c_int, value: std::os::raw::c_int) -> std::os::raw::c_int;
     }
     const M_ARENA_MAX: std::os::raw::c_int = -8;
+    const M_MMAP_THRESHOLD: std::os::raw::c_int = -3;
     // SAFETY: mallopt only sets a tunable of glibc's allocator.
     unsafe {
         mallopt(M_ARENA_MAX, 1);
+        // Blocks of 256 KiB and more are mapped on their own, always: freed, their pages go
+        // back at once, and shrunk, they give back their tail in place (`DocState::from_string`
+        // hands a large text to the rope this way). glibc would otherwise raise the threshold
+        // after the first large free and serve the next large blocks from the heap.
+        mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     }
 }
 
