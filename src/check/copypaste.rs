@@ -114,12 +114,70 @@ impl Fingerprint {
     }
 }
 
+/// The projects that have one hash, in file order. Most hashes belong to one project only:
+/// that one is kept in place, without a block of its own (a document keeps thousands).
+#[derive(Debug, Clone)]
+enum Members {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Default for Members {
+    fn default() -> Members {
+        Members::Many(Vec::new())
+    }
+}
+
+impl std::ops::Deref for Members {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        match self {
+            Members::One(j) => std::slice::from_ref(j),
+            Members::Many(v) => v,
+        }
+    }
+}
+
+impl Members {
+    fn insert(&mut self, at: usize, j: u32) {
+        let mut v = match std::mem::take(self) {
+            Members::One(k) => vec![k],
+            Members::Many(v) => v,
+        };
+        v.insert(at, j);
+        *self = Members::from(v);
+    }
+
+    fn push(&mut self, j: u32) {
+        let at = self.len();
+        self.insert(at, j);
+    }
+
+    fn retain(&mut self, keep: impl Fn(&u32) -> bool) {
+        let mut v = match std::mem::take(self) {
+            Members::One(k) => vec![k],
+            Members::Many(v) => v,
+        };
+        v.retain(keep);
+        *self = Members::from(v);
+    }
+}
+
+impl From<Vec<u32>> for Members {
+    fn from(v: Vec<u32>) -> Members {
+        match v[..] {
+            [j] => Members::One(j),
+            _ => Members::Many(v),
+        }
+    }
+}
+
 /// Every project's fingerprint, and which projects share each hash.
 #[derive(Debug, Clone, Default)]
 pub struct CopyIndex {
     fps: Vec<Fingerprint>,
     /// Hash → the projects that have it, in file order.
-    groups: HashMap<u64, Vec<u32>>,
+    groups: HashMap<u64, Members>,
 }
 
 impl CopyIndex {
@@ -274,7 +332,7 @@ impl CopyIndex {
                 let Some(j) = earlier(*h) else { continue };
                 // Distinct names, up to one past the limit: a formula's group may be large.
                 let mut names: Vec<&str> = Vec::with_capacity(max + 1);
-                for &k in &self.groups[h] {
+                for &k in self.groups[h].iter() {
                     let n = name(k as usize);
                     if !names.contains(&n) {
                         names.push(n);

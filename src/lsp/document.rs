@@ -60,7 +60,7 @@ pub struct DocState {
     /// Per project, relative to its segment.
     pub project_diags: Vec<Arc<Vec<Diagnostic>>>,
     /// Per hot project, its last check, so that the next one re-checks only changed indicators.
-    memos: Vec<Option<Memo>>,
+    memos: Vec<Option<Box<Memo>>>,
     /// The header's diagnostics (absolute: the header starts the file).
     pub header_diags: Vec<Diagnostic>,
     /// duplicate-project: (project index, diagnostic relative to its segment).
@@ -333,7 +333,7 @@ impl DocState {
             fps.push(fingerprint(&p, &settings.vocab));
             diags.push(Arc::new(d));
             if keep_all {
-                memos.push(Some(m));
+                memos.push(Some(Box::new(m)));
                 models.push(Some(p));
                 segments.push(seg);
             } else {
@@ -366,7 +366,7 @@ impl DocState {
             let (d, m) = check_project_memo(&p, &self.header, &self.settings, None);
             self.project_diags[i] = Arc::new(d);
             if self.models[i].is_some() {
-                self.memos[i] = Some(m);
+                self.memos[i] = Some(Box::new(m));
             }
         }
         self.finish_recheck();
@@ -524,7 +524,7 @@ impl DocState {
             Vec::new()
         };
         // A project edited in place is re-checked against its last check (if it has one).
-        let old_memos: Vec<Option<Memo>> = if p_removed == p_added {
+        let old_memos: Vec<Option<Box<Memo>>> = if p_removed == p_added {
             self.memos[old.clone()]
                 .iter_mut()
                 .map(|m| m.take())
@@ -566,9 +566,9 @@ impl DocState {
             .iter()
             .enumerate()
             .map(|(k, p)| {
-                let prev = old_memos.get(k).and_then(|m| m.as_ref());
+                let prev = old_memos.get(k).and_then(|m| m.as_deref());
                 let (d, m) = check_project_memo(p, &self.header, &self.settings, prev);
-                (Arc::new(d), Some(m))
+                (Arc::new(d), Some(Box::new(m)))
             })
             .unzip();
         self.project_diags.splice(old.clone(), new_diags);
