@@ -15,10 +15,23 @@ const METHODS: &[&str] = &[
     "textDocument/foldingRange",
     "textDocument/semanticTokens/full",
     "textDocument/semanticTokens/range",
+    "textDocument/completion",
+    "textDocument/completion#value",
 ];
+
+/// The method of a `METHODS` entry (after `#`: which case of it).
+fn method(m: &str) -> &str {
+    m.split('#').next().unwrap()
+}
 
 fn params(method: &str, uri: &str) -> Value {
     let mut p = json!({"textDocument": {"uri": uri}});
+    if method == "textDocument/completion" {
+        // At the start of an indicator line's name (a third-level entry is usually there).
+        p["position"] = json!({"line": 22, "character": 6});
+    } else if method == "textDocument/completion#value" {
+        p["position"] = json!({"line": 13, "character": 30});
+    }
     if method.ends_with("/range") {
         p["range"] =
             json!({"start": {"line": 3, "character": 0}, "end": {"line": 40, "character": 0}});
@@ -48,7 +61,10 @@ fn in_process(uri: &str, text: &str) -> Vec<Value> {
             call(None, "textDocument/didOpen", open).await.unwrap();
             let mut out = Vec::new();
             for (i, m) in METHODS.iter().enumerate() {
-                let r = call(Some(i as i64 + 1), m, params(m, uri)).await.unwrap().unwrap();
+                let r = call(Some(i as i64 + 1), method(m), params(m, uri))
+                    .await
+                    .unwrap()
+                    .unwrap();
                 out.push(serde_json::to_value(r).unwrap()["result"].clone());
             }
             out
@@ -66,7 +82,7 @@ fn whole_file_answers_are_those_of_tower_lsp() {
         .collect();
     files.sort();
     assert!(files.len() > 5);
-    let mut s = Server::start_with(json!({"capabilities": {}}));
+    let mut completions = 0;
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let uri = format!(
@@ -74,18 +90,37 @@ fn whole_file_answers_are_those_of_tower_lsp() {
             path.file_name().unwrap().to_string_lossy()
         );
         let want = in_process(&uri, &text);
+        // A server of its own, as in process: completion also offers the other open forms'.
+        let mut s = Server::start_with(json!({"capabilities": {}}));
         s.open(&uri, &text, 1);
         // Opened before the requests come (else they go to tower-lsp).
         s.diagnostics(&uri, 1);
         for (m, want) in METHODS.iter().zip(want) {
-            let got = s.request(m, params(m, &uri));
-            assert_eq!(got["result"], want, "{m} of {}", path.display());
+            let got = s.request(method(m), params(m, &uri));
+            assert_eq!(got["result"], want, "{m} of {}: {got}", path.display());
             assert!(
                 got["result"].is_array() || got["result"].is_object(),
                 "{m}: {got}"
             );
+            if m.starts_with("textDocument/completion") {
+                completions += got["result"].as_array().map_or(0, Vec::len);
+            }
+        }
+        if path.file_name().is_some_and(|n| n != "native.jixiao") {
+            s.notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": uri}}),
+            );
         }
     }
+    assert!(
+        completions > 50,
+        "completion offered {completions} items in all"
+    );
+    let mut s = Server::start_with(json!({"capabilities": {}}));
+    let native = std::fs::read_to_string(dir.join("tests/lsp/native.jixiao")).unwrap();
+    s.open("file:///direct/native.jixiao", &native, 1);
+    s.diagnostics("file:///direct/native.jixiao", 1);
     // What the direct path does not take: a document never opened, params that are not the
     // method's (an error, as tower-lsp gives it), and requests after shutdown.
     let r = s.request(

@@ -1,5 +1,6 @@
-//! The whole-file answers — document symbols, folding ranges, semantic tokens — written straight
-//! from their typed results. tower-lsp turns every result into a `serde_json::Value` tree before
+//! The whole-file answers — document symbols, folding ranges, semantic tokens — and completion
+//! (hundreds of items in a large file, asked for at every word typed) written straight from
+//! their typed results. tower-lsp turns every result into a `serde_json::Value` tree before
 //! writing it: the outline of a 2,000-project file (18 MB of JSON, 60,000 symbols) took about
 //! 380 MB and most of a second that way (docs/PERFORMANCE.md). Each is computed when its future
 //! is first polled, in order with the notifications before it, like every handler.
@@ -24,6 +25,7 @@ pub fn takes(backend: &Backend, req: &Request) -> bool {
             | "textDocument/foldingRange"
             | "textDocument/semanticTokens/full"
             | "textDocument/semanticTokens/range"
+            | "textDocument/completion"
     );
     if !whole_file || backend.shut_down.load(Ordering::SeqCst) {
         return false;
@@ -133,6 +135,10 @@ fn compute(st: &State, method: &str, id: &Id, params: Value) -> serde_json::Resu
         "textDocument/foldingRange" => reply(
             id,
             features::folding_range(st, serde_json::from_value(params)?),
+        ),
+        "textDocument/completion" => reply(
+            id,
+            features::completion(st, serde_json::from_value(params)?),
         ),
         "textDocument/semanticTokens/full" => reply(
             id,
