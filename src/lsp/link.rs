@@ -175,7 +175,6 @@ pub fn hover_note(doc: &DocState, offset: usize) -> Option<(String, Bytes<usize>
 mod tests {
     use super::*;
     use crate::check::Settings;
-    use std::collections::HashMap;
     use std::path::PathBuf;
 
     /// The 申报表 only on disk (in the workspace index), the 自评表 open: its diagnostics come
@@ -185,19 +184,7 @@ mod tests {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/link");
         let declared = dir.join("2021-申报表.jixiao");
         let own = dir.join("2021-自评表.jixiao");
-        let mut st = State {
-            docs: HashMap::new(),
-            enc: crate::position::Encoding::Utf16,
-            config: Default::default(),
-            roots: vec![dir.clone()],
-            index: HashMap::new(),
-            pull_config: false,
-            watch_config: false,
-            decls: None,
-            scan: Default::default(),
-            links: Default::default(),
-            diag_pull: Default::default(),
-        };
+        let mut st = State::new(vec![dir.clone()]);
         st.index.insert(
             declared.clone(),
             super::super::workspace::index_file(&declared).unwrap(),

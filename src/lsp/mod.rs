@@ -63,6 +63,25 @@ struct State {
     diag_pull: pull::DiagnosticPull,
 }
 
+impl State {
+    /// A server's state before `initialize`, with these workspace folders.
+    fn new(roots: Vec<PathBuf>) -> State {
+        State {
+            docs: HashMap::new(),
+            enc: Encoding::Utf16,
+            config: ConfigCache::default(),
+            roots,
+            index: HashMap::new(),
+            pull_config: false,
+            watch_config: false,
+            decls: None,
+            scan: Default::default(),
+            links: Default::default(),
+            diag_pull: Default::default(),
+        }
+    }
+}
+
 /// The server; build one with [`service`].
 pub struct Backend {
     client: Client,

@@ -252,22 +252,9 @@ pub fn opened(st: &mut State, path: &Path) {
 mod tests {
     use super::super::{folder, unopened};
     use super::*;
-    use std::collections::HashMap;
 
     fn state(dir: &Path) -> State {
-        State {
-            docs: HashMap::new(),
-            enc: crate::position::Encoding::Utf16,
-            config: Default::default(),
-            roots: vec![dir.to_path_buf()],
-            index: HashMap::new(),
-            pull_config: false,
-            watch_config: false,
-            decls: None,
-            scan: Default::default(),
-            links: Default::default(),
-            diag_pull: Default::default(),
-        }
+        State::new(vec![dir.to_path_buf()])
     }
 
     /// What `unopened::recheck` does with a file read from disk, without publishing.

@@ -2,9 +2,6 @@
 
 use super::publish::Outbox;
 use super::{transport, Backend, State};
-use crate::lsp::config::ConfigCache;
-use crate::position::Encoding;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tower_lsp::jsonrpc::{Error, Request, Response};
 use tower_lsp::{LspService, Server};
@@ -27,19 +24,7 @@ fn service_with(
     LspService::build(|client| Backend {
         out,
         client,
-        state: Arc::new(Mutex::new(State {
-            docs: HashMap::new(),
-            enc: Encoding::Utf16,
-            config: ConfigCache::default(),
-            roots: Vec::new(),
-            index: HashMap::new(),
-            pull_config: false,
-            watch_config: false,
-            decls: None,
-            scan: Default::default(),
-            links: Default::default(),
-            diag_pull: Default::default(),
-        })),
+        state: Arc::new(Mutex::new(State::new(Vec::new()))),
         shut_down,
     })
     .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
