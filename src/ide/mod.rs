@@ -65,10 +65,7 @@ impl<'a> View<'a> {
     }
 
     pub fn segment_at(&self, offset: usize) -> usize {
-        let n = self.tree.segments.len();
-        self.starts[..n]
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1)
+        crate::syntax::segment_containing(self.starts, offset)
     }
 
     pub fn roles(&self, seg: usize) -> &[LineRole] {

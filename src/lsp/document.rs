@@ -21,7 +21,7 @@ use crate::check::{
     check_duplicates, check_header, check_project_memo, duplicate_key, Diagnostic, DupKey, Settings,
 };
 use crate::ide::View;
-use crate::model::{build_header, build_project, Document, FormKind, Header, Project};
+use crate::model::{build_header, build_project, Document, FormKind, Header, LineRole, Project};
 use crate::position::Encoding;
 use crate::syntax::{parse_pieces, parse_segment, Segment, SyntaxTree};
 use ropey::Rope;
@@ -282,7 +282,8 @@ impl DocState {
         for i in 0..self.len() {
             if self.models[i].is_none() {
                 let seg = self.segment(i + 1);
-                self.models[i] = self.project(i);
+                let p = build_project(&seg, &self.seg_text(i + 1), &self.settings.vocab);
+                self.models[i] = Some(Arc::new(p));
                 self.tree.segments[i + 1] = seg;
             }
             self.clock += 1;
@@ -669,6 +670,21 @@ impl DocState {
         }
     }
 
+    /// Calls `f` with each segment of `segs` in order: its lines, their roles, its text and
+    /// where it starts. Cold projects are built one at a time (the formatter's walk).
+    pub fn each_segment(
+        &self,
+        segs: Range<usize>,
+        mut f: impl FnMut(&Segment, &[LineRole], &str, usize),
+    ) {
+        for seg in segs {
+            let segment = self.segment(seg);
+            let project = seg.checked_sub(1).and_then(|i| self.project(i));
+            let roles = project.as_ref().map_or(&self.header.roles, |p| &p.roles);
+            f(&segment, roles, &self.seg_text(seg), self.starts[seg]);
+        }
+    }
+
     /// Number of segments (the header and the projects).
     pub fn segment_count(&self) -> usize {
         self.tree.segments.len()
@@ -676,10 +692,7 @@ impl DocState {
 
     /// The segment containing byte `offset` (the last one when past the end).
     pub fn segment_at(&self, offset: usize) -> usize {
-        let n = self.tree.segments.len();
-        self.starts[..n]
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1)
+        crate::syntax::segment_containing(&self.starts, offset)
     }
 
     /// The segments overlapping the bytes `range`.

@@ -84,14 +84,9 @@ pub fn formatting(st: &State, params: DocumentFormattingParams) -> Option<Vec<Te
     let mut w = Writer::new(bom, eol_of(rope.bytes()));
     let kind = doc.header.form_kind();
     let (mut pos, mut tail, mut buf) = (0, None::<String>, String::new());
-    for seg in 0..doc.segment_count() {
-        let segment = doc.segment(seg);
-        let project = seg.checked_sub(1).and_then(|i| doc.project(i));
-        let roles = project.as_ref().map_or(&doc.header.roles, |p| &p.roles);
-        let seg_text: std::borrow::Cow<str> =
-            rope.byte_slice(doc.starts[seg]..doc.starts[seg + 1]).into();
+    doc.each_segment(0..doc.segment_count(), |segment, roles, seg_text, _| {
         buf.clear();
-        w.segment(&segment, roles, &seg_text, kind, &mut buf);
+        w.segment(segment, roles, seg_text, kind, &mut buf);
         match &mut tail {
             Some(t) => t.push_str(&buf),
             None if pos + buf.len() <= rope.len_bytes()
@@ -107,7 +102,7 @@ pub fn formatting(st: &State, params: DocumentFormattingParams) -> Option<Vec<Te
                 tail = Some(t);
             }
         }
-    }
+    });
     if tail.is_none() && pos == rope.len_bytes() {
         return Some(Vec::new());
     }
@@ -123,14 +118,12 @@ pub fn range_formatting(
     let span = offsets(&doc.rope, params.range, st.enc);
     let kind = doc.header.form_kind();
     let mut edits = Vec::new();
-    for seg in doc.segments_over(span.clone()) {
-        let segment = doc.segment(seg);
-        let project = seg.checked_sub(1).and_then(|i| doc.project(i));
-        let roles = project.as_ref().map_or(&doc.header.roles, |p| &p.roles);
-        let base = doc.starts[seg];
-        let seg_text: std::borrow::Cow<str> = doc.rope.byte_slice(base..doc.starts[seg + 1]).into();
-        format_range_in(&segment, roles, &seg_text, base, kind, &span, &mut edits);
-    }
+    doc.each_segment(
+        doc.segments_over(span.clone()),
+        |segment, roles, seg_text, base| {
+            format_range_in(segment, roles, seg_text, base, kind, &span, &mut edits);
+        },
+    );
     Some(
         edits
             .into_iter()

@@ -104,6 +104,15 @@ pub fn parse_pieces(
     }
 }
 
+/// The segment containing byte `offset` (the last one when past the end), given
+/// [`SyntaxTree::segment_starts`] (the segments' starts and the total length).
+pub fn segment_containing(starts: &[usize], offset: usize) -> usize {
+    let n = starts.len().saturating_sub(1);
+    starts[..n]
+        .partition_point(|&s| s <= offset)
+        .saturating_sub(1)
+}
+
 /// One project segment parsed from its own text (which starts with its `项目:` line), for a
 /// caller that keeps segments' lengths only and parses one again when it needs its lines.
 pub fn parse_segment(text: &str) -> Arc<Segment> {
@@ -230,8 +239,7 @@ impl SyntaxTree {
         let old_len = starts[n];
         let delta = new_len as isize - old_len as isize;
         // Segment containing a byte offset; an offset on a boundary counts for both sides.
-        let seg_of =
-            |off: usize| -> usize { starts[..n].partition_point(|&s| s <= off).saturating_sub(1) };
+        let seg_of = |off: usize| segment_containing(&starts, off);
         let mut first = seg_of(start);
         if first > 0 && starts[first] == start {
             first -= 1;
